@@ -1,0 +1,10 @@
+/** The fake homeserver (docs/ARCHITECTURE.md, harness/fake-server). */
+export { startFakeServer, FakeServer, type FakeServerOptions, type FederationPeer, type Profile } from './server';
+export * from './handlers';
+export * from './handler-types';
+export * from './recorder';
+export { FakeRoom, referencedIds, serverOf, STRIPPED_STATE_TYPES, type EventSpec, type JoinRule, type Pdu, type Signer } from './room';
+export { type CreateRoomOptions } from './create-room';
+export { FederationCallError, ensureOk, type RemoteJoin } from './outbound';
+export { processCertificateAuthority, issueLeafCertificate, type CertificateAuthority, type LeafCertificate } from './tls';
+export { ServerKeyStore, ownKeyDocument, type ServerKeyDocument } from './key-store';
