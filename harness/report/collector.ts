@@ -1,0 +1,247 @@
+/**
+ * Turns mocha runner events into TestRecords: keeps the HTTP exchanges and warnings of the running test's
+ * window (test begin → next test or all-hook begins, so afterEach traffic is kept), classifies outcomes against
+ * the expected failures, and writes a transcript for each failed or xfail test when its window closes.
+ */
+import { mkdirSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { HttpExchange } from '../core/http-exchange';
+import type { SpecWarning } from '../match/warning-channel';
+import { classifyOutcome } from './expected-failures';
+import type { ExpectedFailures } from './expected-failures';
+import { findSpecClause } from './spec-clauses';
+import type { RunResult, TestError, TestRecord } from './results';
+import { summarize } from './results';
+import { parseTitleTags, testIdFromTitle } from './test-id';
+import { formatTranscript } from './transcript';
+
+/** The parts of a mocha Test/Hook the collector reads; parallel mode hands over deserialised look-alikes. */
+export interface RunnableLike {
+  title: string;
+  fullTitle(): string;
+  titlePath?(): string[];
+  file?: string;
+  duration?: number;
+  type?: string;
+  parent?: { fullTitle(): string } | undefined;
+  ctx?: { currentTest?: { title: string; fullTitle?: () => string } } | undefined;
+}
+
+export type HomeserverLogs = (fromMs: number, toMs: number) => Promise<string>;
+
+/** What a parallel-mode worker wrote for one test (see worker-capture.ts). */
+export interface ForwardedCapture {
+  exchanges: HttpExchange[];
+  warnings: SpecWarning[];
+  startedAt: number;
+  endedAt: number;
+}
+
+export interface CollectorOptions {
+  outDir: string;
+  expectedFailures: ExpectedFailures;
+  homeserverLogs?: HomeserverLogs;
+  /** Parallel mode: exchanges and warnings come from worker files, looked up by test id. */
+  readForwardedCapture?: (testId: string) => ForwardedCapture | undefined;
+  onRecordSettled?: (record: TestRecord) => void;
+  now?: () => number;
+  /** Slack around a test's window when asking for homeserver logs (log lines lag the HTTP answer). */
+  logSlackMs?: number;
+}
+
+interface Capture {
+  startedAt: number;
+  exchanges: HttpExchange[];
+  records: TestRecord[];
+}
+
+const TRANSCRIPT_DIR = 'transcripts';
+
+export class RunCollector {
+  private readonly records = new Map<string, TestRecord>();
+  private readonly runWarnings: SpecWarning[] = [];
+  private readonly pendingWrites: Promise<void>[] = [];
+  private capture: Capture;
+  private readonly now: () => number;
+  readonly startedAt: number;
+
+  constructor(private readonly options: CollectorOptions) {
+    this.now = options.now ?? Date.now;
+    this.startedAt = this.now();
+    this.capture = this.newCapture();
+  }
+
+  onExchange(exchange: HttpExchange): void {
+    this.capture.exchanges.push(exchange);
+  }
+
+  onWarning(warning: SpecWarning): void {
+    const target =
+      (warning.testId !== undefined ? this.records.get(warning.testId) : undefined) ?? this.capture.records[0];
+    if (target) target.warnings.push(warning);
+    else this.runWarnings.push(warning);
+  }
+
+  testBegin(test: RunnableLike): void {
+    this.closeCapture();
+    const record = this.newRecord(test);
+    this.capture.records.push(record);
+  }
+
+  /** before all / after all hooks start a window that belongs to no test. */
+  allHookBegin(): void {
+    this.closeCapture();
+  }
+
+  testPass(test: RunnableLike): TestRecord {
+    const record = this.recordFor(test);
+    record.durationMs = test.duration;
+    this.settle(record, 'passed');
+    return record;
+  }
+
+  testPending(test: RunnableLike): TestRecord {
+    const record = this.recordFor(test);
+    this.settle(record, 'pending');
+    return record;
+  }
+
+  testFail(runnable: RunnableLike, error: unknown): TestRecord {
+    const isHook = runnable.type === 'hook';
+    const eachHookTest = isHook ? runnable.ctx?.currentTest : undefined;
+    let record: TestRecord;
+    if (isHook && eachHookTest && /"(before|after) each" hook/.test(runnable.title)) {
+      const fullTitle = eachHookTest.fullTitle?.() ?? `${runnable.parent?.fullTitle() ?? ''} ${eachHookTest.title}`.trim();
+      record = this.records.get(testIdFromTitle(fullTitle)) ?? this.newRecord({ ...eachHookTest, fullTitle: () => fullTitle, file: runnable.file });
+      if (!this.capture.records.includes(record)) this.capture.records.push(record);
+      record.failedHook = runnable.title;
+    } else if (isHook) {
+      record = this.newRecord(runnable);
+      record.failedHook = runnable.title;
+      this.capture.records.push(record);
+    } else {
+      record = this.recordFor(runnable);
+      record.durationMs = runnable.duration;
+    }
+    const described = describeError(error);
+    record.error = record.error
+      ? { ...record.error, message: `${record.error.message}\n(then: ${runnable.title} failed: ${described.message})` }
+      : described;
+    this.settle(record, 'failed');
+    return record;
+  }
+
+  /** Closes the last window, waits for transcripts, and returns the run. */
+  async finish(options: { filtered?: boolean } = {}): Promise<RunResult> {
+    this.closeCapture();
+    await Promise.all(this.pendingWrites);
+    const records = [...this.records.values()];
+    const seenTitles = new Set(records.map((r) => r.fullTitle));
+    const unknownClauses = [...new Set(records.flatMap((r) => r.clauses))].filter((c) => !findSpecClause(c));
+    return {
+      startedAt: this.startedAt,
+      endedAt: this.now(),
+      records,
+      summary: summarize(records, this.runWarnings),
+      runWarnings: this.runWarnings,
+      staleExpectedFailures: [...this.options.expectedFailures.keys()].filter((title) => !seenTitles.has(title)),
+      unknownClauses,
+      filtered: options.filtered ?? false,
+    };
+  }
+
+  private settle(record: TestRecord, state: TestRecord['state']): void {
+    record.state = state;
+    record.outcome = classifyOutcome(state, record.expectedFailure);
+    record.endedAt = this.now();
+    if (record.outcome === 'failed' || record.outcome === 'xfail') {
+      record.transcript = `${TRANSCRIPT_DIR}/${record.id}.txt`;
+    }
+    this.options.onRecordSettled?.(record);
+  }
+
+  private closeCapture(): void {
+    const capture = this.capture;
+    this.capture = this.newCapture();
+    const endedAt = this.now();
+    for (const record of capture.records) {
+      const forwarded = this.options.readForwardedCapture?.(record.id);
+      if (forwarded) {
+        capture.exchanges.push(...forwarded.exchanges);
+        record.warnings.push(...forwarded.warnings);
+        record.startedAt = Math.min(record.startedAt, forwarded.startedAt);
+      }
+      const windowEnd = forwarded?.endedAt ?? endedAt;
+      if (record.transcript) this.pendingWrites.push(this.writeTranscript(record, capture.exchanges, windowEnd));
+    }
+  }
+
+  private async writeTranscript(record: TestRecord, exchanges: HttpExchange[], windowEnd: number): Promise<void> {
+    const slack = this.options.logSlackMs ?? 1000;
+    let homeserverLog: string | undefined;
+    let homeserverLogError: string | undefined;
+    if (this.options.homeserverLogs) {
+      try {
+        homeserverLog = await this.options.homeserverLogs(record.startedAt - slack, windowEnd + slack);
+      } catch (error) {
+        homeserverLogError = (error as Error).message ?? String(error);
+      }
+    }
+    const text = formatTranscript({ record: { ...record, endedAt: windowEnd }, exchanges, homeserverLog, homeserverLogError });
+    const file = join(this.options.outDir, record.transcript as string);
+    mkdirSync(join(this.options.outDir, TRANSCRIPT_DIR), { recursive: true });
+    await writeFile(file, text);
+  }
+
+  private recordFor(test: RunnableLike): TestRecord {
+    const existing = this.records.get(testIdFromTitle(test.fullTitle()));
+    if (existing) return existing;
+    // pending tests (it.skip) and tests reported without a begin event
+    const record = this.newRecord(test);
+    this.capture.records.push(record);
+    return record;
+  }
+
+  private newRecord(test: RunnableLike): TestRecord {
+    const fullTitle = test.fullTitle();
+    let id = testIdFromTitle(fullTitle);
+    for (let n = 2; this.records.has(id); n++) id = `${testIdFromTitle(fullTitle)}-${n}`;
+    const path = test.titlePath?.() ?? [fullTitle];
+    const tags = parseTitleTags(fullTitle);
+    const expectedFailure = this.options.expectedFailures.get(fullTitle);
+    const record: TestRecord = {
+      id,
+      title: test.title,
+      fullTitle,
+      suitePath: path.slice(0, -1),
+      ...(test.file ? { file: test.file } : {}),
+      clauses: tags.clauses,
+      ...(tags.roomVersions[0] !== undefined ? { roomVersion: tags.roomVersions[0] } : {}),
+      state: 'pending',
+      outcome: 'skipped',
+      startedAt: this.now(),
+      warnings: [],
+      ...(expectedFailure ? { expectedFailure } : {}),
+    };
+    this.records.set(id, record);
+    return record;
+  }
+
+  private newCapture(): Capture {
+    return { startedAt: this.now(), exchanges: [], records: [] };
+  }
+}
+
+export function describeError(error: unknown): TestError {
+  if (error instanceof Error || (typeof error === 'object' && error !== null && 'message' in error)) {
+    const e = error as Error & { code?: unknown; rule?: unknown };
+    return {
+      message: String(e.message),
+      ...(typeof e.stack === 'string' ? { stack: e.stack } : {}),
+      ...(typeof e.code === 'string' ? { code: e.code } : {}),
+      ...(typeof e.rule === 'string' ? { rule: e.rule } : {}),
+    };
+  }
+  return { message: String(error) };
+}

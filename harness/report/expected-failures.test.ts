@@ -1,0 +1,46 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect } from 'chai';
+import { classifyOutcome, ExpectedFailuresFileError, isRunFailure, loadExpectedFailures, parseExpectedFailures } from './expected-failures';
+
+const entry = { reason: 'Synapse answers 403 instead of 400', link: 'https://github.com/element-hq/synapse/issues/1' };
+
+describe('expected failures', () => {
+  it('classifies a listed failure as xfail and a listed pass as an unexpected pass', () => {
+    expect(classifyOutcome('failed', entry)).to.equal('xfail');
+    expect(classifyOutcome('passed', entry)).to.equal('unexpected-pass');
+    expect(classifyOutcome('failed', undefined)).to.equal('failed');
+    expect(classifyOutcome('passed', undefined)).to.equal('passed');
+    expect(classifyOutcome('pending', entry)).to.equal('skipped');
+    expect(['xfail', 'unexpected-pass', 'failed', 'passed'].map((o) => isRunFailure(o as never))).to.deep.equal([false, true, true, false]);
+  });
+
+  it('loads the shipped synapse file', () => {
+    expect(loadExpectedFailures(join(__dirname, '../../fixtures/expected-failures/synapse.json')).size).to.equal(0);
+  });
+
+  it('rejects bad files with one-line errors naming the file and the entry', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kk-xfail-'));
+    const file = join(dir, 'bad.json');
+    const cases: Array<[string, RegExp]> = [
+      ['{', /bad\.json: not valid JSON/],
+      ['[]', /want an object mapping test full title/],
+      ['{"t": "just a string"}', /entry "t": want \{ "reason": string, "link": URL \}/],
+      ['{"t": {"reason": "", "link": "https://x"}}', /entry "t": "reason" must be a non-empty string/],
+      ['{"t": {"reason": "r", "link": "not a url"}}', /entry "t": "link" must be a URL/],
+      ['{"t": {"reason": "r", "link": "https://x", "skip": true}}', /unknown key\(s\) skip/],
+    ];
+    for (const [text, pattern] of cases) {
+      writeFileSync(file, text);
+      expect(() => loadExpectedFailures(file)).to.throw(ExpectedFailuresFileError, pattern);
+      try {
+        loadExpectedFailures(file);
+      } catch (error) {
+        expect((error as Error).message).not.to.contain('\n');
+      }
+    }
+    expect(() => loadExpectedFailures(join(dir, 'missing.json'))).to.throw(/cannot read it/);
+    expect(parseExpectedFailures(JSON.stringify({ 'a b': entry })).get('a b')).to.deep.equal(entry);
+  });
+});

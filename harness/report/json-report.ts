@@ -1,0 +1,36 @@
+/** report.json: the whole run, one entry per test, for tooling and trend tracking. */
+import type { RunResult } from './results';
+
+export const JSON_REPORT_VERSION = 1;
+
+export function renderJsonReport(run: RunResult): string {
+  const report = {
+    version: JSON_REPORT_VERSION,
+    tool: 'knockknock',
+    startedAt: new Date(run.startedAt).toISOString(),
+    endedAt: new Date(run.endedAt).toISOString(),
+    durationMs: run.endedAt - run.startedAt,
+    filtered: run.filtered,
+    summary: run.summary,
+    runWarnings: run.runWarnings,
+    staleExpectedFailures: run.staleExpectedFailures,
+    unknownClauses: run.unknownClauses,
+    tests: run.records.map((record) => ({
+      id: record.id,
+      title: record.title,
+      fullTitle: record.fullTitle,
+      suitePath: record.suitePath,
+      file: record.file ?? null,
+      clauses: record.clauses,
+      roomVersion: record.roomVersion ?? null,
+      status: record.outcome,
+      durationMs: record.durationMs ?? null,
+      warnings: record.warnings.map(({ rule, message }) => ({ rule, message })),
+      error: record.error ? { message: record.error.message, code: record.error.code ?? null, rule: record.error.rule ?? null } : null,
+      failedHook: record.failedHook ?? null,
+      expectedFailure: record.expectedFailure ?? null,
+      transcript: record.transcript ?? null,
+    })),
+  };
+  return `${JSON.stringify(report, null, 2)}\n`;
+}

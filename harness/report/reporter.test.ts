@@ -1,0 +1,224 @@
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect } from 'chai';
+import Mocha from 'mocha';
+import { publishHttpExchange } from '../core/http-exchange';
+import { match, must, should } from '../match';
+import { parseExpectedFailures } from './expected-failures';
+import { createReporters } from './reporter';
+import type { RunResult } from './results';
+
+const KNOCK_SUITE = 'knock over federation';
+const XFAIL_TITLE = 'make_knock refuses a server without the room version [spec:make_knock.incompatible-version] [v7]';
+const XPASS_TITLE = 'send_knock answers knock_room_state [spec:send_knock.accepted] [v8]';
+const FAIL_TITLE = 'make_knock answers 403 for a banned user [spec:make_knock.forbidden,auth-rules.knock.from-ban] [v7]';
+
+function publishMakeKnockExchange(status: number, body: unknown): void {
+  publishHttpExchange({
+    actor: 'federation-client',
+    from: 'fake 127.0.0.1:34567',
+    to: 'hsut localhost:8008',
+    method: 'GET',
+    url: '/_matrix/federation/v1/make_knock/!room:hs/@alice:fake?ver=7',
+    requestHeaders: { Authorization: 'X-Matrix origin="fake",destination="hs",key="ed25519:k",sig="SECRETSIG"' },
+    status,
+    responseHeaders: { 'content-type': 'application/json' },
+    responseBody: body,
+    startedAt: Date.now(),
+    durationMs: 12,
+  });
+}
+
+interface MiniRun {
+  failures: number;
+  output: string;
+  outDir: string;
+  result: RunResult;
+  logWindows: Array<[number, number]>;
+}
+
+async function runMiniSuite(expectedFailuresJson: string): Promise<MiniRun> {
+  const outDir = mkdtempSync(join(tmpdir(), 'kk-report-'));
+  const chunks: string[] = [];
+  const logWindows: Array<[number, number]> = [];
+  const reporting = createReporters({
+    outDir,
+    expectedFailures: parseExpectedFailures(expectedFailuresJson),
+    homeserverLogs: async (from, to) => {
+      logWindows.push([from, to]);
+      return 'synapse.federation INFO - make_knock: user is banned\n';
+    },
+    output: { write: (text: string) => chunks.push(text) },
+  });
+  const mocha = new Mocha({ timeout: 2000 });
+  mocha.reporter(reporting.Reporter);
+  const suite = Mocha.Suite.create(mocha.suite, KNOCK_SUITE);
+  suite.addTest(
+    new Mocha.Test(FAIL_TITLE, () => {
+      publishMakeKnockExchange(200, { room_version: '7', event: { type: 'm.room.member', content: { membership: 'knock' } } });
+      must.matchResponse(
+        { status: 200, headers: {}, body: { room_version: '7' } },
+        { status: 403, errcode: 'M_FORBIDDEN' },
+        'make_knock MUST answer 403 M_FORBIDDEN to a banned user',
+      );
+    }),
+  );
+  suite.addTest(
+    new Mocha.Test(XFAIL_TITLE, () => {
+      publishMakeKnockExchange(403, { errcode: 'M_FORBIDDEN' });
+      must.matchResponse({ status: 403, headers: {}, body: {}, errcode: 'M_FORBIDDEN' }, { status: 400, errcode: 'M_INCOMPATIBLE_ROOM_VERSION' }, 'make_knock MUST answer 400');
+    }),
+  );
+  suite.addTest(new Mocha.Test(XPASS_TITLE, () => undefined));
+  suite.addTest(
+    new Mocha.Test('the knock reason is kept [spec:membership.knock-reason] [v7]', () => {
+      should.matchJson({ content: {} }, [match.jsonKeyPresent('content.reason')], 'the knock reason SHOULD be kept');
+    }),
+  );
+  suite.addTest(new Mocha.Test('a pending test [spec:directory.knock-rooms-listed]'));
+  const failures = await new Promise<number>((resolve) => mocha.run(resolve));
+  const result = reporting.result();
+  if (!result) throw new Error('the reporter produced no result');
+  return { failures, output: chunks.join(''), outDir, result, logWindows };
+}
+
+describe('reporter (in-process mocha run)', function () {
+  this.timeout(10_000);
+  let run: MiniRun;
+
+  before(async () => {
+    run = await runMiniSuite(
+      JSON.stringify({
+        [`${KNOCK_SUITE} ${XFAIL_TITLE}`]: { reason: 'Synapse answers 403', link: 'https://github.com/element-hq/synapse/issues/1' },
+        [`${KNOCK_SUITE} ${XPASS_TITLE}`]: { reason: 'was broken', link: 'https://github.com/element-hq/synapse/issues/2' },
+        [`${KNOCK_SUITE} a test that was renamed`]: { reason: 'stale', link: 'https://example.org/3' },
+      }),
+    );
+  });
+
+  it('classifies outcomes and hands mocha failed + unexpected passes only', () => {
+    const byTitle = new Map(run.result.records.map((r) => [r.title, r.outcome]));
+    expect(byTitle.get(FAIL_TITLE)).to.equal('failed');
+    expect(byTitle.get(XFAIL_TITLE)).to.equal('xfail');
+    expect(byTitle.get(XPASS_TITLE)).to.equal('unexpected-pass');
+    expect(byTitle.get('a pending test [spec:directory.knock-rooms-listed]')).to.equal('skipped');
+    expect(run.failures).to.equal(2);
+    expect(run.result.staleExpectedFailures).to.deep.equal([`${KNOCK_SUITE} a test that was renamed`]);
+  });
+
+  it('writes a transcript with the failing request, the homeserver log and the error', () => {
+    const failed = run.result.records.find((r) => r.title === FAIL_TITLE);
+    expect(failed?.transcript).to.match(/^transcripts\/.+\.txt$/);
+    const transcript = readFileSync(join(run.outDir, failed?.transcript as string), 'utf8');
+    expect(transcript).to.contain('> GET /_matrix/federation/v1/make_knock/!room:hs/@alice:fake?ver=7');
+    expect(transcript).to.contain('authorization: X-Matrix origin=fake,destination=hs,key=ed25519:k sig=<redacted>');
+    expect(transcript).not.to.contain('SECRETSIG');
+    expect(transcript).to.contain('< 200');
+    expect(transcript).to.contain('"room_version": "7"');
+    expect(transcript).to.contain('synapse.federation INFO - make_knock: user is banned');
+    expect(transcript).to.contain('make_knock MUST answer 403 M_FORBIDDEN to a banned user: got 200');
+    // each transcript only holds its own test's traffic
+    expect(transcript.match(/make_knock\/!room/g)).to.have.length(1);
+    const [from, to] = run.logWindows[0];
+    expect(to).to.be.greaterThan(from);
+    // xfail gets a transcript too; passes do not
+    expect(readdirSync(join(run.outDir, 'transcripts'))).to.have.length(2);
+  });
+
+  it('prints one line per test, the totals, and ends with exactly "N passed, N failed, N skipped"', () => {
+    const lines = run.output.trimEnd().split('\n');
+    expect(lines.at(-1)).to.equal('2 passed, 2 failed, 1 skipped');
+    expect(run.output).to.match(/✗ FAIL\s+\d+ms {2}knock over federation make_knock answers 403/);
+    expect(run.output).to.contain('~ xfail');
+    expect(run.output).to.contain('! XPASS');
+    expect(run.output).to.contain('⚠ the knock reason SHOULD be kept');
+    expect(run.output).to.contain('passed 1 · failed 1 · xfail 1 · unexpected pass 1 · skipped 1 · warnings 1');
+  });
+
+  it('writes report.json with clauses, room version, status, warnings, error and transcript', () => {
+    const report = JSON.parse(readFileSync(join(run.outDir, 'report.json'), 'utf8'));
+    const failed = report.tests.find((t: { title: string }) => t.title === FAIL_TITLE);
+    expect(failed.clauses).to.deep.equal(['make_knock.forbidden', 'auth-rules.knock.from-ban']);
+    expect(failed.roomVersion).to.equal('7');
+    expect(failed.status).to.equal('failed');
+    expect(failed.error.code).to.equal('KK_SPEC_VIOLATION');
+    expect(failed.error.rule).to.equal('make_knock MUST answer 403 M_FORBIDDEN to a banned user');
+    expect(failed.transcript).to.match(/^transcripts\//);
+    expect(failed.id).to.match(/^knock-over-federation-make-knock-answers-403-for-a-banned-user-[0-9a-f]{8}$/);
+    const warned = report.tests.find((t: { warnings: unknown[] }) => t.warnings.length > 0);
+    expect(warned.warnings[0].rule).to.equal('the knock reason SHOULD be kept');
+    expect(report.summary).to.include({ passed: 1, failed: 1, xfail: 1, unexpectedPass: 1, skipped: 1, warnings: 1, runFailures: 2 });
+  });
+
+  it('writes JUnit XML that a JUnit consumer parses, with xfail as skipped and unexpected pass as failure', async () => {
+    const { parse } = await import('junit2json');
+    const parsed = await parse(readFileSync(join(run.outDir, 'junit.xml'), 'utf8'));
+    const suites = (parsed as { testsuite?: Array<{ name?: string; testcase?: Array<Record<string, unknown>> }> }).testsuite ?? [];
+    expect(suites.map((s) => s.name)).to.deep.equal([KNOCK_SUITE]);
+    const cases = new Map((suites[0].testcase ?? []).map((c) => [c.name as string, c]));
+    expect(cases.size).to.equal(5);
+    const failed = cases.get(FAIL_TITLE) as { failure: Array<{ message: string; type: string; inner: string }> };
+    expect(failed.failure[0].message).to.match(/^make_knock MUST answer 403 M_FORBIDDEN to a banned user: got 200/);
+    expect(failed.failure[0].type).to.equal('KK_SPEC_VIOLATION');
+    expect(failed.failure[0].inner).to.match(/Transcript: .*transcripts\/.+\.txt/);
+    const xfail = cases.get(XFAIL_TITLE) as { skipped: Array<{ message: string }>; 'system-out': string[] };
+    expect(xfail.skipped[0].message).to.contain('expected failure: Synapse answers 403');
+    expect(xfail['system-out'][0]).to.contain('Transcript:');
+    const xpass = cases.get(XPASS_TITLE) as { failure: Array<{ type: string }> };
+    expect(xpass.failure[0].type).to.equal('unexpected-pass');
+    const warned = cases.get('the knock reason is kept [spec:membership.knock-reason] [v7]') as { 'system-out': string[] };
+    expect(warned['system-out'][0]).to.contain('WARNING the knock reason SHOULD be kept');
+  });
+
+  it('writes summary.md with the coverage matrix, not-covered clauses marked', () => {
+    const markdown = readFileSync(join(run.outDir, 'summary.md'), 'utf8');
+    expect(markdown.split('\n')[0]).to.equal('## ❌ knockknock: 2 passed, 2 failed, 1 skipped');
+    const row = (id: string) => markdown.split('\n').find((line) => line.includes(`\`${id}\``)) ?? '';
+    expect(row('make_knock.forbidden')).to.contain('❌ fail (1)');
+    expect(row('make_knock.incompatible-version')).to.contain('⚠️ expected failure (1)');
+    expect(row('membership.knock-reason')).to.contain('✅ pass (1)');
+    expect(row('sync.knock-section')).to.contain('**⬜ not covered**');
+    expect(row('room-versions.knock-refused-before-v7')).to.match(/\| n\/a \| n\/a \|$/);
+    expect(markdown).to.match(/\| Area \| Clause \| Level \| All versions \| v7 \| v8 \|/);
+    expect(markdown).to.contain('### Failures (1)');
+    expect(markdown).to.contain('### Expected failures (1)');
+    expect(markdown).to.contain('### Unexpected passes');
+    expect(markdown).to.contain('a test that was renamed');
+    expect(existsSync(join(run.outDir, 'junit.xml'))).to.equal(true);
+  });
+});
+
+describe('reporter: hooks', function () {
+  this.timeout(10_000);
+
+  it('attributes an afterEach failure and its traffic to the test, and a before-all failure to the hook', async () => {
+    const outDir = mkdtempSync(join(tmpdir(), 'kk-report-hooks-'));
+    const reporting = createReporters({ outDir, output: { write: () => true } });
+    const mocha = new Mocha({ timeout: 2000 });
+    mocha.reporter(reporting.Reporter);
+    const withAfterEach = Mocha.Suite.create(mocha.suite, 'cleanup');
+    withAfterEach.afterEach(function checkNoUnexpectedRequests() {
+      publishMakeKnockExchange(404, { errcode: 'M_UNRECOGNIZED' });
+      throw new Error('the fake server got 1 unexpected request');
+    });
+    withAfterEach.addTest(new Mocha.Test('a test whose cleanup fails', () => publishMakeKnockExchange(200, {})));
+    const withBeforeAll = Mocha.Suite.create(mocha.suite, 'setup');
+    withBeforeAll.beforeAll(function startHomeserver() {
+      throw new Error('homeserver did not start');
+    });
+    withBeforeAll.addTest(new Mocha.Test('never runs', () => undefined));
+    const failures = await new Promise<number>((resolve) => mocha.run(resolve));
+    const result = reporting.result() as RunResult;
+    expect(failures).to.equal(2);
+    const cleanup = result.records.find((r) => r.title === 'a test whose cleanup fails');
+    expect(cleanup?.outcome).to.equal('failed');
+    expect(cleanup?.failedHook).to.match(/"after each" hook/);
+    const transcript = readFileSync(join(outDir, cleanup?.transcript as string), 'utf8');
+    expect(transcript.match(/make_knock\/!room/g)).to.have.length(2);
+    expect(transcript).to.contain('the fake server got 1 unexpected request');
+    const setup = result.records.find((r) => r.failedHook?.includes('"before all" hook'));
+    expect(setup?.error?.message).to.equal('homeserver did not start');
+    expect(setup?.transcript).to.match(/^transcripts\//);
+  });
+});
