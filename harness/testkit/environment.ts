@@ -1,0 +1,79 @@
+/**
+ * The per-file test environment: the HSUT of this run and a fake homeserver, with Complement's
+ * "unexpected requests are errors" check after every test. Call inside a describe():
+ *
+ *   const env = useFederationEnvironment();
+ *   it('…', async () => { const alice = await env.newUser(); … env.fake … });
+ */
+import { CSClient } from '../clients/cs-client';
+import { currentHomeserver } from '../deploy/current';
+import type { StartedHomeserver } from '../deploy/types';
+import { standardHandlers, startFakeServer, type FakeServer, type FederationHandler } from '../fake-server';
+import { must } from '../match';
+import { TEST_TIMEOUT_MS } from './timeouts';
+
+export interface FederationEnvironment {
+  readonly hs: StartedHomeserver;
+  readonly fake: FakeServer;
+  /** A freshly registered HSUT user, as a client. */
+  newUser(localpart?: string): Promise<CSClient>;
+  /** Another fake homeserver (its own name and key), closed after the file. */
+  startOtherFakeServer(handlers?: FederationHandler[]): Promise<FakeServer>;
+}
+
+export function newUserClient(hs: StartedHomeserver, localpart?: string): Promise<CSClient> {
+  return hs.registerUser(localpart ? { localpart } : {}).then(
+    (user) => new CSClient({ baseUrl: hs.clientUrl, accessToken: user.accessToken, userId: user.userId, deviceId: user.deviceId }),
+  );
+}
+
+export function useFederationEnvironment(options: { handlers?: () => FederationHandler[] } = {}): FederationEnvironment {
+  let hs: StartedHomeserver | undefined;
+  let fake: FakeServer | undefined;
+  const others: FakeServer[] = [];
+  let testStart = 0;
+
+  before(async function () {
+    this.timeout(TEST_TIMEOUT_MS);
+    hs = currentHomeserver();
+    fake = await startFakeServer({ hsut: hs, handlers: (options.handlers ?? standardHandlers)() });
+  });
+
+  after(async () => {
+    await Promise.all([fake?.close(), ...others.map((o) => o.close())]);
+  });
+
+  beforeEach(function () {
+    this.timeout(TEST_TIMEOUT_MS);
+    testStart = fake?.mark() ?? 0;
+  });
+
+  afterEach(() => {
+    if (!fake) return;
+    const unexpected = fake.unexpectedRequests().filter((r) => r.seq >= testStart);
+    must.equal(
+      unexpected.map((r) => `${r.method} ${r.uri} from ${r.origin ?? r.authError}`),
+      [],
+      'The fake server answered every request the HSUT made during the test (no unexpected request)',
+    );
+  });
+
+  return {
+    get hs() {
+      if (!hs) throw new Error('useFederationEnvironment: the HSUT is read before the before() hook ran');
+      return hs;
+    },
+    get fake() {
+      if (!fake) throw new Error('useFederationEnvironment: the fake server is read before the before() hook ran');
+      return fake;
+    },
+    newUser(localpart?: string) {
+      return newUserClient(this.hs, localpart);
+    },
+    async startOtherFakeServer(handlers?: FederationHandler[]) {
+      const other = await startFakeServer({ hsut: this.hs, handlers: handlers ?? standardHandlers() });
+      others.push(other);
+      return other;
+    },
+  };
+}

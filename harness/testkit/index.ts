@@ -1,0 +1,7 @@
+/** What suites share: environment hooks, users, HSUT rooms, version lists, waits and deadlines. */
+export { useFederationEnvironment, newUserClient, type FederationEnvironment } from './environment';
+export { createHsutRoom, membershipOf, memberEventOf, type HsutRoomOptions, type HsutJoinRule } from './hsut-rooms';
+export { KNOCK_VERSIONS, PRE_KNOCK_VERSIONS, KNOCK_RESTRICTED_VERSIONS, KNOCK_WITHOUT_KNOCK_RESTRICTED_VERSIONS } from './versions';
+export { pollUntil, ConditionTimeoutError, type PollOptions } from './poll';
+export { waitForMembership, waitForEvent } from './waits';
+export { WAIT_MS, TEST_TIMEOUT_MS, TIMEOUT_SCALE } from './timeouts';
