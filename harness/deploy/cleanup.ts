@@ -1,0 +1,58 @@
+/**
+ * Whatever a run starts registers its teardown here. Ctrl-C (SIGINT), SIGTERM and uncaught errors run every
+ * teardown before the process exits (130 / 143 / 1), so no container is left behind.
+ */
+type Teardown = () => Promise<unknown>;
+
+const teardowns = new Set<Teardown>();
+const TEARDOWN_TIMEOUT_MS = 20_000;
+let installed = false;
+let exiting = false;
+
+export function onTeardown(teardown: Teardown): () => void {
+  teardowns.add(teardown);
+  return () => teardowns.delete(teardown);
+}
+
+export async function runTeardowns(): Promise<void> {
+  const pending = [...teardowns].reverse();
+  teardowns.clear();
+  for (const teardown of pending) {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      teardown().catch((err) => process.stderr.write(`knockknock: cleanup failed: ${(err as Error).message}\n`)),
+      new Promise((resolve) => {
+        timer = setTimeout(resolve, TEARDOWN_TIMEOUT_MS);
+      }),
+    ]);
+    clearTimeout(timer);
+  }
+}
+
+export function installExitHandlers(): void {
+  if (installed) return;
+  installed = true;
+  const exitAfterTeardown = (code: number, why: string) => {
+    if (exiting) {
+      process.stderr.write(`knockknock: ${why} again during cleanup, still cleaning up\n`);
+      return;
+    }
+    exiting = true;
+    process.stderr.write(`\nknockknock: ${why}, stopping the homeserver under test…\n`);
+    void runTeardowns().finally(() => process.exit(code));
+  };
+  process.on('SIGINT', () => exitAfterTeardown(130, 'interrupted (SIGINT)'));
+  process.on('SIGTERM', () => exitAfterTeardown(143, 'terminated (SIGTERM)'));
+  process.on('SIGHUP', () => exitAfterTeardown(129, 'hung up (SIGHUP)'));
+  // While mocha runs it owns uncaught errors (it fails the current test); act only when nobody else listens.
+  process.on('uncaughtException', (err) => {
+    if (process.listenerCount('uncaughtException') > 1) return;
+    process.stderr.write(`knockknock: uncaught error: ${err.stack ?? err.message}\n`);
+    exitAfterTeardown(1, 'uncaught error');
+  });
+  process.on('unhandledRejection', (reason) => {
+    if (process.listenerCount('unhandledRejection') > 1) return;
+    process.stderr.write(`knockknock: unhandled rejection: ${(reason as Error)?.stack ?? String(reason)}\n`);
+    exitAfterTeardown(1, 'unhandled rejection');
+  });
+}

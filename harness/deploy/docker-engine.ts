@@ -1,0 +1,73 @@
+/** Reaching the Docker engine, and removing what this process created there. */
+import { randomBytes } from 'node:crypto';
+import { getContainerRuntimeClient, type ContainerRuntimeClient } from 'testcontainers';
+import { Agent, request } from 'undici';
+import { UsageError } from './usage-error';
+
+// Ryuk (testcontainers' reaper) is an image we cannot pull; cleanup is ours (cleanup.ts).
+process.env.TESTCONTAINERS_RYUK_DISABLED ??= 'true';
+
+/** Every container this process starts carries this label, so cleanup can find half-started ones too. */
+export const RUN_LABEL = 'knockknock.run';
+export const RUN_ID = `${process.pid}-${randomBytes(3).toString('hex')}`;
+
+const ENGINE_TIMEOUT_MS = 15_000;
+
+export async function dockerEngine(): Promise<ContainerRuntimeClient> {
+  const where = process.env.DOCKER_HOST ?? 'unix:///var/run/docker.sock';
+  const fix =
+    'install and start it (Debian: sudo apt-get install -y docker.io && sudo systemctl start docker, or run dockerd), ' +
+    'set DOCKER_HOST to a working engine, or use --driver url';
+  // testcontainers falls back to the default socket when DOCKER_HOST does not answer; an explicit DOCKER_HOST
+  // must be the engine we use, so it is checked first.
+  if (process.env.DOCKER_HOST && !(await dockerHostAnswers(process.env.DOCKER_HOST))) {
+    throw new UsageError(`no Docker engine reachable at DOCKER_HOST=${where}: ${fix}`);
+  }
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      getContainerRuntimeClient(),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error('timed out')), ENGINE_TIMEOUT_MS);
+      }),
+    ]);
+  } catch {
+    throw new UsageError(`no Docker engine reachable at ${where}: ${fix}`);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Force-removes every container labelled with this run's id (idempotent). */
+export async function removeRunContainers(): Promise<number> {
+  const client = await getContainerRuntimeClient();
+  const found = await client.container.dockerode.listContainers({
+    all: true,
+    filters: { label: [`${RUN_LABEL}=${RUN_ID}`] },
+  });
+  await Promise.all(found.map((info) => client.container.dockerode.getContainer(info.Id).remove({ force: true }).catch(() => undefined)));
+  return found.length;
+}
+
+/** GET /_ping on a unix:// or tcp:// (plain HTTP) DOCKER_HOST. Other schemes are left to testcontainers. */
+async function dockerHostAnswers(dockerHost: string): Promise<boolean> {
+  let url: string;
+  let dispatcher: Agent | undefined;
+  if (dockerHost.startsWith('unix://')) {
+    dispatcher = new Agent({ connect: { socketPath: dockerHost.slice('unix://'.length) } });
+    url = 'http://localhost/_ping';
+  } else if (dockerHost.startsWith('tcp://') && !process.env.DOCKER_TLS_VERIFY) {
+    url = `http://${dockerHost.slice('tcp://'.length)}/_ping`;
+  } else {
+    return true;
+  }
+  try {
+    const response = await request(url, { dispatcher, signal: AbortSignal.timeout(5_000) });
+    await response.body.dump();
+    return response.statusCode === 200;
+  } catch {
+    return false;
+  } finally {
+    await dispatcher?.close();
+  }
+}

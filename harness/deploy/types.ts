@@ -1,0 +1,51 @@
+/** The contract every HSUT driver fulfils (docs/ARCHITECTURE.md, harness/deploy). */
+
+export interface RegisteredUser {
+  userId: string;
+  accessToken: string;
+  deviceId: string;
+}
+
+export interface RegisterUserOptions {
+  localpart?: string;
+  admin?: boolean;
+}
+
+export interface StartedHomeserver {
+  /** 'synapse' | 'complement:<image>' | 'url' */
+  implementation: string;
+  serverName: string;
+  clientUrl: string;
+  /** Where the fake server sends federation requests. */
+  federationUrl: string;
+  /**
+   * PEM of the CA that signed the HSUT's federation TLS certificate, when the harness knows it (complement
+   * driver): federation clients that verify TLS must trust it. Undefined for plain-HTTP federation (synapse).
+   */
+  federationCaPem?: string;
+  registerUser(opts?: RegisterUserOptions): Promise<RegisteredUser>;
+  /** HSUT log text; with sinceMs, only the lines received at or after that wall-clock time. */
+  logs(sinceMs?: number): Promise<string>;
+  stop(): Promise<void>;
+}
+
+/**
+ * What a process needs to reach an HSUT another process started: passed to mocha (and its workers) as
+ * JSON in env KK_HSUT and rebuilt there with the url driver.
+ */
+export interface HomeserverDescription {
+  implementation: string;
+  serverName: string;
+  clientUrl: string;
+  federationUrl: string;
+  sharedSecret?: string;
+  /** A file the starting process appends timestamped HSUT log lines to (see log-buffer.ts). */
+  logFile?: string;
+  /** See StartedHomeserver.federationCaPem. */
+  federationCaPem?: string;
+}
+
+export class DeployError extends Error {
+  readonly code = 'KK_DEPLOY_NOT_READY';
+  override name = 'DeployError';
+}

@@ -1,0 +1,78 @@
+/**
+ * The `url` driver: an HSUT that is already running. Also how mocha workers rebuild the run's HSUT from the
+ * KK_HSUT description (without the startup probe).
+ */
+import { Agent, request } from 'undici';
+import { readMirroredLogs } from './log-buffer';
+import { registerUser } from './registration';
+import type { HomeserverDescription, StartedHomeserver } from './types';
+import { UsageError } from './usage-error';
+import { probe } from './wait';
+
+export interface UrlDriverOptions {
+  clientUrl: string;
+  federationUrl?: string;
+  serverName?: string;
+  sharedSecret?: string;
+  logFile?: string;
+}
+
+/** A handle over a description; stop() does nothing (someone else owns the server). */
+export function homeserverFromDescription(description: HomeserverDescription): StartedHomeserver & { describe(): HomeserverDescription } {
+  return {
+    implementation: description.implementation,
+    serverName: description.serverName,
+    clientUrl: description.clientUrl,
+    federationUrl: description.federationUrl,
+    federationCaPem: description.federationCaPem,
+    registerUser: (opts) => registerUser(description.clientUrl, description.sharedSecret, opts),
+    logs: async (sinceMs) => (description.logFile ? readMirroredLogs(description.logFile, sinceMs) : ''),
+    stop: async () => undefined,
+    describe: () => ({ ...description }),
+  };
+}
+
+export async function connectToUrl(options: UrlDriverOptions): Promise<StartedHomeserver & { describe(): HomeserverDescription }> {
+  const clientUrl = stripSlash(options.clientUrl);
+  const federationUrl = stripSlash(options.federationUrl ?? options.clientUrl);
+  const reached = await probe(`${clientUrl}/_matrix/client/versions`, 5_000);
+  if (reached.status !== 200) {
+    const what = reached.status ? `HTTP ${reached.status}` : reached.error;
+    throw new UsageError(
+      `cannot reach the homeserver at --url ${clientUrl} (GET /_matrix/client/versions: ${what}): start it or fix --url`,
+    );
+  }
+  const serverName = options.serverName ?? (await discoverServerName(federationUrl));
+  return homeserverFromDescription({
+    implementation: 'url',
+    serverName,
+    clientUrl,
+    federationUrl,
+    sharedSecret: options.sharedSecret,
+    logFile: options.logFile,
+  });
+}
+
+/** The server's own name from its key document (any certificate accepted: test servers use private CAs). */
+async function discoverServerName(federationUrl: string): Promise<string> {
+  const dispatcher = new Agent({ connect: { rejectUnauthorized: false } });
+  try {
+    const response = await request(`${federationUrl}/_matrix/key/v2/server`, {
+      dispatcher,
+      signal: AbortSignal.timeout(5_000),
+    });
+    const body = (await response.body.json()) as { server_name?: unknown };
+    if (response.statusCode === 200 && typeof body.server_name === 'string') return body.server_name;
+    throw new Error(`HTTP ${response.statusCode}`);
+  } catch (err) {
+    throw new UsageError(
+      `cannot learn the server name from ${federationUrl}/_matrix/key/v2/server (${(err as Error).message}): pass --server-name`,
+    );
+  } finally {
+    await dispatcher.close();
+  }
+}
+
+function stripSlash(url: string): string {
+  return url.replace(/\/+$/, '');
+}
