@@ -6,25 +6,47 @@
  *   image build  build the project's Synapse images (cached by recipe hash)
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { installExitHandlers, runTeardowns } from '../harness/deploy/cleanup';
 import { clearCurrentHomeserver, setCurrentHomeserver } from '../harness/deploy/current';
-import { buildAllImages } from '../harness/deploy/images';
-import { DEFAULT_SUITE_SPEC, RunCounts, recordCounts, runMocha } from '../harness/deploy/run-suites';
+import { buildAllImages, synapseBaseTag } from '../harness/deploy/images';
+import Mocha from 'mocha';
+import { Agent, request } from 'undici';
+import { ROOM_VERSIONS } from '../harness/core';
+import { DEFAULT_SUITE_SPEC, RunCounts, builtInReporter, recordCounts, runMocha } from '../harness/deploy/run-suites';
+import { RunMetricsRecorder } from '../harness/deploy/run-metrics';
+import { DEFAULT_OUT_DIR, createReporters, parseTitleTags } from '../harness/report';
 import { DRIVERS, DriverName, startHomeserver } from '../harness/deploy/start';
 import { UsageError } from '../harness/deploy/usage-error';
 import { dockerEngine } from '../harness/deploy/docker-engine';
 
 const USAGE = `usage:
-  knockknock run [--driver synapse|complement|url] [--image IMAGE] [--url CLIENT_URL] [--federation-url URL]
-                 [--server-name NAME] [--shared-secret SECRET] [--grep PATTERN] [--spec FILE]... [--reporter NAME]...
-                 [--timeout MS] [--report-dir DIR] [--keep]
+  knockknock run [flags]          start one HSUT, run the knock suites against it, write reports, stop it
+  knockknock list [flags]         print every test (with its spec clauses) that run would execute
   knockknock test [run flags]     unit tests, then the suites; last line: N passed, N failed
   knockknock unit                 unit tests only
-  knockknock image build          build the Synapse images (Debian packages; needs mmdebstrap and Docker)`;
+  knockknock image build          build the Synapse images (Debian packages; needs mmdebstrap and Docker)
+  knockknock image tag            print the tag of the Synapse image the synapse driver uses
+
+run flags:
+  --driver synapse|complement|url   how the HSUT is provided (default synapse; url when --url is given)
+  --image IMAGE                     image for the synapse or complement driver
+  --url URL --server-name NAME      an HSUT that already runs (client URL)
+  --federation-url URL              its federation URL (default: --url)
+  --shared-secret S                 its registration shared secret (default: open registration)
+  --grep PATTERN                    only tests whose title matches
+  --spec FILE                       only this suite file (repeatable)
+  --room-version 7,10               only these room versions
+  --bail                            stop at the first unexpected failure
+  --timeout MS                      per-test timeout (default 60000)
+  --expected-failures FILE          known deviations of this HSUT (default: fixtures/expected-failures/<impl>.json)
+  --out DIR                         report directory (default ./knockknock-report)
+  --keep                            leave the HSUT running afterwards and print how to reach it
+
+exit codes: 0 every test as expected; 1 unexpected failures or unexpected passes; 2 usage or environment errors`;
 
 const RUN_OPTIONS = {
   driver: { type: 'string' },
@@ -35,8 +57,11 @@ const RUN_OPTIONS = {
   'shared-secret': { type: 'string' },
   grep: { type: 'string', short: 'g' },
   spec: { type: 'string', multiple: true },
-  reporter: { type: 'string', multiple: true, short: 'R' },
+  'room-version': { type: 'string' },
+  bail: { type: 'boolean' },
   timeout: { type: 'string' },
+  'expected-failures': { type: 'string' },
+  out: { type: 'string' },
   'report-dir': { type: 'string' },
   keep: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -49,6 +74,8 @@ export async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'run':
       return runCommand(rest);
+    case 'list':
+      return listCommand(rest);
     case 'test':
       return testCommand(rest);
     case 'unit':
@@ -62,7 +89,7 @@ export async function main(argv: string[]): Promise<number> {
       process.stdout.write(`${USAGE}\n`);
       return command === undefined ? 2 : 0;
     default:
-      throw new UsageError(`unknown command "${command}" (expected run, test, unit or image build; see knockknock --help)`);
+      throw new UsageError(`unknown command "${command}" (expected run, list, test, unit or image build; see knockknock --help)`);
   }
 }
 
@@ -80,19 +107,34 @@ function parseRunFlags(args: string[]) {
     timeoutMs = Number(values.timeout);
     if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) throw new UsageError(`--timeout must be a positive number of milliseconds (got "${values.timeout}")`);
   }
-  return { values, driver, timeoutMs };
+  if (values['room-version'] !== undefined) {
+    const known = Object.keys(ROOM_VERSIONS);
+    const wanted = values['room-version'].split(',').map((v) => v.trim());
+    const unknown = wanted.filter((v) => !known.includes(v));
+    if (unknown.length || wanted.length === 0) {
+      throw new UsageError(`--room-version takes a comma-separated list of ${known.join(', ')} (got "${values['room-version']}")`);
+    }
+    // The suites read it when they are loaded (harness/testkit/versions.ts).
+    process.env.KK_ROOM_VERSIONS = wanted.join(',');
+  }
+  if (values['expected-failures'] !== undefined && !existsSync(values['expected-failures'])) {
+    throw new UsageError(`--expected-failures: no such file ${values['expected-failures']}`);
+  }
+  const outDir = resolve(values.out ?? values['report-dir'] ?? DEFAULT_OUT_DIR);
+  const spec = values.spec?.length ? values.spec : [DEFAULT_SUITE_SPEC];
+  return { values, driver, timeoutMs, outDir, spec };
 }
 
 async function runCommand(args: string[]): Promise<number> {
-  const { values, driver, timeoutMs } = parseRunFlags(args);
+  const { values, driver, timeoutMs, outDir, spec } = parseRunFlags(args);
   if (values.help) {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
   installExitHandlers();
-  const reportDir = resolve(values['report-dir'] ?? 'knockknock-report');
-  mkdirSync(reportDir, { recursive: true });
-  rmSync(join(reportDir, 'hsut.log'), { force: true });
+  mkdirSync(outDir, { recursive: true });
+  rmSync(join(outDir, 'hsut.log'), { force: true });
+  let metrics: RunMetricsRecorder | undefined;
   try {
     const startedAt = Date.now();
     const homeserver = await startHomeserver({
@@ -103,19 +145,42 @@ async function runCommand(args: string[]): Promise<number> {
       serverName: values['server-name'],
       sharedSecret: values['shared-secret'],
       keep: values.keep,
-      reportDir,
+      reportDir: outDir,
     });
+    const readyMs = Date.now() - startedAt;
     process.stderr.write(
       `knockknock: HSUT ${homeserver.implementation} ${homeserver.serverName} client ${homeserver.clientUrl} ` +
-        `federation ${homeserver.federationUrl} (ready in ${Date.now() - startedAt} ms)\n`,
+        `federation ${homeserver.federationUrl} (ready in ${readyMs} ms)\n`,
     );
+    metrics = new RunMetricsRecorder(
+      (e) => e.actor === 'cs-client' || (e.actor === 'federation-client' && e.to.startsWith(`${homeserver.serverName} `)),
+    );
+    metrics.hsutReady(readyMs);
     setCurrentHomeserver(homeserver);
-    const counts = await runMocha({
-      spec: values.spec?.length ? values.spec : [DEFAULT_SUITE_SPEC],
-      grep: values.grep,
-      reporters: values.reporter ?? ['spec'],
-      timeoutMs,
+    const expectedFailuresFile = values['expected-failures'] ?? (await defaultExpectedFailures(homeserver, driver, values.image));
+    if (expectedFailuresFile) process.stderr.write(`knockknock: expected failures from ${expectedFailuresFile}\n`);
+    const reporting = createReporters({
+      outDir,
+      ...(expectedFailuresFile ? { expectedFailures: expectedFailuresFile } : {}),
+      homeserverLogs: (fromMs) => homeserver.logs(fromMs),
+      stepSummaryFile: process.env.GITHUB_STEP_SUMMARY,
+      filtered: Boolean(values.grep || values.spec?.length || values['room-version']),
     });
+    metrics.suiteStarted();
+    const counts = await runMocha({
+      spec,
+      grep: values.grep,
+      bail: values.bail,
+      reporter: reporting.Reporter,
+      timeoutMs,
+      countsFromReporter: () => {
+        const summary = reporting.result()?.summary;
+        return summary && { passed: summary.passed + summary.xfail, failed: summary.runFailures, skipped: summary.skipped };
+      },
+    });
+    const records = reporting.result()?.records ?? [];
+    const firstResultAt = records.reduce<number | undefined>((first, r) => (r.endedAt && (!first || r.endedAt < first) ? r.endedAt : first), undefined);
+    metrics.write(outDir, firstResultAt);
     recordCounts(counts);
     if (values.keep) {
       const { sharedSecret } = homeserver.describe();
@@ -132,13 +197,59 @@ async function runCommand(args: string[]): Promise<number> {
   }
 }
 
+/** Every test `run` would execute with the same flags, one per line with its spec clauses (mocha dry run). */
+async function listCommand(args: string[]): Promise<number> {
+  const { values, spec } = parseRunFlags(args);
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const titles: string[] = [];
+  class ListReporter extends Mocha.reporters.Base {
+    constructor(runner: Mocha.Runner, options?: Mocha.MochaOptions) {
+      super(runner, options);
+      runner.on(Mocha.Runner.constants.EVENT_TEST_PASS, (test: Mocha.Test) => titles.push(test.fullTitle()));
+    }
+  }
+  await runMocha({ spec, grep: values.grep, reporter: ListReporter, timeoutMs: 1, dryRun: true });
+  for (const title of titles) {
+    const { clauses, roomVersions } = parseTitleTags(title);
+    process.stdout.write(`${title}\n    clauses: ${clauses.join(', ') || '(none)'}${roomVersions.length ? `; room version ${roomVersions.join(', ')}` : ''}\n`);
+  }
+  process.stdout.write(`${titles.length} tests\n`);
+  return 0;
+}
+
+/**
+ * The expected-failures list of the implementation under test: synapse for our own images, otherwise what the
+ * server calls itself on /_matrix/federation/v1/version, if the project keeps a list for it.
+ */
+async function defaultExpectedFailures(homeserver: { federationUrl: string }, driver: DriverName, image: string | undefined): Promise<string | undefined> {
+  let implementation = driver === 'synapse' || (driver === 'complement' && !image) ? 'synapse' : undefined;
+  if (!implementation) {
+    try {
+      const response = await request(`${homeserver.federationUrl}/_matrix/federation/v1/version`, {
+        headersTimeout: 5_000,
+        bodyTimeout: 5_000,
+        dispatcher: new Agent({ connect: { rejectUnauthorized: false } }),
+      });
+      const body = (await response.body.json()) as { server?: { name?: string } };
+      implementation = body.server?.name?.toLowerCase().replace(/[^a-z0-9-]/g, '');
+    } catch {
+      implementation = undefined;
+    }
+  }
+  const file = implementation && join('fixtures', 'expected-failures', `${implementation}.json`);
+  return file && existsSync(file) ? file : undefined;
+}
+
 async function unitCommand(args: string[]): Promise<number> {
-  const { values } = parse(args, { grep: RUN_OPTIONS.grep, reporter: RUN_OPTIONS.reporter });
+  const { values } = parse(args, { grep: RUN_OPTIONS.grep, reporter: { type: 'string', short: 'R' } });
   const config = JSON.parse(readFileSync('.mocharc.unit.json', 'utf8')) as { spec: string[]; timeout?: number; reporter?: string };
   const counts = await runMocha({
     spec: config.spec,
     grep: values.grep,
-    reporters: values.reporter ?? [config.reporter ?? 'dot'],
+    reporter: builtInReporter(values.reporter ?? config.reporter ?? 'dot'),
     timeoutMs: config.timeout ?? 10_000,
   });
   recordCounts(counts);
@@ -147,7 +258,7 @@ async function unitCommand(args: string[]): Promise<number> {
 
 /** Unit tests then the integration run, each in its own process; prints the combined counts last. */
 async function testCommand(args: string[]): Promise<number> {
-  parseRunFlags(args); // reject bad flags before doing anything
+  const { outDir } = parseRunFlags(args); // reject bad flags before doing anything
   const statsDir = mkdtempSync(join(tmpdir(), 'knockknock-stats-'));
   let interrupted: number | undefined;
   // Pass the signal on to the running step (a terminal's Ctrl-C reaches it too; it cleans up either way) and
@@ -178,6 +289,13 @@ async function testCommand(args: string[]): Promise<number> {
     }
   }
   rmSync(statsDir, { recursive: true, force: true });
+  if (!interrupted) {
+    const mismatch = await listMismatch(args, outDir);
+    if (mismatch) {
+      process.stderr.write(`knockknock: \`list\` does not match what \`run\` executed: ${mismatch}\n`);
+      total.failed += 1;
+    }
+  }
   if (interrupted) process.stderr.write('\nknockknock: interrupted; the counts below cover what ran\n');
   const skipped = total.skipped ? `, ${total.skipped} skipped` : '';
   process.stdout.write(`\n${total.passed} passed, ${total.failed} failed${skipped}\n`);
@@ -187,7 +305,12 @@ async function testCommand(args: string[]): Promise<number> {
 
 async function imageCommand(args: string[]): Promise<number> {
   const [sub, ...rest] = args;
-  if (sub !== 'build') throw new UsageError(`unknown image command "${sub ?? ''}" (expected: knockknock image build)`);
+  if (sub === 'tag') {
+    parse(rest, {});
+    process.stdout.write(`${synapseBaseTag()}\n`);
+    return 0;
+  }
+  if (sub !== 'build') throw new UsageError(`unknown image command "${sub ?? ''}" (expected: knockknock image build | image tag)`);
   parse(rest, {});
   await dockerEngine();
   const tags = await buildAllImages();
@@ -201,6 +324,27 @@ function parse<O extends NonNullable<ParseArgsConfig['options']>>(args: string[]
   } catch (err) {
     throw new UsageError(`${(err as Error).message.split('\n')[0]} (see knockknock --help)`);
   }
+}
+
+/** Compares `knockknock list` (same flags) with the tests the run reported; undefined when they agree. */
+async function listMismatch(args: string[], outDir: string): Promise<string | undefined> {
+  const listed = await new Promise<string[]>((resolveTitles) => {
+    const child = spawn(process.execPath, [require.resolve('./knockknock.js'), 'list', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let stdout = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.on('close', () => resolveTitles(stdout.split('\n').filter((line) => line && !line.startsWith(' ') && !/^\d+ tests$/.test(line))));
+  });
+  let ran: string[];
+  try {
+    const report = JSON.parse(readFileSync(join(outDir, 'report.json'), 'utf8')) as { tests: Array<{ fullTitle: string; failedHook?: string | null; status: string }> };
+    ran = report.tests.filter((t) => !/"(before|after) all" hook/.test(t.fullTitle)).map((t) => t.fullTitle);
+  } catch {
+    return 'no report.json from the run';
+  }
+  const missing = ran.filter((t) => !listed.includes(t));
+  const extra = listed.filter((t) => !ran.includes(t));
+  if (missing.length === 0 && extra.length === 0) return undefined;
+  return `${missing.length} run but not listed (${missing.slice(0, 3).join(' | ')}), ${extra.length} listed but not run (${extra.slice(0, 3).join(' | ')})`;
 }
 
 let currentChild: ReturnType<typeof spawn> | undefined;

@@ -103,7 +103,7 @@ async function main(): Promise<void> {
   const runs: Array<{ wallMs: number; code: number | null; metrics: RunMetrics; tests: ReportTest[] }> = [];
   for (let i = 0; i < Number(values.runs); i++) {
     const reportDir = mkdtempSync(path.join(tmpdir(), 'kk-bench-'));
-    const run = await runCli(['run', '--report-dir', reportDir, ...runFlags]);
+    const run = await runCli(['run', '--out', reportDir, ...runFlags]);
     const read = <T>(file: string, fallback: T): T => {
       try {
         return JSON.parse(readFileSync(path.join(reportDir, file), 'utf8')) as T;

@@ -14,7 +14,7 @@ const root = path.resolve(__dirname, '..');
 
 function runOnce(reportDir: string, flags: string[]): Promise<number | null> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [path.join(root, 'bin', 'knockknock.js'), 'run', '--report-dir', reportDir, ...flags], {
+    const child = spawn(process.execPath, [path.join(root, 'bin', 'knockknock.js'), 'run', '--out', reportDir, ...flags], {
       cwd: root,
       stdio: ['ignore', 'ignore', 'inherit'],
     });

@@ -2,7 +2,7 @@
  * Runs mocha programmatically over the suites (or the unit tests) and returns the counts. The HSUT is started
  * before this is called (the run command plays mocha's global setup) and reached through currentHomeserver().
  */
-import { existsSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import Mocha from 'mocha';
 import { onTeardown } from './cleanup';
@@ -18,11 +18,14 @@ export const DEFAULT_SUITE_SPEC = 'suites/**/*.test.ts';
 export interface SuiteRunOptions {
   spec: string[];
   grep?: string;
-  reporters: string[];
-  reporterOptions?: Record<string, unknown>;
+  reporter: Mocha.ReporterConstructor;
   timeoutMs: number;
   slowMs?: number;
   bail?: boolean;
+  /** Load and walk the tests without running them or their hooks (the `list` command). */
+  dryRun?: boolean;
+  /** Counts from the run's own reporter (expected failures are not failures); default: mocha's stats. */
+  countsFromReporter?: () => RunCounts | undefined;
 }
 
 export interface RunCounts {
@@ -53,8 +56,8 @@ export async function runMocha(options: SuiteRunOptions): Promise<RunCounts> {
     slow: options.slowMs ?? 2_000,
     bail: options.bail,
     grep: options.grep,
-    reporter: reporterFor(options.reporters),
-    reporterOptions: options.reporterOptions,
+    dryRun: options.dryRun,
+    reporter: options.reporter,
   });
   for (const file of collectSpecFiles(options.spec)) mocha.addFile(file);
   await mocha.loadFilesAsync();
@@ -64,7 +67,7 @@ export async function runMocha(options: SuiteRunOptions): Promise<RunCounts> {
     const runner = mocha.run(() => {
       stopScheduling();
       const stats = runner.stats ?? { passes: 0, failures: 0, pending: 0 };
-      resolveCounts({ passed: stats.passes, failed: stats.failures, skipped: stats.pending });
+      resolveCounts(options.countsFromReporter?.() ?? { passed: stats.passes, failed: stats.failures, skipped: stats.pending });
     });
   });
 }
@@ -75,32 +78,9 @@ export function recordCounts(counts: RunCounts): void {
   if (file) writeFileSync(file, JSON.stringify(counts));
 }
 
-type ReporterConstructor = Mocha.ReporterConstructor;
-
-/** One reporter by name/path, or a composite that feeds the same runner to several. */
-function reporterFor(names: string[]): ReporterConstructor {
-  const constructors = (names.length ? names : ['spec']).map(loadReporter);
-  if (constructors.length === 1) return constructors[0];
-  return class CompositeReporter extends Mocha.reporters.Base {
-    constructor(runner: Mocha.Runner, options: Mocha.MochaOptions = {}) {
-      super(runner, options);
-      for (const Reporter of constructors) new Reporter(runner, options);
-    }
-  };
-}
-
-function loadReporter(name: string): ReporterConstructor {
-  const builtIn = (Mocha.reporters as unknown as Record<string, ReporterConstructor>)[name];
-  if (builtIn) return builtIn;
-  const path = existsSync(resolve(name)) ? resolve(name) : name;
-  let loaded: unknown;
-  try {
-    loaded = require(path);
-  } catch (err) {
-    throw new Error(`reporter "${name}" could not be loaded: ${(err as Error).message}`);
-  }
-  const module = loaded as { default?: unknown };
-  const candidate = typeof loaded === 'function' ? loaded : module.default;
-  if (typeof candidate !== 'function') throw new Error(`reporter "${name}" does not export a mocha reporter constructor`);
-  return candidate as ReporterConstructor;
+/** A built-in mocha reporter by name (the unit-test command's dot/spec output). */
+export function builtInReporter(name: string): Mocha.ReporterConstructor {
+  const reporter = (Mocha.reporters as unknown as Record<string, Mocha.ReporterConstructor | undefined>)[name];
+  if (!reporter) throw new Error(`unknown mocha reporter "${name}"`);
+  return reporter;
 }

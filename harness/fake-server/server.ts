@@ -22,6 +22,8 @@ import type { EventSpec, Pdu } from './room';
 export interface FederationPeer {
   serverName: string;
   federationUrl: string;
+  /** CA of the peer's federation TLS certificate, when it serves HTTPS with a CA the harness made (complement). */
+  federationCaPem?: string;
 }
 
 export interface FakeServerOptions {
@@ -92,7 +94,8 @@ export class FakeServer {
     this.federation = new FederationClient({
       serverName,
       key: this.key,
-      caPem,
+      // Other fake servers present certificates from this run's CA; a Complement HSUT one from the CA we mounted.
+      caPem: options.hsut?.federationCaPem ? `${caPem}\n${options.hsut.federationCaPem}` : caPem,
       timeoutMs: options.outboundTimeoutMs,
     });
     for (const handler of (options.handlers ?? []).flat()) this.use(handler);

@@ -86,7 +86,7 @@ function failedTestsFromReport(outDir: string): string[] {
 }
 
 async function runSuite(image: string, outDir: string, grep: string | undefined): Promise<number | null> {
-  const args = [path.join(root, 'bin', 'knockknock.js'), 'run', '--image', image, '--report-dir', outDir];
+  const args = [path.join(root, 'bin', 'knockknock.js'), 'run', '--image', image, '--out', outDir];
   if (grep) args.push('--grep', grep);
   return new Promise((resolve) => {
     const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'ignore', 'ignore'] });

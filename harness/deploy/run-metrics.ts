@@ -1,0 +1,72 @@
+/**
+ * Timings of one run, written to <out>/run-metrics.json for the benchmark: HSUT readiness, first result,
+ * wall and CPU time, and how long the harness spent waiting on the HSUT (the union of the intervals of every
+ * request to it, so concurrent requests count once).
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { subscribeHttpExchanges, type HttpExchange } from '../core/http-exchange';
+
+export interface RunMetrics {
+  hsutReadyMs: number;
+  firstResultMs?: number;
+  suiteWallMs: number;
+  totalWallMs: number;
+  cpuUserMs: number;
+  cpuSystemMs: number;
+  hsutBusyMs: number;
+  hsutRequests: number;
+}
+
+export class RunMetricsRecorder {
+  private readonly intervals: Array<[number, number]> = [];
+  private readonly unsubscribe: () => void;
+  private suiteStartedAt = 0;
+  private hsutReadyMs = 0;
+
+  constructor(private readonly isHsut: (exchange: HttpExchange) => boolean) {
+    this.unsubscribe = subscribeHttpExchanges((exchange) => {
+      if (this.isHsut(exchange)) this.intervals.push([exchange.startedAt, exchange.startedAt + exchange.durationMs]);
+    });
+  }
+
+  hsutReady(ms: number): void {
+    this.hsutReadyMs = ms;
+  }
+
+  suiteStarted(): void {
+    this.suiteStartedAt = Date.now();
+  }
+
+  /** `firstResultAt`: wall-clock time the first test finished, if any ran. */
+  write(outDir: string, firstResultAt?: number): RunMetrics {
+    this.unsubscribe();
+    const processStartedAt = performance.timeOrigin;
+    const cpu = process.cpuUsage();
+    const metrics: RunMetrics = {
+      hsutReadyMs: this.hsutReadyMs,
+      ...(firstResultAt ? { firstResultMs: Math.round(firstResultAt - processStartedAt) } : {}),
+      suiteWallMs: Date.now() - this.suiteStartedAt,
+      totalWallMs: Math.round(Date.now() - processStartedAt),
+      cpuUserMs: Math.round(cpu.user / 1000),
+      cpuSystemMs: Math.round(cpu.system / 1000),
+      hsutBusyMs: unionLength(this.intervals),
+      hsutRequests: this.intervals.length,
+    };
+    writeFileSync(join(outDir, 'run-metrics.json'), `${JSON.stringify(metrics, null, 2)}\n`);
+    return metrics;
+  }
+}
+
+export function unionLength(intervals: Array<[number, number]>): number {
+  const sorted = [...intervals].sort((a, b) => a[0] - b[0]);
+  let total = 0;
+  let [start, end] = sorted[0] ?? [0, 0];
+  for (const [s, e] of sorted.slice(1)) {
+    if (s > end) {
+      total += end - start;
+      [start, end] = [s, e];
+    } else end = Math.max(end, e);
+  }
+  return Math.round(total + (end - start));
+}
