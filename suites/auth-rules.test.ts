@@ -1,0 +1,367 @@
+/**
+ * The knock authorization rules (room versions 7+, m.room.member with membership knock), branch by branch,
+ * in rooms the HSUT hosts. Each branch is exercised three ways:
+ *
+ *  - over /send by a RESIDENT fake server (a fake "witness" user is joined): the fake builds the knock in its
+ *    copy of the room and pushes it as a PDU, so nothing but the auth rules stands between the event and the
+ *    room state (send_knock pre-checks such as sender == state_key cannot hide a broken rule). /send answers
+ *    before it authorises, so the witness then sends a marker whose prev_events include the event under test;
+ *    once the HSUT serves the marker it has processed the knock, and the state is read;
+ *  - through the federation handshake (make_knock / send_knock) of a fake user;
+ *  - through the client API (POST /knock) of a second HSUT user (the local path).
+ *
+ * Spec (rooms v7+ authorization rules, m.room.member, membership knock):
+ *   i.   If the join_rule is anything other than knock (v10+: or knock_restricted), reject.
+ *   ii.  If sender does not match state_key, reject.
+ *   iii. If the sender's current membership is not ban, invite, or join, allow.
+ *   iv.  Otherwise, reject.
+ */
+import { randomBytes } from 'node:crypto';
+import type { CSClient } from '../harness/clients/cs-client';
+import { getRoomVersion } from '../harness/core';
+import { knockOn, leaveRoom, makeKnock, sendKnock, type FakeRoom } from '../harness/fake-server';
+import { must, should } from '../harness/match';
+import {
+  KNOCK_VERSIONS,
+  createHsutRoom,
+  memberEventOf,
+  membershipOf,
+  pollUntil,
+  useFederationEnvironment,
+  waitForEvent,
+  waitForMembership,
+  WAIT_MS,
+  type FederationEnvironment,
+  type HsutJoinRule,
+  type HsutRoomOptions,
+} from '../harness/testkit';
+
+const RULE_I =
+  'Knock auth rule i (rooms v7+, m.room.member membership knock): if the join_rule is anything other than knock (or, from v10, knock_restricted), reject';
+const RULE_II = 'Knock auth rule ii (rooms v7+, m.room.member membership knock): if sender does not match state_key, reject';
+const RULE_III =
+  "Knock auth rule iii (rooms v7+, m.room.member membership knock): if the sender's current membership is not ban, invite, or join, allow";
+const RULE_IV_BAN =
+  "Knock auth rule iv (rooms v7+, m.room.member membership knock): otherwise reject — a sender whose current membership is ban may not knock";
+const RULE_IV_INVITE =
+  "Knock auth rule iv (rooms v7+, m.room.member membership knock): otherwise reject — a sender whose current membership is invite may not knock";
+const RULE_IV_JOIN =
+  "Knock auth rule iv (rooms v7+, m.room.member membership knock): otherwise reject — a sender whose current membership is join may not knock";
+
+function unique(prefix: string): string {
+  return `${prefix}-${randomBytes(4).toString('hex')}`;
+}
+
+/** An HSUT room with a fake "witness" user joined, so the fake server is resident and receives the room's events. */
+interface ResidentRoom {
+  owner: CSClient;
+  roomId: string;
+  /** The fake's copy of the room (events the HSUT sends land here). */
+  room: FakeRoom;
+  witness: string;
+}
+
+async function residentRoom(
+  env: FederationEnvironment,
+  roomVersion: string,
+  joinRule: HsutJoinRule,
+  extra: Partial<HsutRoomOptions> = {},
+): Promise<ResidentRoom> {
+  const owner = await env.newUser();
+  const witness = env.fake.userId(unique('witness'));
+  const roomId = await createHsutRoom(owner, { roomVersion, joinRule, ...extra, invite: [witness, ...(extra.invite ?? [])] });
+  const join = await env.fake.joinRemoteRoom({ roomId, userId: witness });
+  return { owner, roomId, room: join.room, witness };
+}
+
+/**
+ * Pushes a PDU the fake builds in its copy of the room over /send, then a marker from the witness whose
+ * prev_events include it, and waits until the HSUT serves the marker: by then the event under test is processed.
+ */
+async function pushAndSettle(
+  env: FederationEnvironment,
+  r: ResidentRoom,
+  spec: { sender: string; stateKey: string; content: Record<string, unknown> },
+): Promise<string> {
+  const sent = await env.fake.sendEvent(r.room, { type: 'm.room.member', ...spec });
+  must.matchResponse(
+    sent.responses[env.hs.serverName] ?? { status: 0, body: 'no transaction was sent to the HSUT' },
+    { status: 200 },
+    'PUT /_matrix/federation/v1/send/{txnId} answers 200 to a well-formed transaction from a server in the room',
+  );
+  await settle(env, r, `after ${sent.eventId}`);
+  return sent.eventId;
+}
+
+async function settle(env: FederationEnvironment, r: ResidentRoom, note: string): Promise<void> {
+  const marker = await env.fake.sendMessage(r.room, r.witness, `marker ${note}`);
+  await waitForEvent(r.owner, r.roomId, marker.eventId);
+}
+
+/** Waits until the fake's copy of the room has `userId` at `membership` (so its next events cite that state). */
+async function copyHas(room: FakeRoom, userId: string, membership: string): Promise<void> {
+  await pollUntil(async () => (room.membership(userId) === membership ? true : undefined), {
+    timeoutMs: WAIT_MS,
+    description: `the fake's copy of ${room.roomId} to show ${userId} with membership ${membership} (sent by the HSUT over /send)`,
+  });
+}
+
+/** A fake user who is joined to the resident room (invited by the owner, join pushed over /send). */
+async function joinedFakeUser(env: FederationEnvironment, r: ResidentRoom, localpart: string): Promise<string> {
+  const user = env.fake.userId(unique(localpart));
+  await r.owner.invite(r.roomId, user);
+  await copyHas(r.room, user, 'invite');
+  await env.fake.sendEvent(r.room, { type: 'm.room.member', sender: user, stateKey: user, content: { membership: 'join' } });
+  await waitForMembership(r.owner, r.roomId, user, 'join');
+  return user;
+}
+
+/** make_knock must be refused, and a knock the fake builds itself must be refused by send_knock too. */
+async function expectHandshakeRefused(env: FederationEnvironment, r: ResidentRoom, user: string, rule: string): Promise<void> {
+  const make = await makeKnock(env.fake, r.roomId, user);
+  must.matchResponse(make, { status: 403, errcode: 'M_FORBIDDEN' }, `${rule}: make_knock must answer 403 M_FORBIDDEN`);
+  const { event, eventId } = r.room.buildEvent({ type: 'm.room.member', sender: user, stateKey: user, content: { membership: 'knock' } });
+  const send = await sendKnock(env.fake, r.roomId, eventId, event);
+  must.matchResponse(send, { status: 403, errcode: 'M_FORBIDDEN' }, `${rule}: send_knock must answer 403 M_FORBIDDEN`);
+}
+
+function localKnock(user: CSClient, roomId: string, reason?: string) {
+  return user.do('POST', user.knockPath(roomId), { body: reason === undefined ? {} : { reason } });
+}
+
+describe('Knock auth rules in rooms the HSUT hosts', function () {
+  const env = useFederationEnvironment();
+
+  for (const roomVersion of KNOCK_VERSIONS) {
+    const tag = `[v${roomVersion}]`;
+    const version = getRoomVersion(roomVersion);
+    const otherJoinRules: HsutJoinRule[] = ['public', 'invite', ...(version.restrictedAllowed ? (['restricted'] as const) : [])];
+
+    describe(`rule i: the join rule must be knock ${tag}`, () => {
+      for (const joinRule of otherJoinRules) {
+        it(`A knock pushed over /send into a room with join_rule ${joinRule} is rejected: the knocker gets no membership [spec:auth-rules.knock.join-rule-not-knock] ${tag}`, async () => {
+          const r = await residentRoom(env, roomVersion, joinRule);
+          const knocker = env.fake.userId(unique('knocker'));
+          await pushAndSettle(env, r, { sender: knocker, stateKey: knocker, content: { membership: 'knock' } });
+          must.equal(await membershipOf(r.owner, r.roomId, knocker), undefined, `${RULE_I}; the join_rule is ${joinRule}, so the HSUT must reject the knock`);
+        });
+
+        it(`make_knock and send_knock for a room with join_rule ${joinRule} answer 403 M_FORBIDDEN and leave no knock [spec:auth-rules.knock.join-rule-not-knock] ${tag}`, async () => {
+          const r = await residentRoom(env, roomVersion, joinRule);
+          const knocker = env.fake.userId(unique('knocker'));
+          await expectHandshakeRefused(env, r, knocker, `${RULE_I}; the join_rule is ${joinRule}`);
+          must.equal(await membershipOf(r.owner, r.roomId, knocker), undefined, `${RULE_I}; the join_rule is ${joinRule}, so no knock may enter the room`);
+        });
+
+        it(`An HSUT user's knock on a room with join_rule ${joinRule} is refused with 403 M_FORBIDDEN [spec:auth-rules.knock.join-rule-not-knock] ${tag}`, async () => {
+          const owner = await env.newUser();
+          const roomId = await createHsutRoom(owner, { roomVersion, joinRule });
+          const user = await env.newUser();
+          const res = await localKnock(user, roomId);
+          must.matchResponse(res, { status: 403, errcode: 'M_FORBIDDEN' }, `${RULE_I}; the join_rule is ${joinRule}: POST /knock must answer 403 M_FORBIDDEN`);
+          must.equal(await membershipOf(owner, roomId, user.userId!), undefined, `${RULE_I}; the join_rule is ${joinRule}, so no knock may enter the room`);
+        });
+      }
+    });
+
+    describe(`rule ii: sender must match state_key ${tag}`, () => {
+      it(`A knock pushed over /send whose sender is not its state_key is rejected: the target gets no membership [spec:auth-rules.knock.sender-not-state-key] ${tag}`, async () => {
+        const r = await residentRoom(env, roomVersion, 'knock');
+        const target = env.fake.userId(unique('target'));
+        await pushAndSettle(env, r, { sender: r.witness, stateKey: target, content: { membership: 'knock' } });
+        must.equal(await membershipOf(r.owner, r.roomId, target), undefined, `${RULE_II}: ${r.witness} knocked for ${target}, so the HSUT must reject it`);
+        must.equal(await membershipOf(r.owner, r.roomId, r.witness), 'join', `${RULE_II}: the rejected knock must not change the sender's own membership`);
+      });
+
+      it(`A knock pushed over /send by a joined member on behalf of an HSUT user is rejected [spec:auth-rules.knock.sender-not-state-key] ${tag}`, async () => {
+        const r = await residentRoom(env, roomVersion, 'knock');
+        const target = await env.newUser();
+        await pushAndSettle(env, r, { sender: r.witness, stateKey: target.userId!, content: { membership: 'knock' } });
+        must.equal(await membershipOf(r.owner, r.roomId, target.userId!), undefined, `${RULE_II}: ${r.witness} knocked for ${target.userId}, so the HSUT must reject it`);
+      });
+    });
+
+    describe(`rule iii: knocking is allowed without ban, invite or join ${tag}`, () => {
+      it(`A knock pushed over /send by a user with no membership is accepted: state knock [spec:auth-rules.knock.from-leave] ${tag}`, async () => {
+        const r = await residentRoom(env, roomVersion, 'knock');
+        const knocker = env.fake.userId(unique('knocker'));
+        const eventId = await pushAndSettle(env, r, { sender: knocker, stateKey: knocker, content: { membership: 'knock', reason: 'let me in' } });
+        const member = await memberEventOf(r.owner, r.roomId, knocker);
+        must.equal(member?.content?.membership, 'knock', `${RULE_III}: ${knocker} had no membership, so the HSUT must accept the knock`);
+        must.equal(member?.event_id, eventId, `${RULE_III}: the knock pushed over /send is the current member event`);
+      });
+
+      it(`make_knock/send_knock by a fake user with no membership succeed: state knock [spec:auth-rules.knock.from-leave] ${tag}`, async () => {
+        const owner = await env.newUser();
+        const roomId = await createHsutRoom(owner, { roomVersion, joinRule: 'knock' });
+        const knocker = env.fake.userId(unique('knocker'));
+        const knock = await knockOn(env.fake, roomId, knocker);
+        must.matchResponse(knock.make, { status: 200 }, `${RULE_III}: make_knock must answer 200 for a user with no membership`);
+        must.matchResponse(knock.send!, { status: 200 }, `${RULE_III}: send_knock must answer 200 for a user with no membership`);
+        must.equal(await membershipOf(owner, roomId, knocker), 'knock', `${RULE_III}: the knock is room state`);
+      });
+
+      it(`An HSUT user with no membership knocks through the client API: 200 and state knock [spec:auth-rules.knock.from-leave] ${tag}`, async () => {
+        const owner = await env.newUser();
+        const roomId = await createHsutRoom(owner, { roomVersion, joinRule: 'knock' });
+        const user = await env.newUser();
+        must.matchResponse(await localKnock(user, roomId), { status: 200 }, `${RULE_III}: POST /knock must answer 200 for a user with no membership`);
+        must.equal(await membershipOf(owner, roomId, user.userId!), 'knock', `${RULE_III}: the knock is room state`);
+      });
+
+      it(`A knock pushed over /send by a user whose membership is leave (a withdrawn knock) is accepted: state knock [spec:auth-rules.knock.from-leave] ${tag}`, async () => {
+        const r = await residentRoom(env, roomVersion, 'knock');
+        const knocker = env.fake.userId(unique('knocker'));
+        await pushAndSettle(env, r, { sender: knocker, stateKey: knocker, content: { membership: 'knock' } });
+        await pushAndSettle(env, r, { sender: knocker, stateKey: knocker, content: { membership: 'leave' } });
+        must.equal(await membershipOf(r.owner, r.roomId, knocker), 'leave', 'A knocking user may leave (withdraw the knock): knock → leave by the sender itself is allowed');
+        const eventId = await pushAndSettle(env, r, { sender: knocker, stateKey: knocker, content: { membership: 'knock' } });
+        const member = await memberEventOf(r.owner, r.roomId, knocker);
+        must.equal(member?.content?.membership, 'knock', `${RULE_III}: ${knocker}'s membership is leave, so the HSUT must accept the knock`);
+        must.equal(member?.event_id, eventId, `${RULE_III}: the new knock is the current member event`);
+      });
+
+      it(`A fake user who left (rescinded a knock) knocks again through make_knock/send_knock: state knock [spec:auth-rules.knock.from-leave] ${tag}`, async () => {
+        const owner = await env.newUser();
+        const roomId = await createHsutRoom(owner, { roomVersion, joinRule: 'knock' });
+        const knocker = env.fake.userId(unique('knocker'));
+        const first = await knockOn(env.fake, roomId, knocker);
+        must.matchResponse(first.send ?? first.make, { status: 200 }, `${RULE_III}: the first knock is accepted`);
+        const leave = await leaveRoom(env.fake, roomId, knocker);
+        must.matchResponse(leave.send ?? leave.make, { status: 200 }, 'A knocking user may withdraw the knock over federation (make_leave/send_leave answer 200)');
+        await waitForMembership(owner, roomId, knocker, 'leave');
+        const again = await knockOn(env.fake, roomId, knocker, { content: { reason: 'again' } });
+        must.matchResponse(again.make, { status: 200 }, `${RULE_III}: make_knock must answer 200 when the user's membership is leave`);
+        must.matchResponse(again.send!, { status: 200 }, `${RULE_III}: send_knock must answer 200 when the user's membership is leave`);
+        must.equal(await membershipOf(owner, roomId, knocker), 'knock', `${RULE_III}: the new knock is room state`);
+      });
+
+      it(`An HSUT user who withdrew a knock knocks again through the client API: 200 and state knock [spec:auth-rules.knock.from-leave] ${tag}`, async () => {
+        const owner = await env.newUser();
+        const roomId = await createHsutRoom(owner, { roomVersion, joinRule: 'knock' });
+        const user = await env.newUser();
+        must.matchResponse(await localKnock(user, roomId, 'first'), { status: 200 }, `${RULE_III}: the first knock is accepted`);
+        await user.leave(roomId);
+        must.equal(await membershipOf(owner, roomId, user.userId!), 'leave', 'A knocking user may withdraw the knock (knock → leave by the sender)');
+        must.matchResponse(await localKnock(user, roomId, 'second'), { status: 200 }, `${RULE_III}: POST /knock must answer 200 when the user's membership is leave`);
+        must.equal(await membershipOf(owner, roomId, user.userId!), 'knock', `${RULE_III}: the new knock is room state`);
+      });
+
+      it(`A second knock pushed over /send by a user who is already knocking is accepted and becomes the member event [spec:auth-rules.knock.from-knock] ${tag}`, async () => {
+        const r = await residentRoom(env, roomVersion, 'knock');
+        const knocker = env.fake.userId(unique('knocker'));
+        await pushAndSettle(env, r, { sender: knocker, stateKey: knocker, content: { membership: 'knock', reason: 'first' } });
+        const second = await pushAndSettle(env, r, { sender: knocker, stateKey: knocker, content: { membership: 'knock', reason: 'second' } });
+        const member = await memberEventOf(r.owner, r.roomId, knocker);
+        must.equal(member?.event_id, second, `${RULE_III}: ${knocker}'s membership is knock (not ban, invite or join), so the repeated knock must be accepted`);
+        must.equal(member?.content?.reason, 'second', `${RULE_III}: the repeated knock's content is the current state`);
+      });
+
+      it(`A fake user who is already knocking knocks again through make_knock/send_knock: 200 and the new knock is state [spec:auth-rules.knock.from-knock] ${tag}`, async () => {
+        const owner = await env.newUser();
+        const roomId = await createHsutRoom(owner, { roomVersion, joinRule: 'knock' });
+        const knocker = env.fake.userId(unique('knocker'));
+        const first = await knockOn(env.fake, roomId, knocker, { content: { reason: 'first' } });
+        must.matchResponse(first.send ?? first.make, { status: 200 }, `${RULE_III}: the first knock is accepted`);
+        const again = await knockOn(env.fake, roomId, knocker, { content: { reason: 'second' } });
+        must.matchResponse(again.make, { status: 200 }, `${RULE_III}: make_knock must answer 200 to a user whose membership is knock`);
+        must.matchResponse(again.send!, { status: 200 }, `${RULE_III}: send_knock must answer 200 to a user whose membership is knock`);
+        const member = await memberEventOf(owner, roomId, knocker);
+        must.equal(member?.event_id, again.eventId, `${RULE_III}: the repeated knock is the current member event`);
+      });
+
+      it(`An HSUT user who is already knocking knocks again through the client API: 200 and the new knock is state [spec:auth-rules.knock.from-knock] ${tag}`, async () => {
+        const owner = await env.newUser();
+        const roomId = await createHsutRoom(owner, { roomVersion, joinRule: 'knock' });
+        const user = await env.newUser();
+        must.matchResponse(await localKnock(user, roomId, 'first'), { status: 200 }, `${RULE_III}: the first knock is accepted`);
+        must.matchResponse(await localKnock(user, roomId, 'second'), { status: 200 }, `${RULE_III}: POST /knock must answer 200 to a user whose membership is knock`);
+        const member = await memberEventOf(owner, roomId, user.userId!);
+        must.equal(member?.content?.membership, 'knock', `${RULE_III}: the user is still knocking`);
+        must.equal(member?.content?.reason, 'second', `${RULE_III}: the repeated knock is the current member event`);
+      });
+    });
+
+    describe(`rule iv: knocking is refused to banned, invited and joined users ${tag}`, () => {
+      it(`A knock pushed over /send by a banned user is rejected: the user stays banned [spec:auth-rules.knock.from-ban] ${tag}`, async () => {
+        const r = await residentRoom(env, roomVersion, 'knock');
+        const knocker = env.fake.userId(unique('banned'));
+        await r.owner.ban(r.roomId, knocker);
+        await copyHas(r.room, knocker, 'ban');
+        await pushAndSettle(env, r, { sender: knocker, stateKey: knocker, content: { membership: 'knock' } });
+        must.equal(await membershipOf(r.owner, r.roomId, knocker), 'ban', `${RULE_IV_BAN}; the HSUT must reject the knock`);
+      });
+
+      it(`make_knock and send_knock by a banned fake user answer 403 M_FORBIDDEN: the user stays banned [spec:auth-rules.knock.from-ban] ${tag}`, async () => {
+        const r = await residentRoom(env, roomVersion, 'knock');
+        const knocker = env.fake.userId(unique('banned'));
+        await r.owner.ban(r.roomId, knocker);
+        await copyHas(r.room, knocker, 'ban');
+        await expectHandshakeRefused(env, r, knocker, RULE_IV_BAN);
+        must.equal(await membershipOf(r.owner, r.roomId, knocker), 'ban', `${RULE_IV_BAN}; the user stays banned`);
+      });
+
+      it(`A banned HSUT user's knock through the client API is refused with 403: the user stays banned [spec:auth-rules.knock.from-ban] ${tag}`, async () => {
+        const owner = await env.newUser();
+        const roomId = await createHsutRoom(owner, { roomVersion, joinRule: 'knock' });
+        const user = await env.newUser();
+        await owner.ban(roomId, user.userId!);
+        const res = await localKnock(user, roomId);
+        must.matchResponse(res, { status: 403 }, `${RULE_IV_BAN}: POST /knock must answer 403`);
+        should.matchResponse(res, { status: 403, errcode: 'M_FORBIDDEN' }, 'POST /knock answers 403 M_FORBIDDEN when the user may not knock');
+        must.equal(await membershipOf(owner, roomId, user.userId!), 'ban', `${RULE_IV_BAN}; the user stays banned`);
+      });
+
+      it(`A knock pushed over /send by an invited user is rejected: the user stays invited [spec:auth-rules.knock.from-invite] ${tag}`, async () => {
+        const r = await residentRoom(env, roomVersion, 'knock');
+        const knocker = env.fake.userId(unique('invited'));
+        await r.owner.invite(r.roomId, knocker);
+        await copyHas(r.room, knocker, 'invite');
+        await pushAndSettle(env, r, { sender: knocker, stateKey: knocker, content: { membership: 'knock' } });
+        must.equal(await membershipOf(r.owner, r.roomId, knocker), 'invite', `${RULE_IV_INVITE}; the HSUT must reject the knock`);
+      });
+
+      it(`make_knock and send_knock by an invited fake user answer 403 M_FORBIDDEN: the user stays invited [spec:auth-rules.knock.from-invite] ${tag}`, async () => {
+        const r = await residentRoom(env, roomVersion, 'knock');
+        const knocker = env.fake.userId(unique('invited'));
+        await r.owner.invite(r.roomId, knocker);
+        await copyHas(r.room, knocker, 'invite');
+        await expectHandshakeRefused(env, r, knocker, RULE_IV_INVITE);
+        must.equal(await membershipOf(r.owner, r.roomId, knocker), 'invite', `${RULE_IV_INVITE}; the user stays invited`);
+      });
+
+      it(`An invited HSUT user's knock through the client API is refused with 403 M_FORBIDDEN: the user stays invited [spec:auth-rules.knock.from-invite] ${tag}`, async () => {
+        const owner = await env.newUser();
+        const roomId = await createHsutRoom(owner, { roomVersion, joinRule: 'knock' });
+        const user = await env.newUser();
+        await owner.invite(roomId, user.userId!);
+        const res = await localKnock(user, roomId);
+        must.matchResponse(res, { status: 403, errcode: 'M_FORBIDDEN' }, `${RULE_IV_INVITE}: POST /knock must answer 403 M_FORBIDDEN`);
+        must.equal(await membershipOf(owner, roomId, user.userId!), 'invite', `${RULE_IV_INVITE}; the user stays invited`);
+      });
+
+      it(`A knock pushed over /send by a joined member is rejected: the member stays joined [spec:auth-rules.knock.from-join] ${tag}`, async () => {
+        const r = await residentRoom(env, roomVersion, 'knock');
+        const member = await joinedFakeUser(env, r, 'member');
+        await pushAndSettle(env, r, { sender: member, stateKey: member, content: { membership: 'knock' } });
+        must.equal(await membershipOf(r.owner, r.roomId, member), 'join', `${RULE_IV_JOIN}; the HSUT must reject the knock`);
+      });
+
+      it(`make_knock and send_knock by a joined fake user answer 403 M_FORBIDDEN: the user stays joined [spec:auth-rules.knock.from-join] ${tag}`, async () => {
+        const r = await residentRoom(env, roomVersion, 'knock');
+        await expectHandshakeRefused(env, r, r.witness, RULE_IV_JOIN);
+        must.equal(await membershipOf(r.owner, r.roomId, r.witness), 'join', `${RULE_IV_JOIN}; the user stays joined`);
+      });
+
+      it(`A joined HSUT user's knock through the client API is refused with 403 M_FORBIDDEN: the user stays joined [spec:auth-rules.knock.from-join] ${tag}`, async () => {
+        const owner = await env.newUser();
+        const user = await env.newUser();
+        const roomId = await createHsutRoom(owner, { roomVersion, joinRule: 'knock', invite: [user.userId!] });
+        await user.join(roomId);
+        const res = await localKnock(user, roomId);
+        must.matchResponse(res, { status: 403, errcode: 'M_FORBIDDEN' }, `${RULE_IV_JOIN}: POST /knock must answer 403 M_FORBIDDEN`);
+        must.equal(await membershipOf(owner, roomId, user.userId!), 'join', `${RULE_IV_JOIN}; the user stays joined`);
+      });
+    });
+  }
+});

@@ -1,0 +1,196 @@
+/**
+ * The knock_restricted join rule (room version 10+, MSC3787) in rooms the HSUT hosts: knocking is allowed, joins
+ * that satisfy an `allow` condition still work, plain `restricted` refuses knocks, and in versions 7–9 (where
+ * knock_restricted does not exist) a room whose join_rules content says knock_restricted refuses knocks.
+ * Knocks are tried over /send by a resident fake server (auth rules alone), through make_knock/send_knock, and
+ * through the client API.
+ */
+import { randomBytes } from 'node:crypto';
+import type { CSClient } from '../harness/clients/cs-client';
+import { knockOn, makeKnock, sendKnock, type FakeRoom } from '../harness/fake-server';
+import { must } from '../harness/match';
+import {
+  KNOCK_RESTRICTED_VERSIONS,
+  KNOCK_WITHOUT_KNOCK_RESTRICTED_VERSIONS,
+  createHsutRoom,
+  membershipOf,
+  pollUntil,
+  useFederationEnvironment,
+  WAIT_MS,
+  waitForEvent,
+  type FederationEnvironment,
+  type HsutJoinRule,
+} from '../harness/testkit';
+
+const enc = encodeURIComponent;
+
+const KNOCK_OK =
+  'Knock auth rule i (rooms v10+): reject if the join_rule is anything other than knock or knock_restricted — under knock_restricted a knock is allowed';
+const RESTRICTED_JOIN =
+  'Join auth rule (rooms v10+): under knock_restricted, as under restricted, a join authorised by a member of an allowed room (join_authorised_via_users_server) is allowed';
+const RESTRICTED_NO_KNOCK = 'Knock auth rule i (rooms v8+): the join_rule restricted is not knock (nor knock_restricted), so a knock is rejected';
+const BEFORE_V10 =
+  'Knock auth rule i (rooms v7–v9): if the join_rule is anything other than knock, reject — knock_restricted does not exist before room version 10, so a knock is rejected';
+
+function unique(prefix: string): string {
+  return `${prefix}-${randomBytes(4).toString('hex')}`;
+}
+
+/** A knock_restricted room (or the given rule) whose `allow` names a fresh public room of the same owner. */
+async function restrictedPair(env: FederationEnvironment, roomVersion: string, joinRule: HsutJoinRule) {
+  const owner = await env.newUser();
+  const allowedRoom = await createHsutRoom(owner, { roomVersion, joinRule: 'public' });
+  const roomId = await createHsutRoom(owner, { roomVersion, joinRule, allowRooms: [allowedRoom] });
+  return { owner, allowedRoom, roomId };
+}
+
+/** The fake server made resident in `roomId` through an invite; returns its copy and the witness. */
+async function makeResident(env: FederationEnvironment, owner: CSClient, roomId: string): Promise<{ room: FakeRoom; witness: string }> {
+  const witness = env.fake.userId(unique('witness'));
+  await owner.invite(roomId, witness);
+  const join = await env.fake.joinRemoteRoom({ roomId, userId: witness });
+  return { room: join.room, witness };
+}
+
+/**
+ * Before v10 nobody can join a room whose join rule is knock_restricted (an unknown rule), so the fake becomes
+ * resident in an invite room first; then the owner switches the join rule and the fake's copy sees the change.
+ */
+async function residentThenKnockRestricted(env: FederationEnvironment, roomVersion: string) {
+  const { owner, allowedRoom, roomId } = await restrictedPair(env, roomVersion, 'invite');
+  const { room, witness } = await makeResident(env, owner, roomId);
+  await owner.sendState(roomId, 'm.room.join_rules', '', {
+    join_rule: 'knock_restricted',
+    allow: [{ type: 'm.room_membership', room_id: allowedRoom }],
+  });
+  await pollUntil(async () => (room.currentStateEvent('m.room.join_rules')?.content.join_rule === 'knock_restricted' ? true : undefined), {
+    timeoutMs: WAIT_MS,
+    description: `the fake's copy of ${roomId} to receive the join rule change to knock_restricted`,
+  });
+  return { owner, roomId, room, witness };
+}
+
+/** Pushes a knock over /send, then a marker whose prev_events include it; returns once the HSUT serves the marker. */
+async function pushKnockAndSettle(env: FederationEnvironment, owner: CSClient, room: FakeRoom, witness: string, knocker: string): Promise<string> {
+  const sent = await env.fake.sendEvent(room, { type: 'm.room.member', sender: knocker, stateKey: knocker, content: { membership: 'knock' } });
+  must.matchResponse(sent.responses[env.hs.serverName] ?? { status: 0, body: 'no transaction sent' }, { status: 200 }, 'PUT /send answers 200 to a well-formed transaction from a server in the room');
+  const marker = await env.fake.sendMessage(room, witness, `marker after ${sent.eventId}`);
+  await waitForEvent(owner, room.roomId, marker.eventId);
+  return sent.eventId;
+}
+
+describe('The knock_restricted join rule in rooms the HSUT hosts', function () {
+  const env = useFederationEnvironment();
+
+  for (const roomVersion of KNOCK_RESTRICTED_VERSIONS) {
+    const tag = `[v${roomVersion}]`;
+
+    describe(`knock_restricted allows knocks and restricted joins ${tag}`, () => {
+      it(`A fake user knocks on a knock_restricted room through make_knock/send_knock: 200 and state knock [spec:knock-restricted.knock] ${tag}`, async () => {
+        const { owner, roomId } = await restrictedPair(env, roomVersion, 'knock_restricted');
+        const knocker = env.fake.userId(unique('knocker'));
+        const knock = await knockOn(env.fake, roomId, knocker);
+        must.matchResponse(knock.make, { status: 200 }, `${KNOCK_OK}: make_knock must answer 200`);
+        must.matchResponse(knock.send!, { status: 200 }, `${KNOCK_OK}: send_knock must answer 200`);
+        must.equal(await membershipOf(owner, roomId, knocker), 'knock', `${KNOCK_OK}: the knock is room state`);
+      });
+
+      it(`A knock pushed over /send into a knock_restricted room is accepted: state knock [spec:knock-restricted.knock] ${tag}`, async () => {
+        const { owner, roomId } = await restrictedPair(env, roomVersion, 'knock_restricted');
+        const { room, witness } = await makeResident(env, owner, roomId);
+        const knocker = env.fake.userId(unique('knocker'));
+        const eventId = await pushKnockAndSettle(env, owner, room, witness, knocker);
+        const state = await owner.state(roomId);
+        const member = state.find((e) => e.type === 'm.room.member' && e.state_key === knocker);
+        must.equal(member?.content?.membership, 'knock', `${KNOCK_OK}: the HSUT must accept the knock`);
+        must.equal(member?.event_id, eventId, `${KNOCK_OK}: the pushed knock is the current member event`);
+      });
+
+      it(`An HSUT user knocks on a knock_restricted room through the client API: 200 and state knock [spec:knock-restricted.knock] ${tag}`, async () => {
+        const { owner, roomId } = await restrictedPair(env, roomVersion, 'knock_restricted');
+        const user = await env.newUser();
+        const res = await user.do('POST', user.knockPath(roomId), { body: { reason: 'let me in' } });
+        must.matchResponse(res, { status: 200 }, `${KNOCK_OK}: POST /knock must answer 200`);
+        must.equal(await membershipOf(owner, roomId, user.userId!), 'knock', `${KNOCK_OK}: the knock is room state`);
+      });
+
+      it(`An HSUT user who is a member of the allowed room joins a knock_restricted room without an invite [spec:knock-restricted.restricted-join] ${tag}`, async () => {
+        const { owner, allowedRoom, roomId } = await restrictedPair(env, roomVersion, 'knock_restricted');
+        const user = await env.newUser();
+        await user.join(allowedRoom);
+        const res = await user.do('POST', `/_matrix/client/v3/join/${enc(roomId)}`, { body: {} });
+        must.matchResponse(res, { status: 200 }, `${RESTRICTED_JOIN}: POST /join must answer 200`);
+        must.equal(await membershipOf(owner, roomId, user.userId!), 'join', `${RESTRICTED_JOIN}: the user is joined`);
+      });
+
+      it(`A fake user who is a member of the allowed room joins a knock_restricted room through make_join/send_join [spec:knock-restricted.restricted-join] ${tag}`, async () => {
+        const { owner, allowedRoom, roomId } = await restrictedPair(env, roomVersion, 'knock_restricted');
+        const joiner = env.fake.userId(unique('joiner'));
+        await env.fake.joinRemoteRoom({ roomId: allowedRoom, userId: joiner });
+        const join = await env.fake.joinRemoteRoom({ roomId, userId: joiner }).catch((error: Error) => error);
+        must.ok(!(join instanceof Error), `${RESTRICTED_JOIN}: make_join/send_join must succeed`, join instanceof Error ? join.message : undefined);
+        must.equal(join.event.content?.join_authorised_via_users_server, owner.userId!, `${RESTRICTED_JOIN}: the join names the authorising member of the HSUT`);
+        must.equal(await membershipOf(owner, roomId, joiner), 'join', `${RESTRICTED_JOIN}: the user is joined`);
+      });
+
+      it(`A knocking HSUT user who is a member of the allowed room may still join a knock_restricted room [spec:knock-restricted.restricted-join] ${tag}`, async () => {
+        const { owner, allowedRoom, roomId } = await restrictedPair(env, roomVersion, 'knock_restricted');
+        const user = await env.newUser();
+        must.matchResponse(await user.do('POST', user.knockPath(roomId), { body: {} }), { status: 200 }, `${KNOCK_OK}: POST /knock must answer 200`);
+        await user.join(allowedRoom);
+        const res = await user.do('POST', `/_matrix/client/v3/join/${enc(roomId)}`, { body: {} });
+        must.matchResponse(res, { status: 200 }, `${RESTRICTED_JOIN}: a knocking user satisfying allow may join (POST /join must answer 200)`);
+        must.equal(await membershipOf(owner, roomId, user.userId!), 'join', `${RESTRICTED_JOIN}: the user is joined`);
+      });
+    });
+
+    describe(`plain restricted refuses knocks ${tag}`, () => {
+      it(`make_knock on a restricted room answers 403 M_FORBIDDEN and a pushed knock is rejected [spec:auth-rules.knock.join-rule-not-knock] ${tag}`, async () => {
+        const { owner, roomId } = await restrictedPair(env, roomVersion, 'restricted');
+        const knocker = env.fake.userId(unique('knocker'));
+        must.matchResponse(await makeKnock(env.fake, roomId, knocker), { status: 403, errcode: 'M_FORBIDDEN' }, `${RESTRICTED_NO_KNOCK}: make_knock must answer 403 M_FORBIDDEN`);
+        const { room, witness } = await makeResident(env, owner, roomId);
+        await pushKnockAndSettle(env, owner, room, witness, knocker);
+        must.equal(await membershipOf(owner, roomId, knocker), undefined, `${RESTRICTED_NO_KNOCK}: the HSUT must reject the knock pushed over /send`);
+      });
+
+      it(`An HSUT user's knock on a restricted room is refused with 403 M_FORBIDDEN [spec:auth-rules.knock.join-rule-not-knock] ${tag}`, async () => {
+        const { owner, roomId } = await restrictedPair(env, roomVersion, 'restricted');
+        const user = await env.newUser();
+        const res = await user.do('POST', user.knockPath(roomId), { body: {} });
+        must.matchResponse(res, { status: 403, errcode: 'M_FORBIDDEN' }, `${RESTRICTED_NO_KNOCK}: POST /knock must answer 403 M_FORBIDDEN`);
+        must.equal(await membershipOf(owner, roomId, user.userId!), undefined, `${RESTRICTED_NO_KNOCK}: no knock enters the room`);
+      });
+    });
+  }
+
+  for (const roomVersion of KNOCK_WITHOUT_KNOCK_RESTRICTED_VERSIONS) {
+    const tag = `[v${roomVersion}]`;
+
+    describe(`knock_restricted does not exist before room version 10 ${tag}`, () => {
+      it(`make_knock and send_knock on a room whose join rule says knock_restricted answer 403 M_FORBIDDEN [spec:knock-restricted.refused-before-v10] ${tag}`, async () => {
+        const { owner, roomId, room } = await residentThenKnockRestricted(env, roomVersion);
+        const knocker = env.fake.userId(unique('knocker'));
+        must.matchResponse(await makeKnock(env.fake, roomId, knocker), { status: 403, errcode: 'M_FORBIDDEN' }, `${BEFORE_V10}: make_knock must answer 403 M_FORBIDDEN`);
+        const { event, eventId } = room.buildEvent({ type: 'm.room.member', sender: knocker, stateKey: knocker, content: { membership: 'knock' } });
+        must.matchResponse(await sendKnock(env.fake, roomId, eventId, event), { status: 403, errcode: 'M_FORBIDDEN' }, `${BEFORE_V10}: send_knock must answer 403 M_FORBIDDEN`);
+        must.equal(await membershipOf(owner, roomId, knocker), undefined, `${BEFORE_V10}: no knock enters the room`);
+      });
+
+      it(`A knock pushed over /send into a room whose join rule says knock_restricted is rejected [spec:knock-restricted.refused-before-v10] ${tag}`, async () => {
+        const { owner, roomId, room, witness } = await residentThenKnockRestricted(env, roomVersion);
+        const knocker = env.fake.userId(unique('knocker'));
+        await pushKnockAndSettle(env, owner, room, witness, knocker);
+        must.equal(await membershipOf(owner, roomId, knocker), undefined, `${BEFORE_V10}: the HSUT must reject the knock`);
+      });
+
+      it(`An HSUT user's knock on a room whose join rule says knock_restricted is refused with 403 M_FORBIDDEN [spec:knock-restricted.refused-before-v10] ${tag}`, async () => {
+        const { owner, roomId } = await restrictedPair(env, roomVersion, 'knock_restricted');
+        const user = await env.newUser();
+        const res = await user.do('POST', user.knockPath(roomId), { body: {} });
+        must.matchResponse(res, { status: 403, errcode: 'M_FORBIDDEN' }, `${BEFORE_V10}: POST /knock must answer 403 M_FORBIDDEN`);
+        must.equal(await membershipOf(owner, roomId, user.userId!), undefined, `${BEFORE_V10}: no knock enters the room`);
+      });
+    });
+  }
+});

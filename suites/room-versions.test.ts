@@ -1,0 +1,102 @@
+/**
+ * Room versions 1–6 have no `knock` membership: their auth rules know only join, invite, leave and ban. Whatever
+ * the join rule says, a knock into such a room must be refused — over federation (make_knock, send_knock) and
+ * through the client API — with a client error, never a server error, and no knock may enter the room.
+ */
+import { randomBytes } from 'node:crypto';
+import type { CSClient } from '../harness/clients/cs-client';
+import { versionsWhere } from '../harness/core';
+import { makeKnock, sendKnock } from '../harness/fake-server';
+import { match, must, should } from '../harness/match';
+import { createHsutRoom, membershipOf, PRE_KNOCK_VERSIONS, TEST_TIMEOUT_MS, useFederationEnvironment, waitForMembership, WAIT_MS } from '../harness/testkit';
+
+const ALL_VERSIONS = versionsWhere(() => true);
+
+function unique(prefix: string): string {
+  return `${prefix}-${randomBytes(4).toString('hex')}`;
+}
+
+/** A room of a version without knocking whose join rule nevertheless says `knock`. */
+function oldKnockRoom(owner: CSClient, roomVersion: string): Promise<string> {
+  return createHsutRoom(owner, { roomVersion, joinRule: 'knock', name: `no knocking in v${roomVersion}` });
+}
+
+async function mustHaveMembership(owner: CSClient, roomId: string, userId: string, expected: string | undefined, rule: string): Promise<void> {
+  const seen = await membershipOf(owner, roomId, userId);
+  must.equal(seen ?? 'none', expected ?? 'none', `${rule} (membership of ${userId} as the room owner sees it)`);
+}
+
+function mustBeClientError(status: number, body: unknown, rule: string): void {
+  must.ok(status >= 400 && status < 500, rule, `want a 4xx refusal (never 2xx, never 5xx), got ${status} ${JSON.stringify(body)}`);
+}
+
+describe('Room versions 1–6: the HSUT refuses knocks in rooms whose version has no knocking', function () {
+  this.timeout(TEST_TIMEOUT_MS);
+  const env = useFederationEnvironment();
+
+  for (const v of PRE_KNOCK_VERSIONS) {
+    it(`make_knock answers 400 M_INCOMPATIBLE_ROOM_VERSION with room_version when ver lacks the room's version [spec:room-versions.knock-refused-before-v7,make_knock.incompatible-version] [v${v}]`, async () => {
+      const owner = await env.newUser();
+      const roomId = await oldKnockRoom(owner, v);
+      const user = env.fake.userId(unique('knocker'));
+      const res = await makeKnock(env.fake, roomId, user, { ver: ALL_VERSIONS.filter((x) => x !== v) });
+      must.matchResponse(
+        res,
+        { status: 400, errcode: 'M_INCOMPATIBLE_ROOM_VERSION', body: [match.jsonKeyEqual('room_version', v)] },
+        "make_knock MUST answer 400 M_INCOMPATIBLE_ROOM_VERSION with the room's room_version when ver does not list the room's version",
+      );
+      await mustHaveMembership(owner, roomId, user, undefined, 'A refused make_knock MUST NOT change room state');
+    });
+
+    it(`make_knock answers 403 M_FORBIDDEN for a room whose version has no knocking, even with join rule knock [spec:room-versions.knock-refused-before-v7,make_knock.forbidden] [v${v}]`, async () => {
+      const owner = await env.newUser();
+      const roomId = await oldKnockRoom(owner, v);
+      const user = env.fake.userId(unique('knocker'));
+      const res = await makeKnock(env.fake, roomId, user, { ver: ALL_VERSIONS });
+      must.matchResponse(
+        res,
+        { status: 403, errcode: 'M_FORBIDDEN' },
+        `make_knock MUST answer 403 M_FORBIDDEN in a room of version ${v}: versions before 7 have no knock membership (the room is not set up for receiving knocks)`,
+      );
+      await mustHaveMembership(owner, roomId, user, undefined, 'A refused make_knock MUST NOT change room state');
+    });
+
+    it(`send_knock refuses a knock event in a room whose version has no knocking with a client error and no knock in state [spec:room-versions.knock-refused-before-v7,send_knock.forbidden] [v${v}]`, async () => {
+      const owner = await env.newUser();
+      // make_knock is (rightly) refused here, so the fake builds the knock itself from its own copy of the room: a
+      // fake member joins while the room is public, the owner switches the join rule to knock, and the fake builds
+      // a knock for another fake user citing the knock join rule and the room's latest events.
+      const { room_id: roomId } = await owner.createRoom({ room_version: v, preset: 'public_chat', name: `no knocking in v${v}` });
+      const member = env.fake.userId(unique('member'));
+      const { room } = await env.fake.joinRemoteRoom({ roomId, userId: member });
+      await waitForMembership(owner, roomId, member, 'join');
+      const since = env.fake.mark();
+      const { event_id: joinRulesId } = await owner.sendState(roomId, 'm.room.join_rules', '', { join_rule: 'knock' });
+      const received = await env.fake.waitForPdu((p) => p.eventId === joinRulesId, { timeoutMs: WAIT_MS, since });
+      must.ok(received.accepted, 'setup: the fake member receives the knock join rule', received.rejection);
+      const user = env.fake.userId(unique('knocker'));
+      const authEvents = ['m.room.create', 'm.room.power_levels', 'm.room.join_rules'].map((type) => room.idOf(room.currentStateEvent(type)!));
+      const { event, eventId } = room.buildEvent({
+        type: 'm.room.member',
+        sender: user,
+        stateKey: user,
+        content: { membership: 'knock', reason: 'knocking where no knock exists' },
+        authEvents,
+      });
+      const res = await sendKnock(env.fake, roomId, eventId, event);
+      mustBeClientError(res.status, res.body, `send_knock MUST refuse a knock in a room of version ${v} (no knock membership before version 7) with a client error`);
+      should.matchResponse(res, { status: 403, errcode: 'M_FORBIDDEN' }, 'send_knock in a room without knocking SHOULD answer 403 M_FORBIDDEN (the room is not set up for receiving knocks)');
+      await mustHaveMembership(owner, roomId, user, undefined, 'A refused send_knock MUST NOT change room state');
+    });
+
+    it(`A local user's client-API knock on a local room whose version has no knocking is refused with a client error [spec:room-versions.knock-refused-before-v7,client.knock-forbidden] [v${v}]`, async () => {
+      const owner = await env.newUser();
+      const knocker = await env.newUser();
+      const roomId = await oldKnockRoom(owner, v);
+      const res = await knocker.do('POST', knocker.knockPath(roomId), { query: { via: [env.hs.serverName] }, body: { reason: 'no knocking here' } });
+      mustBeClientError(res.status, res.body, `POST /knock MUST refuse a knock on a room of version ${v} (no knock membership before version 7) with a client error, never a server error`);
+      should.matchResponse(res, { status: 403, errcode: 'M_FORBIDDEN' }, 'POST /knock on a room without knocking SHOULD answer 403 M_FORBIDDEN');
+      await mustHaveMembership(owner, roomId, knocker.userId!, undefined, 'A refused knock MUST NOT change room state');
+    });
+  }
+});
