@@ -28,6 +28,7 @@ const USAGE = `usage:
   knockknock list [flags]         print every test (with its spec clauses) that run would execute
   knockknock test [run flags]     unit tests, then the suites; last line: N passed, N failed
   knockknock unit                 unit tests only
+  knockknock selftest             the harness's own fault and signal tests (needs Docker)
   knockknock image build          build the Synapse images (Debian packages; needs mmdebstrap and Docker)
   knockknock image tag            print the tag of the Synapse image the synapse driver uses
 
@@ -68,6 +69,7 @@ const RUN_OPTIONS = {
 } satisfies ParseArgsConfig['options'];
 
 const DEFAULT_TEST_TIMEOUT_MS = 60_000;
+const PROJECT_ROOT = resolve(__dirname, '..');
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -79,7 +81,9 @@ export async function main(argv: string[]): Promise<number> {
     case 'test':
       return testCommand(rest);
     case 'unit':
-      return unitCommand(rest);
+      return mochaConfigCommand('.mocharc.unit.json', rest);
+    case 'selftest':
+      return mochaConfigCommand('.mocharc.harness.json', rest);
     case 'image':
       return imageCommand(rest);
     case undefined:
@@ -89,7 +93,7 @@ export async function main(argv: string[]): Promise<number> {
       process.stdout.write(`${USAGE}\n`);
       return command === undefined ? 2 : 0;
     default:
-      throw new UsageError(`unknown command "${command}" (expected run, list, test, unit or image build; see knockknock --help)`);
+      throw new UsageError(`unknown command "${command}" (expected run, list, test, unit, selftest or image build; see knockknock --help)`);
   }
 }
 
@@ -106,6 +110,7 @@ function parseRunFlags(args: string[]) {
   if (values.timeout !== undefined) {
     timeoutMs = Number(values.timeout);
     if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) throw new UsageError(`--timeout must be a positive number of milliseconds (got "${values.timeout}")`);
+    process.env.KK_TEST_TIMEOUT_MS = String(timeoutMs); // the suites' own deadlines follow (harness/testkit/timeouts.ts)
   }
   if (values['room-version'] !== undefined) {
     const known = Object.keys(ROOM_VERSIONS);
@@ -239,15 +244,16 @@ async function defaultExpectedFailures(homeserver: { federationUrl: string }, dr
       implementation = undefined;
     }
   }
-  const file = implementation && join('fixtures', 'expected-failures', `${implementation}.json`);
+  const file = implementation && join(PROJECT_ROOT, 'fixtures', 'expected-failures', `${implementation}.json`);
   return file && existsSync(file) ? file : undefined;
 }
 
-async function unitCommand(args: string[]): Promise<number> {
+/** A mocha run described by a .mocharc file: the unit tests, or the harness's own fault and signal tests. */
+async function mochaConfigCommand(configFile: string, args: string[]): Promise<number> {
   const { values } = parse(args, { grep: RUN_OPTIONS.grep, reporter: { type: 'string', short: 'R' } });
-  const config = JSON.parse(readFileSync('.mocharc.unit.json', 'utf8')) as { spec: string[]; timeout?: number; reporter?: string };
+  const config = JSON.parse(readFileSync(join(PROJECT_ROOT, configFile), 'utf8')) as { spec: string[]; timeout?: number; reporter?: string };
   const counts = await runMocha({
-    spec: config.spec,
+    spec: config.spec.map((pattern) => join(PROJECT_ROOT, pattern)),
     grep: values.grep,
     reporter: builtInReporter(values.reporter ?? config.reporter ?? 'dot'),
     timeoutMs: config.timeout ?? 10_000,
@@ -272,6 +278,7 @@ async function testCommand(args: string[]): Promise<number> {
   const total: RunCounts = { passed: 0, failed: 0, skipped: 0 };
   const steps: Array<{ name: string; args: string[] }> = [
     { name: 'unit tests', args: ['unit'] },
+    { name: 'harness self-tests (faults, signals)', args: ['selftest'] },
     { name: 'suites', args: ['run', ...args] },
   ];
   for (const [index, step] of steps.entries()) {

@@ -2,6 +2,7 @@
  * The fake homeserver is a federation peer the HSUT accepts: joins in both directions, events both ways over
  * /send with verified signatures, X-Matrix enforced on both sides, and no request left unanswered silently.
  */
+import { TEST_TIMEOUT_MS, WAIT_MS } from '../harness/testkit';
 import { expect } from 'chai';
 import { currentHomeserver } from '../harness/deploy/current';
 import type { StartedHomeserver } from '../harness/deploy/types';
@@ -9,7 +10,6 @@ import { CSClient, type SyncBody } from '../harness/clients/cs-client';
 import { generateSigningKey } from '../harness/core';
 import { handleKeyRequests, standardHandlers, startFakeServer, type FakeServer } from '../harness/fake-server';
 
-const TIMEOUT_MS = 20_000 * Number(process.env.KK_TIMEOUT_SCALE ?? 1);
 const ROOM_VERSIONS = ['7', '12'];
 
 async function newClient(hs: StartedHomeserver): Promise<CSClient> {
@@ -22,7 +22,7 @@ function timelineEventIds(body: SyncBody, roomId: string): string[] {
 }
 
 describe('The fake homeserver federates with the homeserver under test', function () {
-  this.timeout(4 * TIMEOUT_MS);
+  this.timeout(TEST_TIMEOUT_MS);
   let hs: StartedHomeserver;
   let fake: FakeServer;
 
@@ -53,18 +53,18 @@ describe('The fake homeserver federates with the homeserver under test', functio
 
       const joined = await client.join(room.roomId, { via: [fake.serverName] });
       expect(joined.room_id).to.equal(room.roomId);
-      const joinPdu = await fake.waitForPdu((p) => p.via === 'send_join' && p.roomId === room.roomId, { timeoutMs: TIMEOUT_MS });
+      const joinPdu = await fake.waitForPdu((p) => p.via === 'send_join' && p.roomId === room.roomId, { timeoutMs: WAIT_MS });
       expect(joinPdu.accepted, joinPdu.rejection).to.equal(true);
       expect(joinPdu.signatureVerified).to.equal(true);
       expect(room.membership(client.userId!)).to.equal('join');
 
       const message = await fake.sendMessage(room, host, `hello from the fake server (v${roomVersion})`);
       expect(message.responses[hs.serverName]?.status).to.equal(200);
-      await client.syncUntil((body) => timelineEventIds(body, room.roomId).includes(message.eventId), { timeoutMs: TIMEOUT_MS });
+      await client.syncUntil((body) => timelineEventIds(body, room.roomId).includes(message.eventId), { timeoutMs: WAIT_MS });
 
       const since = fake.mark();
       const reply = await client.sendMessage(room.roomId, 'hello back from the HSUT');
-      const replyPdu = await fake.waitForPdu((p) => p.via === 'send' && p.eventId === reply.event_id, { timeoutMs: TIMEOUT_MS, since });
+      const replyPdu = await fake.waitForPdu((p) => p.via === 'send' && p.eventId === reply.event_id, { timeoutMs: WAIT_MS, since });
       expect(replyPdu.accepted, replyPdu.rejection).to.equal(true);
       expect(replyPdu.signatureVerified).to.equal(true);
       expect(replyPdu.origin).to.equal(hs.serverName);
@@ -77,11 +77,11 @@ describe('The fake homeserver federates with the homeserver under test', functio
       const room = fake.createRoom({ roomVersion, creator: host, joinRule: 'knock', name: `knock here v${roomVersion}` });
 
       await client.knock(room.roomId, { via: [fake.serverName], reason: 'let me in' });
-      const knock = await fake.waitForPdu((p) => p.via === 'send_knock' && p.roomId === room.roomId, { timeoutMs: TIMEOUT_MS });
+      const knock = await fake.waitForPdu((p) => p.via === 'send_knock' && p.roomId === room.roomId, { timeoutMs: WAIT_MS });
       expect(knock.accepted, knock.rejection).to.equal(true);
       expect(knock.event.content).to.deep.include({ membership: 'knock', reason: 'let me in' });
       expect(room.membership(client.userId!)).to.equal('knock');
-      const { body } = await client.syncUntil((b) => b.rooms?.knock?.[room.roomId] !== undefined, { timeoutMs: TIMEOUT_MS });
+      const { body } = await client.syncUntil((b) => b.rooms?.knock?.[room.roomId] !== undefined, { timeoutMs: WAIT_MS });
       const knockState = body.rooms!.knock![room.roomId]!.knock_state!.events;
       expect(knockState.map((e) => e.type)).to.include.members(['m.room.create', 'm.room.join_rules', 'm.room.name']);
     });
@@ -95,10 +95,10 @@ describe('The fake homeserver federates with the homeserver under test', functio
       expect(invite.response.status, JSON.stringify(invite.response.body)).to.equal(200);
       expect(Object.keys(invite.event.signatures ?? {})).to.have.members([fake.serverName, hs.serverName]);
       expect(room.membership(client.userId!)).to.equal('invite');
-      await client.syncUntil((b) => b.rooms?.invite?.[room.roomId] !== undefined, { timeoutMs: TIMEOUT_MS });
+      await client.syncUntil((b) => b.rooms?.invite?.[room.roomId] !== undefined, { timeoutMs: WAIT_MS });
 
       await client.join(room.roomId, { via: [fake.serverName] });
-      const join = await fake.waitForPdu((p) => p.via === 'send_join' && p.roomId === room.roomId, { timeoutMs: TIMEOUT_MS });
+      const join = await fake.waitForPdu((p) => p.via === 'send_join' && p.roomId === room.roomId, { timeoutMs: WAIT_MS });
       expect(join.accepted, join.rejection).to.equal(true);
       expect(room.membership(client.userId!)).to.equal('join');
     });
@@ -114,12 +114,12 @@ describe('The fake homeserver federates with the homeserver under test', functio
       expect(join.room.currentStateEvent('m.room.create')).to.not.equal(undefined);
       await client.syncUntil(
         (body) => (body.rooms?.join?.[roomId]?.timeline?.events ?? []).some((e) => e.type === 'm.room.member' && e.state_key === visitor),
-        { timeoutMs: TIMEOUT_MS },
+        { timeoutMs: WAIT_MS },
       );
 
       const since = fake.mark();
       const sent = await client.sendMessage(roomId, 'news for the fake server');
-      const pdu = await fake.waitForPdu((p) => p.via === 'send' && p.eventId === sent.event_id, { timeoutMs: TIMEOUT_MS, since });
+      const pdu = await fake.waitForPdu((p) => p.via === 'send' && p.eventId === sent.event_id, { timeoutMs: WAIT_MS, since });
       expect(pdu.signatureVerified).to.equal(true);
       expect(pdu.accepted, pdu.rejection).to.equal(true);
       expect(join.room.event(sent.event_id)?.content.body).to.equal('news for the fake server');
@@ -161,7 +161,7 @@ describe('The fake homeserver federates with the homeserver under test', functio
       });
       expect(forged.status).to.equal(401);
       expect(forged.errcode).to.equal('M_UNAUTHORIZED');
-      const record = await fake.waitFor((r) => r.kind === 'inbound' && r.status === 401, { timeoutMs: TIMEOUT_MS, since });
+      const record = await fake.waitFor((r) => r.kind === 'inbound' && r.status === 401, { timeoutMs: WAIT_MS, since });
       expect(record.kind === 'inbound' && record.authError).to.match(/does not verify/);
     } finally {
       await other.close();
@@ -174,7 +174,7 @@ describe('The fake homeserver federates with the homeserver under test', functio
       const client = await newClient(hs);
       const response = await client.do('GET', `/_matrix/client/v3/profile/${encodeURIComponent(bare.userId('nobody'))}`);
       expect(response.status).to.be.greaterThanOrEqual(400);
-      const unexpected = await bare.waitFor((r) => r.kind === 'inbound' && r.unexpected, { timeoutMs: TIMEOUT_MS });
+      const unexpected = await bare.waitFor((r) => r.kind === 'inbound' && r.unexpected, { timeoutMs: WAIT_MS });
       expect(unexpected.kind === 'inbound' && unexpected.path).to.equal('/_matrix/federation/v1/query/profile');
       expect(bare.unexpectedRequests().map((r) => r.path)).to.include('/_matrix/federation/v1/query/profile');
       expect(bare.unexpectedRequests()[0]?.origin).to.equal(hs.serverName);

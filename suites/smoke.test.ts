@@ -2,13 +2,13 @@
  * Smoke: the local knock handshake through the client API only, for every room version that has knocking.
  * One user makes a knock room, another knocks; the owner sees the knock in /sync and invites.
  */
+import { TEST_TIMEOUT_MS, WAIT_MS } from '../harness/testkit';
 import { expect } from 'chai';
 import { versionsWhere } from '../harness/core';
 import { CSClient, type ClientEvent, type SyncBody } from '../harness/clients/cs-client';
 import { currentHomeserver } from '../harness/deploy/current';
 import type { StartedHomeserver } from '../harness/deploy/types';
 
-const TIMEOUT_MS = 20_000 * Number(process.env.KK_TIMEOUT_SCALE ?? 1);
 const KNOCK_VERSIONS = versionsWhere((v) => v.knockAllowed);
 
 async function newClient(hs: StartedHomeserver): Promise<CSClient> {
@@ -23,7 +23,7 @@ function memberEventInTimeline(body: SyncBody, roomId: string, userId: string, m
 }
 
 describe('Smoke: a local knock is seen by the room and answered with an invite', function () {
-  this.timeout(3 * TIMEOUT_MS);
+  this.timeout(TEST_TIMEOUT_MS);
   let hs: StartedHomeserver;
 
   before(() => {
@@ -43,7 +43,7 @@ describe('Smoke: a local knock is seen by the room and answered with an invite',
         preset: 'private_chat',
         initial_state: [{ type: 'm.room.join_rules', state_key: '', content: { join_rule: 'knock' } }],
       });
-      const { since } = await owner.syncUntil((body) => Boolean(body.rooms?.join?.[roomId]), { timeoutMs: TIMEOUT_MS });
+      const { since } = await owner.syncUntil((body) => Boolean(body.rooms?.join?.[roomId]), { timeoutMs: WAIT_MS });
 
       const reason = `let me in (v${version})`;
       const knock = await knocker.do('POST', knocker.knockPath(roomId), { query: { via: [hs.serverName] }, body: { reason } });
@@ -52,14 +52,14 @@ describe('Smoke: a local knock is seen by the room and answered with an invite',
 
       const seen = await owner.syncUntil((body) => Boolean(memberEventInTimeline(body, roomId, knocker.userId!, 'knock')), {
         since,
-        timeoutMs: TIMEOUT_MS,
+        timeoutMs: WAIT_MS,
       });
       const knockEvent = memberEventInTimeline(seen.body, roomId, knocker.userId!, 'knock')!;
       expect(knockEvent.sender).to.equal(knocker.userId);
       expect(knockEvent.content.reason).to.equal(reason);
       expect((await owner.stateEvent(roomId, 'm.room.member', knocker.userId!)).membership).to.equal('knock');
 
-      const knocked = await knocker.syncUntil((body) => Boolean(body.rooms?.knock?.[roomId]), { timeoutMs: TIMEOUT_MS });
+      const knocked = await knocker.syncUntil((body) => Boolean(body.rooms?.knock?.[roomId]), { timeoutMs: WAIT_MS });
       const knockState = knocked.body.rooms!.knock![roomId].knock_state?.events ?? [];
       expect(knockState.map((e) => e.type), 'knock_state event types').to.include('m.room.create');
       const ownKnock = knockState.find((e) => e.type === 'm.room.member' && e.state_key === knocker.userId);
@@ -73,7 +73,7 @@ describe('Smoke: a local knock is seen by the room and answered with an invite',
       await owner.invite(roomId, knocker.userId!);
       const member = await owner.stateEvent(roomId, 'm.room.member', knocker.userId!);
       expect(member.membership).to.equal('invite');
-      await knocker.syncUntil((body) => Boolean(body.rooms?.invite?.[roomId]), { timeoutMs: TIMEOUT_MS });
+      await knocker.syncUntil((body) => Boolean(body.rooms?.invite?.[roomId]), { timeoutMs: WAIT_MS });
     });
   }
 

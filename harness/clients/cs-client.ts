@@ -2,6 +2,7 @@
  * A typed Matrix client-server API client on undici. `do()` never throws on an HTTP status; the named
  * helpers throw HttpError on non-2xx. Every exchange is published on the HTTP transcript channel.
  */
+import { readTextCapped } from './body';
 import { request } from 'undici';
 import { publishHttpExchange } from '../core/http-exchange';
 import { HttpError, NetworkError, RawResponse, safeStringify, truncate } from './http-error';
@@ -165,7 +166,7 @@ export class CSClient {
         body: payload,
         signal: AbortSignal.timeout(timeoutMs),
       });
-      const text = await response.body.text();
+      const text = await readTextCapped(response.body);
       const body = parseBody(text);
       const headers = flattenHeaders(response.headers);
       publishHttpExchange({
@@ -193,6 +194,10 @@ export class CSClient {
   async must<T = any>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
     const response = await this.do<T>(method, path, options);
     if (response.status < 200 || response.status > 299) throw new HttpError(method, path, response);
+    // Every endpoint the named helpers call answers a JSON object on success; anything else is a broken server.
+    if (response.body !== undefined && (typeof response.body !== 'object' || response.body === null)) {
+      throw new HttpError(method, path, response, 'answered a 2xx status with a body that is not a JSON object');
+    }
     return response.body;
   }
 
@@ -208,6 +213,9 @@ export class CSClient {
       });
     }
     if (response.status !== 200) throw new HttpError('POST', path, response);
+    if (typeof response.body?.user_id !== 'string' || typeof response.body?.access_token !== 'string') {
+      throw new HttpError('POST', path, response, 'answered 200 without user_id and access_token');
+    }
     this.adopt(response.body);
     return { userId: response.body.user_id, accessToken: response.body.access_token, deviceId: response.body.device_id };
   }
@@ -267,7 +275,8 @@ export class CSClient {
 
   async sync(options: SyncOptions = {}): Promise<SyncBody> {
     const longPoll = options.timeout ?? 0;
-    return this.must('GET', '/_matrix/client/v3/sync', {
+    const path = '/_matrix/client/v3/sync';
+    const body = await this.must<SyncBody>('GET', path, {
       query: {
         since: options.since,
         filter: typeof options.filter === 'object' ? JSON.stringify(options.filter) : options.filter,
@@ -276,6 +285,10 @@ export class CSClient {
       },
       timeoutMs: options.timeoutMs ?? longPoll + this.timeoutMs,
     });
+    if (typeof body?.next_batch !== 'string') {
+      throw new HttpError('GET', path, { status: 200, headers: {}, body }, 'answered 200 without a next_batch token');
+    }
+    return body;
   }
 
   /**

@@ -3,6 +3,7 @@
  * (status, body, errcode) instead of throwing: conformance tests assert on refusals as much as on successes.
  * Every exchange is published on the HTTP transcript channel.
  */
+import { readTextCapped } from './body';
 import { Agent, request as undiciRequest } from 'undici';
 import { signRequest, type SigningKey } from '../core';
 import { publishHttpExchange } from '../core/http-exchange';
@@ -107,7 +108,7 @@ export class FederationClient {
         headersTimeout: timeoutMs,
         bodyTimeout: timeoutMs,
       });
-      const text = await response.body.text();
+      const text = await readTextCapped(response.body);
       const raw = toRawResponse(response.statusCode, flattenHeaders(response.headers), text);
       publishHttpExchange({
         ...exchange,

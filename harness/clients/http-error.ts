@@ -16,8 +16,9 @@ export class HttpError extends Error {
     readonly method: string,
     readonly path: string,
     readonly response: RawResponse,
+    problem?: string,
   ) {
-    super(`${method} ${path} → ${response.status} ${truncate(safeStringify(response.body), 500)}`);
+    super(`${method} ${path} → ${response.status}${problem ? ` (${problem})` : ''} ${truncate(safeStringify(response.body), 500)}`);
   }
   get status(): number {
     return this.response.status;

@@ -14,19 +14,34 @@ export function onTeardown(teardown: Teardown): () => void {
   return () => teardowns.delete(teardown);
 }
 
-export async function runTeardowns(): Promise<void> {
-  const pending = [...teardowns].reverse();
-  teardowns.clear();
-  for (const teardown of pending) {
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([
-      teardown().catch((err) => process.stderr.write(`knockknock: cleanup failed: ${(err as Error).message}\n`)),
-      new Promise((resolve) => {
-        timer = setTimeout(resolve, TEARDOWN_TIMEOUT_MS);
-      }),
-    ]);
-    clearTimeout(timer);
+let inFlight: Promise<void> | undefined;
+
+/** Runs every registered teardown once, newest first; a second caller waits for the same run to finish. */
+export function runTeardowns(): Promise<void> {
+  inFlight ??= runAll().finally(() => (inFlight = undefined));
+  return inFlight;
+}
+
+async function runAll(): Promise<void> {
+  while (teardowns.size > 0) {
+    const pending = [...teardowns].reverse();
+    teardowns.clear();
+    for (const teardown of pending) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        teardown().catch((err) => process.stderr.write(`knockknock: cleanup failed: ${(err as Error).message}\n`)),
+        new Promise((resolve) => {
+          timer = setTimeout(resolve, TEARDOWN_TIMEOUT_MS);
+        }),
+      ]);
+      clearTimeout(timer);
+    }
   }
+}
+
+/** True once a signal or an uncaught error has started the exit: that path sets the exit code. */
+export function exitInProgress(): boolean {
+  return exiting;
 }
 
 export function installExitHandlers(): void {

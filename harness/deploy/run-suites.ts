@@ -13,7 +13,7 @@ const { lookupFiles } = require('mocha/lib/cli') as {
   lookupFiles: (pattern: string, extensions: string[], recursive: boolean) => string | string[];
 };
 
-export const DEFAULT_SUITE_SPEC = 'suites/**/*.test.ts';
+export const DEFAULT_SUITE_SPEC = resolve(__dirname, '..', '..', 'suites', '**', '*.test.ts');
 
 export interface SuiteRunOptions {
   spec: string[];

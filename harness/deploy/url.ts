@@ -36,8 +36,8 @@ export async function connectToUrl(options: UrlDriverOptions): Promise<StartedHo
   const clientUrl = stripSlash(options.clientUrl);
   const federationUrl = stripSlash(options.federationUrl ?? options.clientUrl);
   const reached = await probe(`${clientUrl}/_matrix/client/versions`, 5_000);
-  if (reached.status !== 200) {
-    const what = reached.status ? `HTTP ${reached.status}` : reached.error;
+  if (reached.status !== 200 || reached.error) {
+    const what = reached.error ?? `HTTP ${reached.status}`;
     throw new UsageError(
       `cannot reach the homeserver at --url ${clientUrl} (GET /_matrix/client/versions: ${what}): start it or fix --url`,
     );

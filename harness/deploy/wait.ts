@@ -1,4 +1,5 @@
 /** Polling with a deadline: the one way the deploy code waits for something. */
+import { readTextCapped } from '../clients/body';
 import { setTimeout as delay } from 'node:timers/promises';
 import { request } from 'undici';
 
@@ -19,12 +20,23 @@ export async function pollUntil<T>(
 export async function probe(url: string, timeoutMs = 2_000): Promise<{ status?: number; error?: string }> {
   try {
     const response = await request(url, { method: 'GET', signal: AbortSignal.timeout(timeoutMs) });
-    await response.body.dump();
+    const text = await readTextCapped(response.body, 64 * 1024);
+    if (response.statusCode === 200 && !isVersionsAnswer(text)) {
+      return { status: response.statusCode, error: `answered 200 but not with a Matrix versions object: ${text.slice(0, 80)}` };
+    }
     return { status: response.statusCode };
   } catch (err) {
     const e = err as { name?: string; code?: string; cause?: { code?: string }; message?: string };
     if (e.name === 'TimeoutError' || e.name === 'AbortError') return { error: `timed out after ${timeoutMs} ms` };
     return { error: e.cause?.code ?? e.code ?? e.message ?? String(err) };
+  }
+}
+
+function isVersionsAnswer(text: string): boolean {
+  try {
+    return Array.isArray((JSON.parse(text) as { versions?: unknown }).versions);
+  } catch {
+    return false;
   }
 }
 
@@ -38,7 +50,7 @@ export async function waitForClientApi(
       const problem = await options.stillRunning?.();
       if (problem) throw new Error(problem);
       last = await probe(`${clientUrl}/_matrix/client/versions`);
-      return last.status === 200 ? true : undefined;
+      return last.status === 200 && !last.error ? true : undefined;
     },
     {
       timeoutMs: options.timeoutMs,
