@@ -14,13 +14,17 @@ import { parseArgs, promisify } from 'node:util';
 
 const execFileAsync = promisify(execFile);
 
-interface Mutant {
-  id: string;
-  area: string;
+interface Edit {
   file: string;
   find: string;
   replace: string;
+}
+
+interface Mutant {
+  id: string;
+  area: string;
   bug: string;
+  edits: Edit[];
 }
 
 interface MutantResult {
@@ -42,16 +46,17 @@ function loadMutants(): Mutant[] {
   return raw.mutants;
 }
 
-/** A Dockerfile that applies one mutant and fails the build unless its snippet occurs exactly once. */
+/** A Dockerfile that applies one mutant and fails the build unless each snippet occurs exactly once. */
 function mutantDockerfile(base: string, mutant: Mutant): string {
   const patch = [
     'import json, sys',
     `m = json.loads(${JSON.stringify(JSON.stringify(mutant))})`,
-    `p = ${JSON.stringify(SYNAPSE_PACKAGE_DIR)} + '/' + m['file']`,
-    's = open(p).read()',
-    "n = s.count(m['find'])",
-    "if n != 1: sys.exit('mutant %s: snippet found %d times in %s' % (m['id'], n, p))",
-    "open(p, 'w').write(s.replace(m['find'], m['replace']))",
+    "for e in m['edits']:",
+    `    p = ${JSON.stringify(SYNAPSE_PACKAGE_DIR)} + '/' + e['file']`,
+    '    s = open(p).read()',
+    "    n = s.count(e['find'])",
+    "    if n != 1: sys.exit('mutant %s: snippet found %d times in %s' % (m['id'], n, p))",
+    "    open(p, 'w').write(s.replace(e['find'], e['replace']))",
   ].join('\n');
   const encoded = Buffer.from(patch).toString('base64');
   return `FROM ${base}\nRUN echo ${encoded} | base64 -d | python3 - && find ${SYNAPSE_PACKAGE_DIR} -name '__pycache__' -prune -exec rm -rf {} +\n`;
