@@ -65,6 +65,7 @@ ip_range_whitelist: ["127.0.0.0/8", "::1"]
 trusted_key_servers: []
 suppress_key_server_warning: true
 room_list_publication_rules: [{action: allow}]
+allow_public_rooms_over_federation: true
 rc_message: $relaxed
 rc_registration: $relaxed
 rc_login: {address: $relaxed, account: $relaxed, failed_attempts: $relaxed}

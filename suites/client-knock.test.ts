@@ -1,0 +1,189 @@
+/**
+ * Client-server knocking on rooms the HSUT hosts: POST /_matrix/client/v3/knock/{roomIdOrAlias} by HSUT users.
+ *
+ * The spec (client-server API, "Knocking on rooms" and the knocking.yaml endpoint) defines:
+ *   200 → `{room_id}` ("The knocked room ID must be returned in the `room_id` field");
+ *   403 → the user may not knock ("The room is not set up for knocking", "The user has been banned"), example
+ *         errcode M_FORBIDDEN; "Users who are currently in the room, already invited, or banned cannot knock";
+ *   404 → "The room could not be found or resolved to a room ID", example errcode M_NOT_FOUND.
+ * The older `POST /rooms/{roomId}/knock` of MSC2403 never made it into the spec (only /knock/{roomIdOrAlias}
+ * exists, added in v1.1), so it is not tested.
+ *
+ * Status codes are MUST-level and tested on their own; where Synapse answers the right status with another
+ * errcode, the errcode has its own test (listed as an expected failure), so that a planted bug that changes the
+ * status or lets the knock through still fails a test that unmodified Synapse passes.
+ */
+import { getRoomVersion } from '../harness/core';
+import type { CSClient } from '../harness/clients/cs-client';
+import { match, must, should } from '../harness/match';
+import {
+  KNOCK_VERSIONS,
+  createHsutRoom,
+  memberEventOf,
+  membershipOf,
+  useFederationEnvironment,
+  waitForMembership,
+  type HsutJoinRule,
+} from '../harness/testkit';
+
+const { jsonKeyEqual, jsonKeyTypeOf } = match;
+
+const RULE_200 = 'POST /knock/{roomIdOrAlias} answers 200 with the knocked room ID in `room_id` (client-server API, knockRoom)';
+const RULE_ALIAS = 'POST /knock/{roomIdOrAlias} takes a room alias and knocks on the room it resolves to (knockRoom: "takes either a room ID or alias")';
+const RULE_MEMBERSHIP = 'A successful knock makes the user\'s m.room.member state `membership: knock` (m.room.member, knock)';
+const RULE_REASON = 'The knock request\'s `reason` is "included as the `reason` on the subsequent membership event" (knockRoom request body)';
+const RULE_REKNOCK = 'A user whose membership is `knock` may knock again (auth rules, knock: allowed unless ban/invite/join)';
+const RULE_BANNED = 'A banned user cannot knock: POST /knock answers 403 ("The user has been banned from the room")';
+const RULE_FORBIDDEN_ERRCODE = 'A refused knock answers 403 M_FORBIDDEN ("You are not allowed to knock on this room")';
+const RULE_JOINED = 'Users who are currently in the room cannot knock: POST /knock answers 403 M_FORBIDDEN';
+const RULE_INVITED = 'Users who are already invited cannot knock: POST /knock answers 403 M_FORBIDDEN';
+const RULE_JOIN_RULE = 'A room whose join rule is not `knock` (or `knock_restricted`) is "not set up for knocking": POST /knock answers 403 M_FORBIDDEN';
+const RULE_UNCHANGED = 'A refused knock leaves the user\'s membership unchanged';
+const RULE_404 = 'A room that "could not be found or resolved to a room ID" answers 404 (knockRoom)';
+const RULE_404_ERRCODE = 'A room that could not be found answers 404 M_NOT_FOUND (knockRoom; M_NOT_FOUND: "No resource was found for this request")';
+
+let uniq = 0;
+function unique(label: string): string {
+  uniq += 1;
+  return `kk-${label}-${process.pid}-${Date.now().toString(36)}-${uniq}`;
+}
+
+/** The owner's view of `userId`'s membership, with the rule named in the failure. */
+async function expectMembership(owner: CSClient, roomId: string, userId: string, want: string | undefined, rule: string): Promise<void> {
+  must.equal(await membershipOf(owner, roomId, userId), want, `${rule} (membership of ${userId} as the room owner reads it from /state)`);
+}
+
+describe('Client API: POST /knock/{roomIdOrAlias} on rooms of the HSUT', function () {
+  const env = useFederationEnvironment();
+
+  async function knockRoom(version: string, joinRule: HsutJoinRule = 'knock', extra: { aliasLocalpart?: string } = {}) {
+    const owner = await env.newUser();
+    const roomId = await createHsutRoom(owner, { roomVersion: version, joinRule, name: `knock target v${version}`, ...extra });
+    return { owner, roomId };
+  }
+
+  for (const version of KNOCK_VERSIONS) {
+    it(`Knocking by room ID answers 200 with the room_id and makes the user's membership knock [spec:client.knock] [spec:membership.knock] [v${version}]`, async () => {
+      const { owner, roomId } = await knockRoom(version);
+      const knocker = await env.newUser();
+      const response = await knocker.do('POST', knocker.knockPath(roomId), { body: {} });
+      must.matchResponse(response, { status: 200, body: [jsonKeyEqual('room_id', roomId)] }, RULE_200);
+      await expectMembership(owner, roomId, knocker.userId!, 'knock', RULE_MEMBERSHIP);
+      const event = await memberEventOf(owner, roomId, knocker.userId!);
+      must.matchJson(event, [jsonKeyEqual('sender', knocker.userId), jsonKeyEqual('content.membership', 'knock')], RULE_MEMBERSHIP);
+      // No reason was given: the server should not invent one.
+      should.ok(event?.content?.reason === undefined, 'A knock without `reason` carries no reason', `content ${JSON.stringify(event?.content)}`);
+    });
+
+    it(`Knocking by room alias answers 200 with the aliased room's ID and the user knocks on that room [spec:client.knock-alias] [v${version}]`, async () => {
+      const aliasLocalpart = unique(`alias-v${version}`);
+      const { owner, roomId } = await knockRoom(version, 'knock', { aliasLocalpart });
+      const alias = `#${aliasLocalpart}:${env.hs.serverName}`;
+      const knocker = await env.newUser();
+      const response = await knocker.do('POST', knocker.knockPath(alias), { body: {} });
+      must.matchResponse(response, { status: 200, body: [jsonKeyTypeOf('room_id', 'string'), jsonKeyEqual('room_id', roomId)] }, RULE_ALIAS);
+      await expectMembership(owner, roomId, knocker.userId!, 'knock', RULE_ALIAS);
+    });
+
+    it(`The knock's reason lands in the knock member event the room owner reads back [spec:client.knock-reason] [spec:membership.knock-reason] [v${version}]`, async () => {
+      const { owner, roomId } = await knockRoom(version);
+      const knocker = await env.newUser();
+      const reason = `please let me in (v${version}) ✓`;
+      const response = await knocker.do('POST', knocker.knockPath(roomId), { body: { reason } });
+      must.matchResponse(response, { status: 200, body: [jsonKeyEqual('room_id', roomId)] }, RULE_200);
+      const event = await memberEventOf(owner, roomId, knocker.userId!);
+      must.matchJson(event, [jsonKeyEqual('content.membership', 'knock'), jsonKeyEqual('content.reason', reason)], RULE_REASON);
+    });
+
+    it(`Knocking again while already knocking answers 200 and the membership stays knock with the new reason [spec:auth-rules.knock.from-knock] [spec:client.knock] [v${version}]`, async () => {
+      const { owner, roomId } = await knockRoom(version);
+      const knocker = await env.newUser();
+      await knocker.knock(roomId, { reason: 'first knock' });
+      await expectMembership(owner, roomId, knocker.userId!, 'knock', RULE_MEMBERSHIP);
+      const again = await knocker.do('POST', knocker.knockPath(roomId), { body: { reason: 'second knock' } });
+      must.matchResponse(again, { status: 200, body: [jsonKeyEqual('room_id', roomId)] }, RULE_REKNOCK);
+      const event = await memberEventOf(owner, roomId, knocker.userId!);
+      must.matchJson(event, [jsonKeyEqual('content.membership', 'knock'), jsonKeyEqual('content.reason', 'second knock')], RULE_REKNOCK);
+    });
+
+    it(`A banned user's knock is refused with 403 and the user stays banned [spec:client.knock-forbidden] [spec:auth-rules.knock.from-ban] [v${version}]`, async () => {
+      const { owner, roomId } = await knockRoom(version);
+      const knocker = await env.newUser();
+      await owner.ban(roomId, knocker.userId!, 'no knocking');
+      await waitForMembership(owner, roomId, knocker.userId!, 'ban');
+      const response = await knocker.do('POST', knocker.knockPath(roomId), { body: { reason: 'sorry' } });
+      must.matchResponse(response, { status: 403 }, RULE_BANNED);
+      await expectMembership(owner, roomId, knocker.userId!, 'ban', RULE_UNCHANGED);
+    });
+
+    it(`A banned user's refused knock carries errcode M_FORBIDDEN [spec:client.knock-forbidden] [spec:auth-rules.knock.from-ban] [v${version}]`, async () => {
+      const { owner, roomId } = await knockRoom(version);
+      const knocker = await env.newUser();
+      await owner.ban(roomId, knocker.userId!);
+      await waitForMembership(owner, roomId, knocker.userId!, 'ban');
+      const response = await knocker.do('POST', knocker.knockPath(roomId), { body: {} });
+      must.matchResponse(response, { status: 403, errcode: 'M_FORBIDDEN' }, RULE_FORBIDDEN_ERRCODE);
+      await expectMembership(owner, roomId, knocker.userId!, 'ban', RULE_UNCHANGED);
+    });
+
+    it(`A joined member's knock is refused with 403 M_FORBIDDEN and the member stays joined [spec:client.knock-forbidden] [spec:auth-rules.knock.from-join] [v${version}]`, async () => {
+      // A public room the member joined, then switched to `knock`, so that the join rule itself allows knocks.
+      const { owner, roomId } = await knockRoom(version, 'public');
+      const member = await env.newUser();
+      await member.join(roomId);
+      await owner.sendState(roomId, 'm.room.join_rules', '', { join_rule: 'knock' });
+      await waitForMembership(owner, roomId, member.userId!, 'join');
+      const response = await member.do('POST', member.knockPath(roomId), { body: {} });
+      must.matchResponse(response, { status: 403, errcode: 'M_FORBIDDEN' }, RULE_JOINED);
+      await expectMembership(owner, roomId, member.userId!, 'join', RULE_UNCHANGED);
+    });
+
+    it(`An invited user's knock is refused with 403 M_FORBIDDEN and the invite stands [spec:client.knock-forbidden] [spec:auth-rules.knock.from-invite] [v${version}]`, async () => {
+      const { owner, roomId } = await knockRoom(version);
+      const invitee = await env.newUser();
+      await owner.invite(roomId, invitee.userId!);
+      await waitForMembership(owner, roomId, invitee.userId!, 'invite');
+      const response = await invitee.do('POST', invitee.knockPath(roomId), { body: {} });
+      must.matchResponse(response, { status: 403, errcode: 'M_FORBIDDEN' }, RULE_INVITED);
+      await expectMembership(owner, roomId, invitee.userId!, 'invite', RULE_UNCHANGED);
+    });
+
+    const refusingRules: HsutJoinRule[] = ['public', 'invite'];
+    if (getRoomVersion(version).restrictedAllowed) refusingRules.push('restricted');
+    for (const joinRule of refusingRules) {
+      it(`A knock on a room with join rule ${joinRule} is refused with 403 M_FORBIDDEN and gives the user no membership [spec:client.knock-forbidden] [spec:join-rules.knock-only-with-knock-rule] [spec:auth-rules.knock.join-rule-not-knock] [v${version}]`, async () => {
+        const owner = await env.newUser();
+        // restricted: the allow list names a room the knocker is not in, so nothing lets them in either way.
+        const otherRoom = joinRule === 'restricted' ? await createHsutRoom(owner, { roomVersion: version, joinRule: 'invite' }) : undefined;
+        const roomId = await createHsutRoom(owner, {
+          roomVersion: version,
+          joinRule,
+          ...(otherRoom ? { allowRooms: [otherRoom] } : {}),
+        });
+        const knocker = await env.newUser();
+        const response = await knocker.do('POST', knocker.knockPath(roomId), { body: { reason: 'may I?' } });
+        must.matchResponse(response, { status: 403, errcode: 'M_FORBIDDEN' }, RULE_JOIN_RULE);
+        await expectMembership(owner, roomId, knocker.userId!, undefined, RULE_UNCHANGED);
+      });
+    }
+  }
+
+  // An unknown room ID on the HSUT's own domain with no `via`: the HSUT is the only server that could know it.
+  it('A knock on an unknown room ID (no via servers) is refused with 404 [spec:client.knock]', async () => {
+    const knocker = await env.newUser();
+    const response = await knocker.do('POST', knocker.knockPath(`!${unique('nosuchroom')}:${env.hs.serverName}`), { body: {} });
+    must.matchResponse(response, { status: 404 }, RULE_404);
+  });
+
+  it('A knock on an unknown room ID (no via servers) answers errcode M_NOT_FOUND [spec:client.knock]', async () => {
+    const knocker = await env.newUser();
+    const response = await knocker.do('POST', knocker.knockPath(`!${unique('nosuchroom')}:${env.hs.serverName}`), { body: {} });
+    must.matchResponse(response, { status: 404, errcode: 'M_NOT_FOUND' }, RULE_404_ERRCODE);
+  });
+
+  it('A knock on an unknown alias of the HSUT is refused with 404 M_NOT_FOUND [spec:client.knock-alias]', async () => {
+    const knocker = await env.newUser();
+    const response = await knocker.do('POST', knocker.knockPath(`#${unique('nosuchalias')}:${env.hs.serverName}`), { body: {} });
+    must.matchResponse(response, { status: 404, errcode: 'M_NOT_FOUND' }, RULE_404_ERRCODE);
+  });
+});

@@ -1,0 +1,204 @@
+/**
+ * The room directory and knocking: published knock / knock_restricted rooms of the HSUT in publicRooms, over the
+ * client API (GET, and POST with a search filter) and over federation (GET and POST /_matrix/federation/v1/publicRooms,
+ * signed by the fake server).
+ *
+ * Why `join_rule` is asserted as a MUST although PublishedRoomsChunk marks it optional: its description reads "The
+ * room's join rule. When not present, the room is assumed to be `public`. Note that rooms with `invite` join rules
+ * are not expected here, but rooms with `knock` rules are given their near-public nature." The field is optional only
+ * because absence has a defined meaning (public). A server that lists a knock room without `join_rule` therefore
+ * tells every client that the room is public, which is false: clients would offer "join" (and fail) instead of
+ * "knock". So for a listed knock room the field must be present and equal `knock` (or `knock_restricted`).
+ *
+ * Why a published knock room must be listed at all: the directory visibility `public` means "The room will be shown
+ * in the published room directory", and the chunk description says knock rooms are expected there. The spec lets
+ * servers filter ("servers MAY apply additional filters ... for instance, by automatically excluding rooms with
+ * `invite` join rules that are not world_readable") but its own example of a filter is invite-only rooms, and it
+ * singles knock rooms out as the ones that "could reasonably be published". The HSUT's configuration allows
+ * publication (room_list_publication_rules: allow). The listing is polled with a deadline: servers build the list
+ * from room statistics updated in the background and may cache it briefly.
+ *
+ * Over federation the server-server GET/POST /publicRooms answer with the same PublishedRoomsChunk entries; the
+ * HSUT must be configured to serve its directory over federation (Synapse: allow_public_rooms_over_federation).
+ */
+import type { CSClient, PublicRoomsBody, PublicRoomsChunkEntry } from '../harness/clients/cs-client';
+import { SpecAssertionError, match, must } from '../harness/match';
+import {
+  KNOCK_RESTRICTED_VERSIONS,
+  KNOCK_VERSIONS,
+  WAIT_MS,
+  ConditionTimeoutError,
+  createHsutRoom,
+  pollUntil,
+  useFederationEnvironment,
+  type FederationEnvironment,
+} from '../harness/testkit';
+
+const { jsonKeyEqual, jsonKeyTypeOf } = match;
+
+const RULE_LISTED = 'A room published in the directory (visibility public) "will be shown in the published room directory"; knock rooms are expected there (PublishedRoomsChunk.join_rule)';
+const RULE_JOIN_RULE = 'A listed knock room carries `join_rule: "knock"` (PublishedRoomsChunk: "When not present, the room is assumed to be `public`", so omitting it misreports the room as public)';
+const RULE_JOIN_RULE_KR = 'A listed knock_restricted room carries `join_rule: "knock_restricted"` (PublishedRoomsChunk: an absent join_rule means public)';
+const RULE_ENTRY = 'A PublishedRoomsChunk entry has `room_id`, `num_joined_members`, `world_readable`, `guest_can_join` and the room\'s `name`';
+const RULE_NOT_LISTED = 'A room whose directory visibility is `private` "will be hidden from the published room directory"';
+const RULE_FED_OK = 'GET/POST /_matrix/federation/v1/publicRooms answers 200 with `chunk` (server-server API, Public Room Directory)';
+
+let uniq = 0;
+function uniqueName(label: string): string {
+  uniq += 1;
+  return `kkdir ${label} ${process.pid.toString(36)}${Date.now().toString(36)}${uniq}`;
+}
+
+type Lister = () => Promise<PublicRoomsChunkEntry[]>;
+
+/** All entries of the client directory, following next_batch (the list is shared with every other test). */
+function clientDirectory(client: CSClient, filter?: Record<string, unknown>): Lister {
+  return async () => {
+    const entries: PublicRoomsChunkEntry[] = [];
+    let since: string | undefined;
+    for (let page = 0; page < 50; page++) {
+      const body: PublicRoomsBody = await client.publicRooms({ limit: 500, since, ...(filter ? { filter } : {}) });
+      must.matchJson(body, [jsonKeyTypeOf('chunk', 'array')], 'publicRooms answers `chunk`, an array of PublishedRoomsChunk');
+      entries.push(...body.chunk);
+      if (!body.next_batch || body.chunk.length === 0) break;
+      since = body.next_batch;
+    }
+    return entries;
+  };
+}
+
+/** All entries of the HSUT's directory over federation, asked by the fake server (GET, or POST with a filter). */
+function federationDirectory(env: FederationEnvironment, filter?: Record<string, unknown>): Lister {
+  return async () => {
+    const entries: PublicRoomsChunkEntry[] = [];
+    let since: string | undefined;
+    for (let page = 0; page < 50; page++) {
+      const response = filter
+        ? await env.fake.request({ method: 'POST', path: '/_matrix/federation/v1/publicRooms', body: { limit: 500, filter, ...(since ? { since } : {}) } })
+        : await env.fake.request({ method: 'GET', path: '/_matrix/federation/v1/publicRooms', query: { limit: '500', since } });
+      must.matchResponse(response, { status: 200, body: [jsonKeyTypeOf('chunk', 'array')] }, RULE_FED_OK);
+      const body = response.body as PublicRoomsBody;
+      entries.push(...body.chunk);
+      if (!body.next_batch || body.chunk.length === 0) break;
+      since = body.next_batch;
+    }
+    return entries;
+  };
+}
+
+/** Polls the directory until the room is listed; fails naming the rule when it never is. */
+async function waitForListing(list: Lister, roomId: string, where: string): Promise<PublicRoomsChunkEntry> {
+  let seen = 0;
+  let refusal: SpecAssertionError | undefined;
+  let entry: PublicRoomsChunkEntry | null;
+  try {
+    entry = await pollUntil<PublicRoomsChunkEntry | null>(
+      async () => {
+        try {
+          const entries = await list();
+          seen = entries.length;
+          return entries.find((e) => e.room_id === roomId);
+        } catch (error) {
+          // A malformed or refused answer is a failure in itself, not something to wait out.
+          if (!(error instanceof SpecAssertionError)) throw error;
+          refusal = error;
+          return null;
+        }
+      },
+      { timeoutMs: WAIT_MS, description: `${roomId} in ${where}`, intervalMs: 200 },
+      () => `the last listing had ${seen} entries, none for ${roomId}`,
+    );
+  } catch (error) {
+    if (error instanceof ConditionTimeoutError) must.fail(RULE_LISTED, `${where}: ${error.message}`);
+    throw error;
+  }
+  if (refusal || entry === null) throw refusal;
+  return entry;
+}
+
+function checkEntry(entry: PublicRoomsChunkEntry, roomId: string, name: string, joinRule: 'knock' | 'knock_restricted', where: string): void {
+  must.matchJson(entry, [jsonKeyEqual('join_rule', joinRule)], `${joinRule === 'knock' ? RULE_JOIN_RULE : RULE_JOIN_RULE_KR} — ${where}`);
+  must.matchJson(
+    entry,
+    [
+      jsonKeyEqual('room_id', roomId),
+      jsonKeyEqual('name', name),
+      jsonKeyEqual('num_joined_members', 1),
+      jsonKeyTypeOf('world_readable', 'boolean'),
+      jsonKeyTypeOf('guest_can_join', 'boolean'),
+    ],
+    `${RULE_ENTRY} — ${where}`,
+  );
+}
+
+describe('Room directory: published knock rooms of the HSUT in publicRooms (client API and federation)', function () {
+  const env = useFederationEnvironment();
+
+  for (const version of KNOCK_VERSIONS) {
+    it(`A knock room published at creation is listed by GET /publicRooms with join_rule knock, its name and member count [spec:directory.knock-rooms-listed] [v${version}]`, async () => {
+      const owner = await env.newUser();
+      const name = uniqueName(`get v${version}`);
+      const roomId = await createHsutRoom(owner, { roomVersion: version, joinRule: 'knock', name, publish: true });
+      const entry = await waitForListing(clientDirectory(owner), roomId, 'GET /_matrix/client/v3/publicRooms');
+      checkEntry(entry, roomId, name, 'knock', 'GET /_matrix/client/v3/publicRooms');
+    });
+
+    it(`A knock room published later with PUT /directory/list/room is found by POST /publicRooms with a generic_search_term filter, with join_rule knock [spec:directory.knock-rooms-listed] [v${version}]`, async () => {
+      const owner = await env.newUser();
+      const name = uniqueName(`search v${version}`);
+      const roomId = await createHsutRoom(owner, { roomVersion: version, joinRule: 'knock', name });
+      await owner.setDirectoryVisibility(roomId, 'public');
+      const entry = await waitForListing(clientDirectory(owner, { generic_search_term: name }), roomId, 'POST /_matrix/client/v3/publicRooms (generic_search_term)');
+      checkEntry(entry, roomId, name, 'knock', 'POST /_matrix/client/v3/publicRooms');
+    });
+
+    it(`A knock room that is not published is not listed by GET /publicRooms [spec:directory.knock-rooms-listed] [v${version}]`, async () => {
+      const owner = await env.newUser();
+      const hidden = await createHsutRoom(owner, { roomVersion: version, joinRule: 'knock', name: uniqueName(`hidden v${version}`) });
+      // A room published after the hidden one is made: once it is listed, the listing has caught up with the hidden one.
+      const marker = await createHsutRoom(owner, { roomVersion: version, joinRule: 'knock', name: uniqueName(`marker v${version}`), publish: true });
+      const list = clientDirectory(owner);
+      await waitForListing(list, marker, 'GET /_matrix/client/v3/publicRooms');
+      const entries = await list();
+      must.equal(entries.filter((entry) => entry.room_id === hidden).map((entry) => entry.room_id), [], RULE_NOT_LISTED);
+    });
+
+    it(`A published knock room is listed by the federation GET /publicRooms with join_rule knock [spec:directory.knock-rooms-listed] [v${version}]`, async () => {
+      const owner = await env.newUser();
+      const name = uniqueName(`fed get v${version}`);
+      const roomId = await createHsutRoom(owner, { roomVersion: version, joinRule: 'knock', name, publish: true });
+      const entry = await waitForListing(federationDirectory(env), roomId, 'GET /_matrix/federation/v1/publicRooms');
+      checkEntry(entry, roomId, name, 'knock', 'GET /_matrix/federation/v1/publicRooms');
+    });
+
+    it(`A published knock room is found by the federation POST /publicRooms with a generic_search_term filter, with join_rule knock [spec:directory.knock-rooms-listed] [v${version}]`, async () => {
+      const owner = await env.newUser();
+      const name = uniqueName(`fed post v${version}`);
+      const roomId = await createHsutRoom(owner, { roomVersion: version, joinRule: 'knock', name, publish: true });
+      const entry = await waitForListing(federationDirectory(env, { generic_search_term: name }), roomId, 'POST /_matrix/federation/v1/publicRooms (generic_search_term)');
+      checkEntry(entry, roomId, name, 'knock', 'POST /_matrix/federation/v1/publicRooms');
+    });
+  }
+
+  for (const version of KNOCK_RESTRICTED_VERSIONS) {
+    async function publishedKnockRestrictedRoom(label: string) {
+      const owner = await env.newUser();
+      const allowed = await createHsutRoom(owner, { roomVersion: version, joinRule: 'invite' });
+      const name = uniqueName(`${label} v${version}`);
+      const roomId = await createHsutRoom(owner, { roomVersion: version, joinRule: 'knock_restricted', allowRooms: [allowed], name, publish: true });
+      return { owner, name, roomId };
+    }
+
+    it(`A published knock_restricted room is listed by GET /publicRooms with join_rule knock_restricted [spec:directory.knock-rooms-listed] [spec:knock-restricted.knock] [v${version}]`, async () => {
+      const { owner, name, roomId } = await publishedKnockRestrictedRoom('kr');
+      const entry = await waitForListing(clientDirectory(owner), roomId, 'GET /_matrix/client/v3/publicRooms');
+      checkEntry(entry, roomId, name, 'knock_restricted', 'GET /_matrix/client/v3/publicRooms');
+    });
+
+    it(`A published knock_restricted room is listed by the federation GET /publicRooms with join_rule knock_restricted [spec:directory.knock-rooms-listed] [spec:knock-restricted.knock] [v${version}]`, async () => {
+      const { name, roomId } = await publishedKnockRestrictedRoom('fed kr');
+      const entry = await waitForListing(federationDirectory(env), roomId, 'GET /_matrix/federation/v1/publicRooms');
+      checkEntry(entry, roomId, name, 'knock_restricted', 'GET /_matrix/federation/v1/publicRooms');
+    });
+  }
+});

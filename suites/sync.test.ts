@@ -1,0 +1,257 @@
+/**
+ * /sync and knocking on rooms the HSUT hosts: what the knocking user sees (rooms.knock with knock_state, and the
+ * moves to invite / join / leave), and what the room's members see (the knock member event in their timeline,
+ * for a local knocker and for a fake server's user knocking over federation).
+ *
+ * Spec: GET /_matrix/client/v3/sync (rooms.knock → Knocked Room → knock_state.events, "The stripped state events
+ * that form the knock state"), "Stripped state" (client-server API: "Stripped state events can only have the
+ * `sender`, `type`, `state_key` and `content` properties"; m.room.create is required in knock_state since v1.16;
+ * "should contain some or all of" create, name, avatar, topic, join_rules, canonical_alias, encryption), and the
+ * knocking section (knocks are approved with /invite, denied with /kick or /ban, retracted with /leave).
+ */
+import { SyncTimeoutError, type CSClient, type ClientEvent, type SyncBody } from '../harness/clients/cs-client';
+import { knockOn } from '../harness/fake-server';
+import { match, must, should } from '../harness/match';
+import {
+  KNOCK_RESTRICTED_VERSIONS,
+  KNOCK_VERSIONS,
+  WAIT_MS,
+  createHsutRoom,
+  useFederationEnvironment,
+  waitForMembership,
+  type HsutRoomOptions,
+} from '../harness/testkit';
+
+const { jsonKeyEqual } = match;
+
+const RULE_KNOCK_SECTION = 'A knocked room is listed under `rooms.knock` of /sync with `knock_state.events` (GET /sync, Knocked Room)';
+const RULE_ONLY_KNOCK = 'A room the user knocks on (and is not invited to or joined) is listed under rooms.knock only, not under rooms.join / rooms.invite / rooms.leave (GET /sync)';
+const RULE_STRIPPED = 'knock_state.events are stripped state events: `type`, `state_key`, `content`, `sender` (Stripped state)';
+const RULE_STRIPPED_ONLY = 'Stripped state events "can only have the `sender`, `type`, `state_key` and `content` properties" (Stripped state)';
+const RULE_CREATE = 'knock_state must include m.room.create (Stripped state, changed in v1.16: required in knock_state)';
+const RULE_JOIN_RULES = 'knock_state carries the room\'s m.room.join_rules, which tells the client why it may knock (Stripped state)';
+const RULE_AESTHETIC = 'knock_state carries the room\'s name, avatar, topic, canonical alias and encryption state when set (Stripped state: "should contain some or all of")';
+const RULE_OWN_EVENT = 'knock_state includes the user\'s own knock member event (membership knock, with its reason) (GET /sync Knocked Room example; client.knock → "The knock will appear as an entry in the response of /sync")';
+const RULE_NO_MEMBERS = 'knock_state does not disclose the member list: a knocking user is not in the room, and a room\'s members are only visible to its members (Stripped state is "a limited set of state events"; GET /rooms/{roomId}/members and /state refuse non-members)';
+const RULE_NO_POWER_LEVELS = 'knock_state should hold only the stripped state that identifies the room, not m.room.power_levels (Stripped state list)';
+const RULE_TO_INVITE = 'An accepted knock (invite) moves the room from rooms.knock to rooms.invite in /sync';
+const RULE_TO_JOIN = 'After the knocker accepts the invite and joins, /sync lists the room under rooms.join, not rooms.knock';
+const RULE_TO_LEAVE_KICK = 'A denied knock (kick) moves the room from rooms.knock to rooms.leave in /sync';
+const RULE_TO_LEAVE_RESCIND = 'A retracted knock (the knocker leaves) moves the room from rooms.knock to rooms.leave in /sync';
+const RULE_MEMBERS_SEE = 'The room\'s members see the knock member event (membership knock, with its reason) in the room timeline of /sync';
+
+const STRIPPED_KEYS = ['content', 'sender', 'state_key', 'type'];
+
+function knockStateEvents(body: SyncBody, roomId: string): ClientEvent[] | undefined {
+  return body.rooms?.knock?.[roomId]?.knock_state?.events;
+}
+
+function sections(body: SyncBody, roomId: string): string[] {
+  const rooms = body.rooms ?? {};
+  return (['join', 'invite', 'knock', 'leave'] as const).filter((name) => rooms[name]?.[roomId] !== undefined);
+}
+
+function timelineEvents(body: SyncBody, roomId: string, section: 'join' | 'leave' = 'join'): ClientEvent[] {
+  return body.rooms?.[section]?.[roomId]?.timeline?.events ?? [];
+}
+
+/** syncUntil, with a timeout turned into a failure that names the spec rule. */
+async function syncUntilOrFail(
+  client: CSClient,
+  predicate: (body: SyncBody) => boolean,
+  options: { since?: string },
+  rule: string,
+): Promise<{ body: SyncBody; since: string }> {
+  try {
+    return await client.syncUntil(predicate, { since: options.since, timeoutMs: WAIT_MS });
+  } catch (error) {
+    if (error instanceof SyncTimeoutError) must.fail(rule, error.message);
+    throw error;
+  }
+}
+
+/** A since token for `client` that is past everything it has seen so far (one initial sync). */
+async function currentSince(client: CSClient): Promise<string> {
+  return (await client.sync()).next_batch;
+}
+
+describe('/sync: knocks on rooms of the HSUT as the knocker and the room members see them', function () {
+  const env = useFederationEnvironment();
+
+  async function knockRoom(version: string, extra: Partial<HsutRoomOptions> = {}) {
+    const owner = await env.newUser();
+    const roomId = await createHsutRoom(owner, { roomVersion: version, joinRule: 'knock', name: `sync knock v${version}`, ...extra });
+    return { owner, roomId };
+  }
+
+  /**
+   * A knock room and a knocker whose knock is in place, plus the knocker's since token from after the knock (the
+   * knocker syncs incrementally through the knock, as a running client does).
+   */
+  async function knockedRoom(version: string) {
+    const { owner, roomId } = await knockRoom(version);
+    const knocker = await env.newUser();
+    const before = await currentSince(knocker);
+    await knocker.knock(roomId, { reason: 'knock knock' });
+    const { since } = await syncUntilOrFail(knocker, (b) => knockStateEvents(b, roomId) !== undefined, { since: before }, `${RULE_KNOCK_SECTION} — incremental sync`);
+    return { owner, roomId, knocker, since };
+  }
+
+  for (const version of KNOCK_VERSIONS) {
+    it(`An initial /sync of the knocking user lists the room under rooms.knock and in no other section [spec:sync.knock-section] [v${version}]`, async () => {
+      const { roomId } = await knockRoom(version);
+      const knocker = await env.newUser();
+      await knocker.knock(roomId);
+      // No since: every attempt is an initial sync.
+      const { body } = await syncUntilOrFail(knocker, (b) => knockStateEvents(b, roomId) !== undefined, {}, `${RULE_KNOCK_SECTION} — initial sync`);
+      must.equal(sections(body, roomId), ['knock'], RULE_ONLY_KNOCK);
+      must.ok(Array.isArray(knockStateEvents(body, roomId)), RULE_KNOCK_SECTION, 'knock_state.events is not an array');
+    });
+
+    it(`An incremental /sync from before the knock lists the room under rooms.knock and in no other section [spec:sync.knock-section] [v${version}]`, async () => {
+      const { roomId } = await knockRoom(version);
+      const knocker = await env.newUser();
+      const since = await currentSince(knocker);
+      await knocker.knock(roomId);
+      const { body } = await syncUntilOrFail(knocker, (b) => knockStateEvents(b, roomId) !== undefined, { since }, `${RULE_KNOCK_SECTION} — incremental sync`);
+      must.equal(sections(body, roomId), ['knock'], RULE_ONLY_KNOCK);
+    });
+
+    it(`knock_state holds the room's create, join_rules, name, topic, avatar, canonical alias and encryption as stripped state events [spec:sync.knock-state-stripped] [v${version}]`, async () => {
+      const aliasLocalpart = `kk-sync-${version}-${process.pid}-${Date.now().toString(36)}`;
+      const alias = `#${aliasLocalpart}:${env.hs.serverName}`;
+      const avatarUrl = `mxc://${env.hs.serverName}/knockavatar${version}`;
+      const { owner, roomId } = await knockRoom(version, {
+        name: `stripped v${version}`,
+        topic: `topic v${version}`,
+        avatarUrl,
+        aliasLocalpart,
+        encrypted: true,
+      });
+      const knocker = await env.newUser();
+      await knocker.knock(roomId);
+      const { body } = await syncUntilOrFail(knocker, (b) => knockStateEvents(b, roomId) !== undefined, {}, RULE_KNOCK_SECTION);
+      const events = knockStateEvents(body, roomId)!;
+
+      for (const event of events) {
+        must.matchJson(event, STRIPPED_KEYS.map((key) => match.jsonKeyPresent(key)), RULE_STRIPPED);
+        const extra = Object.keys(event).filter((key) => !STRIPPED_KEYS.includes(key));
+        should.equal(extra, [], `${RULE_STRIPPED_ONLY} (${event.type} ${event.state_key})`);
+      }
+      const find = (type: string) => events.find((e) => e.type === type && e.state_key === '');
+      must.ok(find('m.room.create'), RULE_CREATE, `got types ${JSON.stringify(events.map((e) => e.type))}`);
+      must.matchJson(find('m.room.create'), [jsonKeyEqual('sender', owner.userId)], RULE_CREATE);
+      must.matchJson(find('m.room.join_rules'), [jsonKeyEqual('content.join_rule', 'knock')], RULE_JOIN_RULES);
+      must.matchJson(find('m.room.name'), [jsonKeyEqual('content.name', `stripped v${version}`)], RULE_AESTHETIC);
+      must.matchJson(find('m.room.topic'), [jsonKeyEqual('content.topic', `topic v${version}`)], RULE_AESTHETIC);
+      must.matchJson(find('m.room.avatar'), [jsonKeyEqual('content.url', avatarUrl)], RULE_AESTHETIC);
+      must.matchJson(find('m.room.canonical_alias'), [jsonKeyEqual('content.alias', alias)], RULE_AESTHETIC);
+      must.matchJson(find('m.room.encryption'), [jsonKeyEqual('content.algorithm', 'm.megolm.v1.aes-sha2')], RULE_AESTHETIC);
+    });
+
+    it(`knock_state includes the user's own knock member event with membership knock and the reason [spec:sync.knock-state-stripped] [spec:client.knock-reason] [v${version}]`, async () => {
+      const { roomId } = await knockRoom(version);
+      const knocker = await env.newUser();
+      const reason = `own event v${version}`;
+      await knocker.knock(roomId, { reason });
+      const { body } = await syncUntilOrFail(knocker, (b) => knockStateEvents(b, roomId) !== undefined, {}, RULE_KNOCK_SECTION);
+      const own = knockStateEvents(body, roomId)!.filter((e) => e.type === 'm.room.member' && e.state_key === knocker.userId);
+      must.ok(own.length > 0, RULE_OWN_EVENT, `no m.room.member event for ${knocker.userId} in knock_state: ${JSON.stringify(knockStateEvents(body, roomId))}`);
+      must.matchJson(own[own.length - 1], [
+        jsonKeyEqual('sender', knocker.userId),
+        jsonKeyEqual('content.membership', 'knock'),
+        jsonKeyEqual('content.reason', reason),
+      ], RULE_OWN_EVENT);
+    });
+
+    it(`knock_state discloses no other member's event and no power levels [spec:sync.knock-state-stripped] [v${version}]`, async () => {
+      const { owner, roomId } = await knockRoom(version, { joinRule: 'public' });
+      const member = await env.newUser();
+      await member.join(roomId);
+      await owner.sendState(roomId, 'm.room.join_rules', '', { join_rule: 'knock' });
+      await waitForMembership(owner, roomId, member.userId!, 'join');
+      const knocker = await env.newUser();
+      await knocker.knock(roomId);
+      const { body } = await syncUntilOrFail(knocker, (b) => knockStateEvents(b, roomId) !== undefined, {}, RULE_KNOCK_SECTION);
+      const events = knockStateEvents(body, roomId)!;
+      const others = events.filter((e) => e.type === 'm.room.member' && e.state_key !== knocker.userId);
+      must.equal(others.map((e) => `${e.state_key} ${e.content?.membership}`), [], RULE_NO_MEMBERS);
+      should.equal(events.filter((e) => e.type === 'm.room.power_levels').length, 0, RULE_NO_POWER_LEVELS);
+    });
+
+    it(`When the owner accepts the knock with an invite, the knocker's incremental /sync moves the room from rooms.knock to rooms.invite [spec:sync.knock-accepted-to-invite] [spec:transitions.knock-to-invite] [v${version}]`, async () => {
+      const { owner, roomId, knocker, since } = await knockedRoom(version);
+      await owner.invite(roomId, knocker.userId!);
+      const { body } = await syncUntilOrFail(knocker, (b) => b.rooms?.invite?.[roomId] !== undefined, { since }, RULE_TO_INVITE);
+      must.equal(sections(body, roomId), ['invite'], RULE_TO_INVITE);
+      const invite = (body.rooms!.invite![roomId]!.invite_state?.events ?? []).find(
+        (e) => e.type === 'm.room.member' && e.state_key === knocker.userId,
+      );
+      must.matchJson(invite, [jsonKeyEqual('content.membership', 'invite'), jsonKeyEqual('sender', owner.userId)], RULE_TO_INVITE);
+    });
+
+    it(`When the knocker joins after the invite, the incremental /sync lists the room under rooms.join, not rooms.knock [spec:sync.knock-accepted-to-invite] [v${version}]`, async () => {
+      const { owner, roomId, knocker, since } = await knockedRoom(version);
+      await owner.invite(roomId, knocker.userId!);
+      const invited = await syncUntilOrFail(knocker, (b) => b.rooms?.invite?.[roomId] !== undefined, { since }, RULE_TO_INVITE);
+      await knocker.join(roomId);
+      const { body } = await syncUntilOrFail(knocker, (b) => b.rooms?.join?.[roomId] !== undefined, { since: invited.since }, RULE_TO_JOIN);
+      must.equal(sections(body, roomId), ['join'], RULE_TO_JOIN);
+    });
+
+    it(`When the owner denies the knock with a kick, the knocker's incremental /sync moves the room from rooms.knock to rooms.leave [spec:sync.knock-rejected-to-leave] [spec:transitions.knock-to-leave.other] [v${version}]`, async () => {
+      const { owner, roomId, knocker, since } = await knockedRoom(version);
+      await owner.kick(roomId, knocker.userId!, 'not today');
+      const { body } = await syncUntilOrFail(knocker, (b) => b.rooms?.leave?.[roomId] !== undefined, { since }, RULE_TO_LEAVE_KICK);
+      must.equal(sections(body, roomId), ['leave'], RULE_TO_LEAVE_KICK);
+      const leave = timelineEvents(body, roomId, 'leave').find((e) => e.type === 'm.room.member' && e.state_key === knocker.userId);
+      should.matchJson(leave, [jsonKeyEqual('content.membership', 'leave'), jsonKeyEqual('sender', owner.userId)], `${RULE_TO_LEAVE_KICK} (the kick is in the left room's timeline)`);
+    });
+
+    it(`When the knocker retracts the knock with /leave, the incremental /sync moves the room from rooms.knock to rooms.leave [spec:sync.knock-rejected-to-leave] [spec:transitions.knock-to-leave.self] [v${version}]`, async () => {
+      const { roomId, knocker, since } = await knockedRoom(version);
+      await knocker.leave(roomId);
+      const { body } = await syncUntilOrFail(knocker, (b) => b.rooms?.leave?.[roomId] !== undefined, { since }, RULE_TO_LEAVE_RESCIND);
+      must.equal(sections(body, roomId), ['leave'], RULE_TO_LEAVE_RESCIND);
+    });
+
+    it(`The room owner sees a local user's knock member event, with its reason, in the room timeline of an incremental /sync [spec:sync.room-members-see-knock] [v${version}]`, async () => {
+      const { owner, roomId } = await knockRoom(version);
+      const since = await currentSince(owner);
+      const knocker = await env.newUser();
+      const reason = `local knock v${version}`;
+      await knocker.knock(roomId, { reason });
+      const isKnock = (e: ClientEvent) => e.type === 'm.room.member' && e.state_key === knocker.userId && e.content?.membership === 'knock';
+      const { body } = await syncUntilOrFail(owner, (b) => timelineEvents(b, roomId).some(isKnock), { since }, RULE_MEMBERS_SEE);
+      must.matchJson(timelineEvents(body, roomId).find(isKnock), [jsonKeyEqual('sender', knocker.userId), jsonKeyEqual('content.reason', reason)], RULE_MEMBERS_SEE);
+    });
+
+    it(`The room owner sees a fake server user's knock (make_knock/send_knock) with its reason in the room timeline of an incremental /sync [spec:sync.room-members-see-knock] [spec:send_knock.persisted] [v${version}]`, async () => {
+      const { owner, roomId } = await knockRoom(version);
+      const since = await currentSince(owner);
+      const remote = env.fake.userId(`sync-knocker-v${version}-${Date.now().toString(36)}`);
+      const reason = `remote knock v${version}`;
+      const handshake = await knockOn(env.fake, roomId, remote, { content: { reason } });
+      must.matchResponse(handshake.make, { status: 200 }, 'make_knock answers 200 with a knock template for a room whose join rule is knock');
+      must.matchResponse(handshake.send!, { status: 200 }, 'send_knock answers 200 for a valid knock');
+      const isKnock = (e: ClientEvent) => e.type === 'm.room.member' && e.state_key === remote && e.content?.membership === 'knock';
+      const { body } = await syncUntilOrFail(owner, (b) => timelineEvents(b, roomId).some(isKnock), { since }, RULE_MEMBERS_SEE);
+      const event = timelineEvents(body, roomId).find(isKnock);
+      must.matchJson(event, [jsonKeyEqual('sender', remote), jsonKeyEqual('content.reason', reason), jsonKeyEqual('event_id', handshake.eventId)], RULE_MEMBERS_SEE);
+    });
+  }
+
+  for (const version of KNOCK_RESTRICTED_VERSIONS) {
+    it(`A knock on a knock_restricted room is listed under rooms.knock with join_rule knock_restricted in knock_state [spec:sync.knock-section] [spec:knock-restricted.knock] [v${version}]`, async () => {
+      const owner = await env.newUser();
+      const allowed = await createHsutRoom(owner, { roomVersion: version, joinRule: 'invite' });
+      const roomId = await createHsutRoom(owner, { roomVersion: version, joinRule: 'knock_restricted', allowRooms: [allowed], name: `kr v${version}` });
+      const knocker = await env.newUser();
+      await knocker.knock(roomId);
+      const { body } = await syncUntilOrFail(knocker, (b) => knockStateEvents(b, roomId) !== undefined, {}, RULE_KNOCK_SECTION);
+      must.equal(sections(body, roomId), ['knock'], RULE_ONLY_KNOCK);
+      const joinRules = knockStateEvents(body, roomId)!.find((e) => e.type === 'm.room.join_rules');
+      must.matchJson(joinRules, [jsonKeyEqual('content.join_rule', 'knock_restricted')], RULE_JOIN_RULES);
+    });
+  }
+});
