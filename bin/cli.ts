@@ -42,6 +42,7 @@ run flags:
   --spec FILE                       only this suite file (repeatable)
   --room-version 7,10               only these room versions
   --bail                            stop at the first unexpected failure
+  --jobs N                          run suite files in N worker processes against the one HSUT (default 4; 1 = serial)
   --timeout MS                      per-test timeout (default 60000)
   --expected-failures FILE          known deviations of this HSUT (default: fixtures/expected-failures/<impl>.json)
   --out DIR                         report directory (default ./knockknock-report)
@@ -60,6 +61,7 @@ const RUN_OPTIONS = {
   spec: { type: 'string', multiple: true },
   'room-version': { type: 'string' },
   bail: { type: 'boolean' },
+  jobs: { type: 'string', short: 'j' },
   timeout: { type: 'string' },
   'expected-failures': { type: 'string' },
   out: { type: 'string' },
@@ -70,6 +72,9 @@ const RUN_OPTIONS = {
 
 const DEFAULT_TEST_TIMEOUT_MS = 60_000;
 const PROJECT_ROOT = resolve(__dirname, '..');
+// Synapse answers one request at a time per core but spends most of a test's time waiting on I/O, so a few
+// concurrent suite files keep it busy; more only queue up (bench/results.json).
+const DEFAULT_JOBS = 4;
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -125,13 +130,15 @@ function parseRunFlags(args: string[]) {
   if (values['expected-failures'] !== undefined && !existsSync(values['expected-failures'])) {
     throw new UsageError(`--expected-failures: no such file ${values['expected-failures']}`);
   }
+  const jobs = values.jobs === undefined ? DEFAULT_JOBS : Number(values.jobs);
+  if (!Number.isInteger(jobs) || jobs < 1 || jobs > 16) throw new UsageError(`--jobs must be a whole number from 1 to 16 (got "${values.jobs}")`);
   const outDir = resolve(values.out ?? values['report-dir'] ?? DEFAULT_OUT_DIR);
   const spec = values.spec?.length ? values.spec : [DEFAULT_SUITE_SPEC];
-  return { values, driver, timeoutMs, outDir, spec };
+  return { values, driver, timeoutMs, outDir, spec, jobs };
 }
 
 async function runCommand(args: string[]): Promise<number> {
-  const { values, driver, timeoutMs, outDir, spec } = parseRunFlags(args);
+  const { values, driver, timeoutMs, outDir, spec, jobs } = parseRunFlags(args);
   if (values.help) {
     process.stdout.write(`${USAGE}\n`);
     return 0;
@@ -157,9 +164,7 @@ async function runCommand(args: string[]): Promise<number> {
       `knockknock: HSUT ${homeserver.implementation} ${homeserver.serverName} client ${homeserver.clientUrl} ` +
         `federation ${homeserver.federationUrl} (ready in ${readyMs} ms)\n`,
     );
-    metrics = new RunMetricsRecorder(
-      (e) => e.actor === 'cs-client' || (e.actor === 'federation-client' && e.to.startsWith(`${homeserver.serverName} `)),
-    );
+    metrics = new RunMetricsRecorder(homeserver.serverName, outDir);
     metrics.hsutReady(readyMs);
     setCurrentHomeserver(homeserver);
     const expectedFailuresFile = values['expected-failures'] ?? (await defaultExpectedFailures(homeserver, driver, values.image));
@@ -170,6 +175,7 @@ async function runCommand(args: string[]): Promise<number> {
       homeserverLogs: (fromMs) => homeserver.logs(fromMs),
       stepSummaryFile: process.env.GITHUB_STEP_SUMMARY,
       filtered: Boolean(values.grep || values.spec?.length || values['room-version']),
+      parallel: jobs > 1,
     });
     metrics.suiteStarted();
     const counts = await runMocha({
@@ -178,6 +184,8 @@ async function runCommand(args: string[]): Promise<number> {
       bail: values.bail,
       reporter: reporting.Reporter,
       timeoutMs,
+      jobs,
+      workerRequires: [require.resolve('../harness/report/worker-capture'), require.resolve('../harness/deploy/worker-metrics')],
       countsFromReporter: () => {
         const summary = reporting.result()?.summary;
         return summary && { passed: summary.passed + summary.xfail, failed: summary.runFailures, skipped: summary.skipped };

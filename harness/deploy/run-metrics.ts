@@ -3,9 +3,17 @@
  * wall and CPU time, and how long the harness spent waiting on the HSUT (the union of the intervals of every
  * request to it, so concurrent requests count once).
  */
-import { writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { subscribeHttpExchanges, type HttpExchange } from '../core/http-exchange';
+
+/** Where parallel workers leave their HSUT request intervals (worker-metrics.ts). */
+export const METRICS_DIR_ENV = 'KK_METRICS_DIR';
+
+/** A request from the harness to the HSUT: any client-server call, or a federation call addressed to it. */
+export function isHsutExchange(exchange: HttpExchange, hsutServerName: string): boolean {
+  return exchange.actor === 'cs-client' || (exchange.actor === 'federation-client' && exchange.to.startsWith(`${hsutServerName} `));
+}
 
 export interface RunMetrics {
   hsutReadyMs: number;
@@ -24,10 +32,23 @@ export class RunMetricsRecorder {
   private suiteStartedAt = 0;
   private hsutReadyMs = 0;
 
-  constructor(private readonly isHsut: (exchange: HttpExchange) => boolean) {
+  private readonly workerDir: string;
+
+  constructor(hsutServerName: string, outDir: string) {
     this.unsubscribe = subscribeHttpExchanges((exchange) => {
-      if (this.isHsut(exchange)) this.intervals.push([exchange.startedAt, exchange.startedAt + exchange.durationMs]);
+      if (isHsutExchange(exchange, hsutServerName)) this.intervals.push([exchange.startedAt, exchange.startedAt + exchange.durationMs]);
     });
+    this.workerDir = join(outDir, '.metrics');
+    rmSync(this.workerDir, { recursive: true, force: true });
+    mkdirSync(this.workerDir, { recursive: true });
+    process.env[METRICS_DIR_ENV] = this.workerDir; // parallel workers are forked later and inherit it
+  }
+
+  private workerIntervals(): Array<[number, number]> {
+    if (!existsSync(this.workerDir)) return [];
+    const lines = readdirSync(this.workerDir).flatMap((file) => readFileSync(join(this.workerDir, file), 'utf8').split('\n'));
+    rmSync(this.workerDir, { recursive: true, force: true });
+    return lines.filter(Boolean).map((line) => JSON.parse(line) as [number, number]);
   }
 
   hsutReady(ms: number): void {
@@ -41,6 +62,7 @@ export class RunMetricsRecorder {
   /** `firstResultAt`: wall-clock time the first test finished, if any ran. */
   write(outDir: string, firstResultAt?: number): RunMetrics {
     this.unsubscribe();
+    this.intervals.push(...this.workerIntervals());
     const processStartedAt = performance.timeOrigin;
     const cpu = process.cpuUsage();
     const metrics: RunMetrics = {

@@ -24,6 +24,10 @@ export interface SuiteRunOptions {
   bail?: boolean;
   /** Load and walk the tests without running them or their hooks (the `list` command). */
   dryRun?: boolean;
+  /** Run suite files in this many worker processes (mocha parallel mode); 1 runs them in this process. */
+  jobs?: number;
+  /** Modules every worker loads first (parallel mode). */
+  workerRequires?: string[];
   /** Counts from the run's own reporter (expected failures are not failures); default: mocha's stats. */
   countsFromReporter?: () => RunCounts | undefined;
 }
@@ -58,7 +62,10 @@ export async function runMocha(options: SuiteRunOptions): Promise<RunCounts> {
     grep: options.grep,
     dryRun: options.dryRun,
     reporter: options.reporter,
-  });
+    ...((options.jobs ?? 1) > 1
+      ? { parallel: true, jobs: options.jobs, require: ['tsx/cjs', ...(options.workerRequires ?? [])] }
+      : {}),
+  } as Mocha.MochaOptions);
   for (const file of collectSpecFiles(options.spec)) mocha.addFile(file);
   await mocha.loadFilesAsync();
   return new Promise((resolveCounts) => {

@@ -12,6 +12,7 @@ import { registerUser } from './registration';
 import {
   SYNAPSE_CONFIG_PATH,
   SYNAPSE_DATA_DIR,
+  SYNAPSE_DB_DIR,
   generateSynapseSigningKey,
   synapseHomeserverConfig,
   synapseLogConfig,
@@ -26,7 +27,9 @@ export class SynapseContainer extends HomeserverContainer {
 
   constructor(image: string, logFile?: string) {
     super(image, logFile);
-    this.withCommand(['python3', '-m', 'synapse.app.homeserver', '-c', SYNAPSE_CONFIG_PATH]).withWorkingDir(SYNAPSE_DATA_DIR);
+    this.withCommand(['python3', '-m', 'synapse.app.homeserver', '-c', SYNAPSE_CONFIG_PATH])
+      .withWorkingDir(SYNAPSE_DATA_DIR)
+      .withTmpFs({ [SYNAPSE_DB_DIR]: 'rw,size=1g' });
   }
 
   withPort(port: number): this {
