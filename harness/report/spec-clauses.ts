@@ -76,6 +76,11 @@ export const SPEC_CLAUSES: readonly SpecClause[] = [
   clause('send_knock', 'send_knock.requires-auth', 'MUST', 'send_knock requires a valid X-Matrix signature', `${SS}#request-authentication`),
   clause('send_knock', 'send_knock.outbound', 'MUST', 'Knocking on a remote room goes make_knock → send_knock to a resident server', `${SS}#knocking-upon-a-room`),
 
+  clause('federation basics', 'federation.joins', 'MUST', 'Joins over federation work both ways (make_join/send_join v2), with events sent through /send', `${SS}#joining-rooms`),
+  clause('federation basics', 'federation.knock', 'MUST', 'A knock over federation (make_knock/send_knock) completes with stripped state', `${SS}#knocking-upon-a-room`),
+  clause('federation basics', 'federation.invite', 'MUST', 'Invites over federation (invite v2) are countersigned by the invited server', `${SS}#inviting-to-a-room`),
+  clause('federation basics', 'federation.request-auth', 'MUST', 'Federation requests without a valid X-Matrix signature are refused with 401 M_UNAUTHORIZED', `${SS}#request-authentication`),
+
   clause('room versions', 'room-versions.knock-refused-before-v7', 'MUST', 'Rooms of versions 1–6 refuse knocks (no `knock` membership in their auth rules)', `${SPEC}/rooms/v7/`, PRE_KNOCK_VERSIONS),
 
   clause('knock_restricted', 'knock-restricted.knock', 'MUST', 'Join rule `knock_restricted` allows knocking (room version 10+)', `${SPEC}/rooms/v10/#authorization-rules`),
