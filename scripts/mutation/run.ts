@@ -3,7 +3,7 @@
  * with that one bug (FROM the project's Synapse image), run the suite against it, and report whether at least
  * one test failed. A mutant no test notices is a gap in the suite.
  *
- *   npx tsx scripts/mutation/run.ts [--base IMAGE] [--grep PATTERN] [--jobs N] [mutant-id ...]
+ *   npx tsx scripts/mutation/run.ts [--base IMAGE] [--grep PATTERN] [--spec FILE]... [--jobs N] [mutant-id ...]
  *
  * Not part of `npm test` (one suite run per mutant); results go to knockknock-report/mutation.json.
  */
@@ -90,21 +90,22 @@ function failedTestsFromReport(outDir: string): string[] {
   }
 }
 
-async function runSuite(image: string, outDir: string, grep: string | undefined): Promise<number | null> {
+async function runSuite(image: string, outDir: string, grep: string | undefined, specs: string[]): Promise<number | null> {
   const args = [path.join(root, 'bin', 'knockknock.js'), 'run', '--image', image, '--out', outDir];
   if (grep) args.push('--grep', grep);
+  for (const spec of specs) args.push('--spec', spec);
   return new Promise((resolve) => {
     const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'ignore', 'ignore'] });
     child.on('close', (code) => resolve(code));
   });
 }
 
-async function runMutant(base: string, mutant: Mutant, grep: string | undefined): Promise<MutantResult> {
+async function runMutant(base: string, mutant: Mutant, grep: string | undefined, specs: string[]): Promise<MutantResult> {
   const started = Date.now();
   const outDir = path.join(root, 'knockknock-report', 'mutation', mutant.id);
   mkdirSync(outDir, { recursive: true });
   const image = await buildMutantImage(base, mutant);
-  const exitCode = await runSuite(image, outDir, grep);
+  const exitCode = await runSuite(image, outDir, grep, specs);
   const failedTests = failedTestsFromReport(outDir);
   return {
     id: mutant.id,
@@ -128,6 +129,7 @@ async function main(): Promise<void> {
     options: {
       base: { type: 'string' },
       grep: { type: 'string' },
+      spec: { type: 'string', multiple: true },
       jobs: { type: 'string', default: '1' },
     },
     allowPositionals: true,
@@ -144,7 +146,7 @@ async function main(): Promise<void> {
   await Promise.all(
     Array.from({ length: jobs }, async () => {
       for (let mutant = queue.shift(); mutant; mutant = queue.shift()) {
-        const result = await runMutant(base, mutant, values.grep);
+        const result = await runMutant(base, mutant, values.grep, values.spec ?? []);
         results.push(result);
         const verdict = result.caught ? 'caught  ' : result.exitCode === 0 ? 'SURVIVED' : `ERROR(${result.exitCode})`;
         console.log(`${verdict} ${mutant.id} (${mutant.area}: ${mutant.bug}) ${Math.round(result.durationMs / 1000)}s`);
