@@ -153,7 +153,10 @@ export class RunCollector {
 
   private settle(record: TestRecord, state: TestRecord['state']): void {
     record.state = state;
-    record.outcome = classifyOutcome(state, record.expectedFailure);
+    record.outcome = classifyOutcome(state, record.expectedFailure, record.error?.message);
+    if (record.outcome === 'failed' && record.expectedFailure && record.error) {
+      record.error.message = `failed otherwise than the expected failure (/${record.expectedFailure.failure}/): ${record.error.message}`;
+    }
     record.endedAt = this.now();
     if (record.outcome === 'failed' || record.outcome === 'xfail') {
       record.transcript = `${TRANSCRIPT_DIR}/${record.id}.txt`;

@@ -13,6 +13,9 @@ describe('expected failures', () => {
     expect(classifyOutcome('failed', undefined)).to.equal('failed');
     expect(classifyOutcome('passed', undefined)).to.equal('passed');
     expect(classifyOutcome('pending', entry)).to.equal('skipped');
+    const pinned = { ...entry, failure: 'got 500' };
+    expect(classifyOutcome('failed', pinned, 'rule: got 500 {"errcode":"M_UNKNOWN"}')).to.equal('xfail');
+    expect(classifyOutcome('failed', pinned, 'rule: got 200 {}')).to.equal('failed');
     expect(['xfail', 'unexpected-pass', 'failed', 'passed'].map((o) => isRunFailure(o as never))).to.deep.equal([false, true, true, false]);
   });
 

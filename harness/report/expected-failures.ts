@@ -1,12 +1,16 @@
 /**
- * Expected failures (fixtures/expected-failures/<impl>.json): test full title → { reason, link }.
+ * Expected failures (fixtures/expected-failures/<impl>.json): test full title → { reason, link, failure? }.
  * Listed tests still run. A listed failure is an xfail; a listed pass is an unexpected pass and fails the run.
+ * `failure`, a regular expression, pins down how the test is known to fail: a listed test that fails in another
+ * way (a new bug behind a known one) is an ordinary failure.
  */
 import { readFileSync } from 'node:fs';
 
 export interface ExpectedFailure {
   reason: string;
   link: string;
+  /** Regular expression the failure message must match for the failure to count as the known one. */
+  failure?: string;
 }
 
 export type ExpectedFailures = ReadonlyMap<string, ExpectedFailure>;
@@ -46,26 +50,44 @@ export function parseExpectedFailures(text: string, file = '<inline>'): Expected
     if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
       throw new ExpectedFailuresFileError(`${where}: want { "reason": string, "link": URL }`);
     }
-    const { reason, link, ...extra } = entry as Record<string, unknown>;
+    const { reason, link, failure, ...extra } = entry as Record<string, unknown>;
     if (typeof reason !== 'string' || reason.trim() === '') {
       throw new ExpectedFailuresFileError(`${where}: "reason" must be a non-empty string`);
     }
     if (typeof link !== 'string' || !URL.canParse(link)) {
       throw new ExpectedFailuresFileError(`${where}: "link" must be a URL (issue or PR that tracks it)`);
     }
+    if (failure !== undefined && (typeof failure !== 'string' || !isRegExp(failure))) {
+      throw new ExpectedFailuresFileError(`${where}: "failure" must be a regular expression matching the known failure message`);
+    }
     const extraKeys = Object.keys(extra);
     if (extraKeys.length > 0) {
-      throw new ExpectedFailuresFileError(`${where}: unknown key(s) ${extraKeys.join(', ')} (only "reason" and "link")`);
+      throw new ExpectedFailuresFileError(`${where}: unknown key(s) ${extraKeys.join(', ')} (only "reason", "link" and "failure")`);
     }
-    entries.set(title, { reason, link });
+    entries.set(title, { reason, link, ...(failure !== undefined ? { failure: failure as string } : {}) });
   }
   return entries;
 }
 
-export function classifyOutcome(state: MochaState, expected: ExpectedFailure | undefined): Outcome {
+function isRegExp(pattern: string): boolean {
+  try {
+    new RegExp(pattern);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** True when a failure message is the known failure of the entry (any failure, when it pins none down). */
+export function isKnownFailure(expected: ExpectedFailure, message: string | undefined): boolean {
+  return expected.failure === undefined || new RegExp(expected.failure).test(message ?? '');
+}
+
+export function classifyOutcome(state: MochaState, expected: ExpectedFailure | undefined, failureMessage?: string): Outcome {
   if (state === 'pending') return 'skipped';
   if (expected === undefined) return state;
-  return state === 'failed' ? 'xfail' : 'unexpected-pass';
+  if (state === 'passed') return 'unexpected-pass';
+  return isKnownFailure(expected, failureMessage) ? 'xfail' : 'failed';
 }
 
 /** Outcomes that fail the run. */
