@@ -8,7 +8,7 @@ import type { CSClient } from '../harness/clients/cs-client';
 import { versionsWhere } from '../harness/core';
 import { makeKnock, sendKnock } from '../harness/fake-server';
 import { match, must, should } from '../harness/match';
-import { createHsutRoom, membershipOf, PRE_KNOCK_VERSIONS, TEST_TIMEOUT_MS, useFederationEnvironment, waitForMembership, WAIT_MS } from '../harness/testkit';
+import { createHsutRoom, membershipOf, PRE_KNOCK_VERSIONS, TEST_TIMEOUT_MS, useFederationEnvironment, waitForEvent, waitForMembership, WAIT_MS } from '../harness/testkit';
 
 const ALL_VERSIONS = versionsWhere(() => true);
 
@@ -34,6 +34,24 @@ describe('Room versions 1–6: the HSUT refuses knocks in rooms whose version ha
   this.timeout(TEST_TIMEOUT_MS);
   const env = useFederationEnvironment();
 
+/**
+   * A room of a version without knocking, join rule knock, with a fake member (joined while the room was public)
+   * whose copy of the room lets the fake build events into it — make_knock is (rightly) refused there.
+   */
+  async function oldKnockRoomWithFakeMember(v: string) {
+    const owner = await env.newUser();
+    const { room_id: roomId } = await owner.createRoom({ room_version: v, preset: 'public_chat', name: `no knocking in v${v}` });
+    const member = env.fake.userId(unique('member'));
+    const { room } = await env.fake.joinRemoteRoom({ roomId, userId: member });
+    await waitForMembership(owner, roomId, member, 'join');
+    const since = env.fake.mark();
+    const { event_id: joinRulesId } = await owner.sendState(roomId, 'm.room.join_rules', '', { join_rule: 'knock' });
+    const received = await env.fake.waitForPdu((p) => p.eventId === joinRulesId, { timeoutMs: WAIT_MS, since });
+    must.ok(received.accepted, 'setup: the fake member receives the knock join rule', received.rejection);
+    const authEvents = ['m.room.create', 'm.room.power_levels', 'm.room.join_rules'].map((type) => room.idOf(room.currentStateEvent(type)!));
+    return { owner, roomId, room, member, authEvents };
+  }
+  
   for (const v of PRE_KNOCK_VERSIONS) {
     it(`make_knock answers 400 M_INCOMPATIBLE_ROOM_VERSION with room_version when ver lacks the room's version [spec:room-versions.knock-refused-before-v7,make_knock.incompatible-version] [v${v}]`, async () => {
       const owner = await env.newUser();
@@ -62,20 +80,8 @@ describe('Room versions 1–6: the HSUT refuses knocks in rooms whose version ha
     });
 
     it(`send_knock refuses a knock event in a room whose version has no knocking with a client error and no knock in state [spec:room-versions.knock-refused-before-v7,send_knock.forbidden] [v${v}]`, async () => {
-      const owner = await env.newUser();
-      // make_knock is (rightly) refused here, so the fake builds the knock itself from its own copy of the room: a
-      // fake member joins while the room is public, the owner switches the join rule to knock, and the fake builds
-      // a knock for another fake user citing the knock join rule and the room's latest events.
-      const { room_id: roomId } = await owner.createRoom({ room_version: v, preset: 'public_chat', name: `no knocking in v${v}` });
-      const member = env.fake.userId(unique('member'));
-      const { room } = await env.fake.joinRemoteRoom({ roomId, userId: member });
-      await waitForMembership(owner, roomId, member, 'join');
-      const since = env.fake.mark();
-      const { event_id: joinRulesId } = await owner.sendState(roomId, 'm.room.join_rules', '', { join_rule: 'knock' });
-      const received = await env.fake.waitForPdu((p) => p.eventId === joinRulesId, { timeoutMs: WAIT_MS, since });
-      must.ok(received.accepted, 'setup: the fake member receives the knock join rule', received.rejection);
+      const { owner, roomId, room, authEvents } = await oldKnockRoomWithFakeMember(v);
       const user = env.fake.userId(unique('knocker'));
-      const authEvents = ['m.room.create', 'm.room.power_levels', 'm.room.join_rules'].map((type) => room.idOf(room.currentStateEvent(type)!));
       const { event, eventId } = room.buildEvent({
         type: 'm.room.member',
         sender: user,
@@ -87,6 +93,28 @@ describe('Room versions 1–6: the HSUT refuses knocks in rooms whose version ha
       mustBeClientError(res.status, res.body, `send_knock MUST refuse a knock in a room of version ${v} (no knock membership before version 7) with a client error`);
       should.matchResponse(res, { status: 403, errcode: 'M_FORBIDDEN' }, 'send_knock in a room without knocking SHOULD answer 403 M_FORBIDDEN (the room is not set up for receiving knocks)');
       await mustHaveMembership(owner, roomId, user, undefined, 'A refused send_knock MUST NOT change room state');
+    });
+
+    it(`A knock pushed over /send by a resident server into a room whose version has no knocking is rejected by the auth rules [spec:room-versions.knock-refused-before-v7] [v${v}]`, async () => {
+      const { owner, roomId, room, member, authEvents } = await oldKnockRoomWithFakeMember(v);
+      const user = env.fake.userId(unique('knocker'));
+      await env.fake.sendEvent(room, {
+        type: 'm.room.member',
+        sender: user,
+        stateKey: user,
+        content: { membership: 'knock' },
+        authEvents,
+      });
+      // The marker cites the knock as a prev_event, so once the HSUT serves it, it has judged the knock.
+      const marker = await env.fake.sendMessage(room, member, 'marker after a knock in an old room version');
+      await waitForEvent(owner, roomId, marker.eventId);
+      await mustHaveMembership(
+        owner,
+        roomId,
+        user,
+        undefined,
+        `Room version ${v} auth rules have no knock membership: a knock event MUST be rejected and never become state`,
+      );
     });
 
     it(`A local user's client-API knock on a local room whose version has no knocking is refused with a client error [spec:room-versions.knock-refused-before-v7,client.knock-forbidden] [v${v}]`, async () => {
