@@ -1,0 +1,64 @@
+/**
+ * A knock is a room event like any other: once the resident HSUT accepts it — from a remote server through
+ * send_knock, or from its own user through the client API — it sends it to every other server in the room, so
+ * their members see the knock too.
+ */
+import { randomBytes } from 'node:crypto';
+import { knockOn } from '../harness/fake-server';
+import { must } from '../harness/match';
+import { createHsutRoom, KNOCK_VERSIONS, TEST_TIMEOUT_MS, useFederationEnvironment, waitForMembership, WAIT_MS } from '../harness/testkit';
+
+function unique(prefix: string): string {
+  return `${prefix}-${randomBytes(4).toString('hex')}`;
+}
+
+describe('Knock propagation: the resident HSUT sends accepted knocks to the other servers in the room', function () {
+  this.timeout(TEST_TIMEOUT_MS);
+  const env = useFederationEnvironment();
+
+  /** An HSUT knock room with a member from the main fake server (invited, then joined over federation). */
+  async function knockRoomWithRemoteMember(roomVersion: string) {
+    const owner = await env.newUser();
+    const roomId = await createHsutRoom(owner, { roomVersion, joinRule: 'knock', name: 'knock propagation' });
+    const member = env.fake.userId(unique('member'));
+    await owner.invite(roomId, member);
+    await env.fake.joinRemoteRoom({ roomId, userId: member });
+    await waitForMembership(owner, roomId, member, 'join');
+    return { owner, roomId };
+  }
+
+  for (const v of KNOCK_VERSIONS) {
+    it(`A knock accepted through send_knock from one server reaches another server's members in the room over /send [spec:send_knock.persisted,sync.room-members-see-knock] [v${v}]`, async () => {
+      const { owner, roomId } = await knockRoomWithRemoteMember(v);
+      const knockingServer = await env.startOtherFakeServer();
+      const knocker = knockingServer.userId(unique('knocker'));
+      const since = env.fake.mark();
+      const handshake = await knockOn(knockingServer, roomId, knocker, { content: { reason: 'hello from another server' } });
+      must.matchResponse(handshake.send!, { status: 200 }, 'setup: send_knock from the second fake server is accepted');
+      await waitForMembership(owner, roomId, knocker, 'knock');
+      const pdu = await env.fake.waitForPdu((p) => p.via === 'send' && p.eventId === handshake.eventId, { timeoutMs: WAIT_MS, since }).catch(() => undefined);
+      must.ok(
+        pdu,
+        'A resident server MUST send an accepted knock to the other servers in the room (it is part of the room graph that room members see)',
+        `the knock ${handshake.eventId} of ${knocker} never reached ${env.fake.serverName}, which has a joined member`,
+      );
+      must.equal((pdu.event.content as Record<string, unknown>).membership, 'knock', 'The knock sent on to other servers is the knock member event');
+      must.ok(pdu.signatureVerified, 'The knock sent on keeps the knocking server\'s valid signature', JSON.stringify(pdu.event.signatures));
+    });
+
+    it(`A local user's knock through the client API reaches the other servers in the room over /send [spec:client.knock,sync.room-members-see-knock] [v${v}]`, async () => {
+      const { owner, roomId } = await knockRoomWithRemoteMember(v);
+      const knocker = await env.newUser();
+      const since = env.fake.mark();
+      await knocker.knock(roomId, { reason: 'let me in' });
+      await waitForMembership(owner, roomId, knocker.userId!, 'knock');
+      const pdu = await env.fake
+        .waitForPdu((p) => p.via === 'send' && p.roomId === roomId && p.event.type === 'm.room.member' && p.event.state_key === knocker.userId, { timeoutMs: WAIT_MS, since })
+        .catch(() => undefined);
+      must.ok(pdu, 'A local knock MUST be sent to the other servers in the room', `no knock of ${knocker.userId} reached ${env.fake.serverName}`);
+      must.equal((pdu.event.content as Record<string, unknown>).membership, 'knock', 'The knock sent to other servers has membership knock');
+      must.equal((pdu.event.content as Record<string, unknown>).reason, 'let me in', 'The knock sent to other servers keeps its reason');
+      must.ok(pdu.accepted, 'The knock sent to other servers passes the knock auth rules at the receiving server', pdu.rejection);
+    });
+  }
+});
