@@ -16,7 +16,6 @@
  *   iii. If the sender's current membership is not ban, invite, or join, allow.
  *   iv.  Otherwise, reject.
  */
-import { randomBytes } from 'node:crypto';
 import type { CSClient } from '../harness/clients/cs-client';
 import { getRoomVersion } from '../harness/core';
 import { knockOn, leaveRoom, makeKnock, sendKnock, type FakeRoom } from '../harness/fake-server';
@@ -34,6 +33,7 @@ import {
   type FederationEnvironment,
   type HsutJoinRule,
   type HsutRoomOptions,
+  unique,
 } from '../harness/testkit';
 
 const RULE_I =
@@ -47,10 +47,6 @@ const RULE_IV_INVITE =
   "Knock auth rule iv (rooms v7+, m.room.member membership knock): otherwise reject — a sender whose current membership is invite may not knock";
 const RULE_IV_JOIN =
   "Knock auth rule iv (rooms v7+, m.room.member membership knock): otherwise reject — a sender whose current membership is join may not knock";
-
-function unique(prefix: string): string {
-  return `${prefix}-${randomBytes(4).toString('hex')}`;
-}
 
 /** An HSUT room with a fake "witness" user joined, so the fake server is resident and receives the room's events. */
 interface ResidentRoom {

@@ -3,14 +3,9 @@
  * send_knock, or from its own user through the client API — it sends it to every other server in the room, so
  * their members see the knock too.
  */
-import { randomBytes } from 'node:crypto';
 import { knockOn } from '../harness/fake-server';
 import { must } from '../harness/match';
-import { createHsutRoom, KNOCK_VERSIONS, TEST_TIMEOUT_MS, useFederationEnvironment, waitForMembership, WAIT_MS } from '../harness/testkit';
-
-function unique(prefix: string): string {
-  return `${prefix}-${randomBytes(4).toString('hex')}`;
-}
+import { createHsutRoom, KNOCK_VERSIONS, TEST_TIMEOUT_MS, useFederationEnvironment, waitForMembership, WAIT_MS, unique } from '../harness/testkit';
 
 describe('Knock propagation: the resident HSUT sends accepted knocks to the other servers in the room', function () {
   this.timeout(TEST_TIMEOUT_MS);

@@ -5,7 +5,6 @@
  * Knocks are tried over /send by a resident fake server (auth rules alone), through make_knock/send_knock, and
  * through the client API.
  */
-import { randomBytes } from 'node:crypto';
 import type { CSClient } from '../harness/clients/cs-client';
 import { knockOn, makeKnock, sendKnock, type FakeRoom } from '../harness/fake-server';
 import { must } from '../harness/match';
@@ -20,6 +19,7 @@ import {
   waitForEvent,
   type FederationEnvironment,
   type HsutJoinRule,
+  unique,
 } from '../harness/testkit';
 
 const enc = encodeURIComponent;
@@ -31,10 +31,6 @@ const RESTRICTED_JOIN =
 const RESTRICTED_NO_KNOCK = 'Knock auth rule i (rooms v8+): the join_rule restricted is not knock (nor knock_restricted), so a knock is rejected';
 const BEFORE_V10 =
   'Knock auth rule i (rooms v7–v9): if the join_rule is anything other than knock, reject — knock_restricted does not exist before room version 10, so a knock is rejected';
-
-function unique(prefix: string): string {
-  return `${prefix}-${randomBytes(4).toString('hex')}`;
-}
 
 /** A knock_restricted room (or the given rule) whose `allow` names a fresh public room of the same owner. */
 async function restrictedPair(env: FederationEnvironment, roomVersion: string, joinRule: HsutJoinRule) {

@@ -3,19 +3,14 @@
  * for its own users and the HSUT answers with a template or a refusal. make_knock never changes room state, so
  * after every answer the room's members must still see the fake user's membership as it was.
  */
-import { randomBytes } from 'node:crypto';
 import type { CSClient } from '../harness/clients/cs-client';
 import { generateSigningKey, getRoomVersion, versionsWhere } from '../harness/core';
 import { makeKnock } from '../harness/fake-server';
 import { match, must, should } from '../harness/match';
-import { createHsutRoom, KNOCK_VERSIONS, membershipOf, TEST_TIMEOUT_MS, useFederationEnvironment, waitForMembership, type HsutJoinRule } from '../harness/testkit';
+import { createHsutRoom, KNOCK_VERSIONS, membershipOf, TEST_TIMEOUT_MS, useFederationEnvironment, waitForMembership, type HsutJoinRule, unique } from '../harness/testkit';
 
 const enc = encodeURIComponent;
 const ALL_VERSIONS = versionsWhere(() => true);
-
-function unique(prefix: string): string {
-  return `${prefix}-${randomBytes(4).toString('hex')}`;
-}
 
 function knockRoom(owner: CSClient, roomVersion: string, joinRule: HsutJoinRule = 'knock'): Promise<string> {
   return createHsutRoom(owner, { roomVersion, joinRule, name: `make_knock v${roomVersion} ${joinRule}` });

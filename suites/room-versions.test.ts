@@ -3,18 +3,13 @@
  * the join rule says, a knock into such a room must be refused — over federation (make_knock, send_knock) and
  * through the client API — with a client error, never a server error, and no knock may enter the room.
  */
-import { randomBytes } from 'node:crypto';
 import type { CSClient } from '../harness/clients/cs-client';
 import { versionsWhere } from '../harness/core';
 import { makeKnock, sendKnock } from '../harness/fake-server';
 import { match, must, should } from '../harness/match';
-import { createHsutRoom, membershipOf, PRE_KNOCK_VERSIONS, TEST_TIMEOUT_MS, useFederationEnvironment, waitForEvent, waitForMembership, WAIT_MS } from '../harness/testkit';
+import { createHsutRoom, membershipOf, PRE_KNOCK_VERSIONS, TEST_TIMEOUT_MS, useFederationEnvironment, waitForEvent, waitForMembership, WAIT_MS, unique } from '../harness/testkit';
 
 const ALL_VERSIONS = versionsWhere(() => true);
-
-function unique(prefix: string): string {
-  return `${prefix}-${randomBytes(4).toString('hex')}`;
-}
 
 /** A room of a version without knocking whose join rule nevertheless says `knock`. */
 function oldKnockRoom(owner: CSClient, roomVersion: string): Promise<string> {

@@ -19,6 +19,7 @@ import {
   waitForMembership,
   WAIT_MS,
   type HsutRoomOptions,
+  unique,
 } from '../harness/testkit';
 
 const enc = encodeURIComponent;
@@ -28,10 +29,6 @@ const STRIPPED_KEYS = ['content', 'sender', 'state_key', 'type'];
 const IDENTIFYING_TYPES = ['m.room.name', 'm.room.topic', 'm.room.avatar', 'm.room.canonical_alias', 'm.room.encryption'];
 /** State a knocking user must not learn from knock_room_state: who is in the room and who holds power. */
 const PRIVATE_TYPES = ['m.room.member', 'm.room.power_levels', 'm.room.history_visibility'];
-
-function unique(prefix: string): string {
-  return `${prefix}-${randomBytes(4).toString('hex')}`;
-}
 
 function knockRoom(owner: CSClient, roomVersion: string, options: Partial<HsutRoomOptions> = {}): Promise<string> {
   return createHsutRoom(owner, { roomVersion, joinRule: 'knock', name: `send_knock v${roomVersion}`, ...options });

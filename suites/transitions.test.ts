@@ -7,7 +7,6 @@
  * Spec: client-server API "Knocking on rooms" and m.room.member; rooms v7+ authorization rules for
  * membership invite / leave / ban / join (a knock room behaves like an invite room for joins).
  */
-import { randomBytes } from 'node:crypto';
 import type { CSClient } from '../harness/clients/cs-client';
 import { getRoomVersion } from '../harness/core';
 import { knockOn, leaveRoom, makeKnock, type FakeServer, type Pdu, type PduRecord } from '../harness/fake-server';
@@ -19,6 +18,7 @@ import {
   membershipOf,
   useFederationEnvironment,
   type FederationEnvironment,
+  unique,
 } from '../harness/testkit';
 
 const enc = encodeURIComponent;
@@ -39,10 +39,6 @@ const UNBAN = "Knock auth rule iii (rooms v7+): after an unban the user's member
 const AFTER_LEAVE = "Knock auth rule iii (rooms v7+): if the sender's current membership is not ban, invite, or join, allow — a rejected (kicked) knocker may knock again";
 const NO_JOIN =
   'Auth rules, membership join (rooms v7+): if the join_rule is invite or knock, allow only if the sender is invited or joined — a knocking user cannot join without an invite';
-
-function unique(prefix: string): string {
-  return `${prefix}-${randomBytes(4).toString('hex')}`;
-}
 
 async function knockRoom(env: FederationEnvironment, roomVersion: string): Promise<{ owner: CSClient; roomId: string }> {
   const owner = await env.newUser();

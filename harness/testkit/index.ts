@@ -5,3 +5,4 @@ export { KNOCK_VERSIONS, PRE_KNOCK_VERSIONS, KNOCK_RESTRICTED_VERSIONS, KNOCK_WI
 export { pollUntil, ConditionTimeoutError, type PollOptions } from './poll';
 export { waitForMembership, waitForEvent } from './waits';
 export { WAIT_MS, TEST_TIMEOUT_MS, TIMEOUT_SCALE } from './timeouts';
+export { unique } from './unique';
