@@ -66,6 +66,7 @@ trusted_key_servers: []
 suppress_key_server_warning: true
 room_list_publication_rules: [{action: allow}]
 allow_public_rooms_over_federation: true
+caches: {sync_response_cache_duration: 0}
 rc_message: $relaxed
 rc_registration: $relaxed
 rc_login: {address: $relaxed, account: $relaxed, failed_attempts: $relaxed}

@@ -1,0 +1,421 @@
+/**
+ * Outbound knock: a user of the HSUT knocks (POST /_matrix/client/v3/knock/{roomIdOrAlias}) on a room the fake
+ * server hosts, so the HSUT is the knocking server and performs make_knock → send_knock against the fake.
+ * Checked on both sides: what the HSUT sent over federation (the fake's records) and what the user's client
+ * gets back and later sees in /sync. The second half makes the fake answer wrongly; the HSUT must then fail the
+ * client's knock cleanly and record no knock.
+ *
+ * Answers that put Synapse's federation back-off on a destination (5xx, hang-ups, unparseable bodies) come from
+ * a fake server of their own, so the shared fake stays reachable for the other tests.
+ */
+import { randomBytes } from 'node:crypto';
+import type { CSClient, RawResponse, SyncBody } from '../harness/clients/cs-client';
+import { eventId as computeEventId, getRoomVersion, hasValidContentHash } from '../harness/core';
+import {
+  customHandler,
+  handleMakeKnock,
+  handleSendKnock,
+  hangUp,
+  matchPath,
+  matrixError,
+  standardHandlers,
+  type CreateRoomOptions,
+  type FakeRoom,
+  type FakeServer,
+  type HandlerWrapper,
+  type InboundRecord,
+  type Pdu,
+} from '../harness/fake-server';
+import { match, must, should } from '../harness/match';
+import { KNOCK_VERSIONS, PRE_KNOCK_VERSIONS, pollUntil, TEST_TIMEOUT_MS, useFederationEnvironment, WAIT_MS, type FederationEnvironment } from '../harness/testkit';
+
+const MAKE_KNOCK_PATH = '/_matrix/federation/v1/make_knock/{roomId}/{userId}';
+const SEND_KNOCK_PATH = '/_matrix/federation/v1/send_knock/{roomId}/{eventId}';
+
+function unique(prefix: string): string {
+  return `${prefix}-${randomBytes(4).toString('hex')}`;
+}
+
+let syncNonce = 0;
+/**
+ * GET /sync that no earlier identical request can answer: Synapse re-serves a finished /sync answer to the same
+ * parameters for minutes (caches.sync_response_cache_duration), so polling the same `since` (or repeating an
+ * initial sync) would read a stale answer. A distinct `timeout` makes each request new; an initial sync ignores
+ * it, and an incremental one waits at most that many milliseconds when nothing changed.
+ */
+function freshSync(client: CSClient, since?: string): Promise<SyncBody> {
+  syncNonce = (syncNonce % 200) + 1;
+  return client.sync({ since, timeout: syncNonce });
+}
+
+function knockRoom(fake: FakeServer, roomVersion: string, extra: Partial<CreateRoomOptions> = {}): FakeRoom {
+  return fake.createRoom({
+    roomVersion,
+    creator: fake.userId(unique('doorkeeper')),
+    joinRule: 'knock',
+    name: `outbound knock v${roomVersion}`,
+    ...extra,
+  });
+}
+
+/** POST /knock as a raw response (never throws on status). */
+function knock(client: CSClient, roomIdOrAlias: string, options: { via?: string[]; serverName?: string[]; reason?: string } = {}): Promise<RawResponse> {
+  return client.do('POST', client.knockPath(roomIdOrAlias), {
+    query: { via: options.via, server_name: options.serverName },
+    body: options.reason === undefined ? {} : { reason: options.reason },
+  });
+}
+
+function pathParams(record: InboundRecord, pattern: string): Record<string, string> {
+  return matchPath(pattern, record.path) ?? {};
+}
+
+function inboundFor(fake: FakeServer, since: number, handler: string, roomId: string): InboundRecord[] {
+  const pattern = handler === 'make_knock' ? MAKE_KNOCK_PATH : SEND_KNOCK_PATH;
+  return fake
+    .inboundRequests()
+    .filter((r) => r.seq >= since && r.handler === handler && pathParams(r, pattern).roomId === roomId);
+}
+
+/** The shared fake answers `name` for this one room with the test's behaviour, every other room as usual. */
+function forRoom(roomId: string, behaviour: HandlerWrapper): HandlerWrapper {
+  return (request, next, fake) => (request.params.roomId === roomId ? behaviour(request, next, fake) : next());
+}
+
+/** Names the membership sections of a sync body that list the room. */
+function sectionsListing(body: SyncBody, roomId: string): string[] {
+  const rooms = body.rooms ?? {};
+  return (['join', 'invite', 'knock', 'leave'] as const).filter((s) => rooms[s]?.[roomId] !== undefined);
+}
+
+/**
+ * Absence without sleeping: the same user knocks successfully on a second room of the shared fake; once /sync
+ * lists that knock, everything the failed knock could have recorded is visible too, and the failed room must not
+ * be in rooms.knock (nor joined or invited). Each attempt reads both an initial sync and an incremental sync from
+ * `before` (a token from before the failed knock), so one broken /sync flavour does not stall the check.
+ */
+async function mustHaveRecordedNoKnock(
+  env: FederationEnvironment,
+  client: CSClient,
+  failedRoomId: string,
+  roomVersion: string,
+  before: string,
+  rule: string,
+): Promise<void> {
+  const marker = knockRoom(env.fake, roomVersion, { name: 'marker room' });
+  await client.knock(marker.roomId, { via: [env.fake.serverName] });
+  let seen = 'no sync completed';
+  const bodies = await pollUntil(
+    async () => {
+      const [initial, incremental] = await Promise.all([freshSync(client), freshSync(client, before)]);
+      seen = `initial sync lists it in [${sectionsListing(initial, marker.roomId).join(', ')}], incremental in [${sectionsListing(incremental, marker.roomId).join(', ')}]`;
+      // Listed in any section is enough for the barrier (whether it is the right one is other tests' business).
+      const showing = [initial, incremental].filter((b) => sectionsListing(b, marker.roomId).length > 0);
+      return showing.length > 0 ? showing : undefined;
+    },
+    { timeoutMs: WAIT_MS, description: `a /sync listing the follow-up knock on ${marker.roomId}` },
+    () => seen,
+  );
+  for (const body of bodies) {
+    const listed = sectionsListing(body, failedRoomId).filter((s) => s !== 'leave');
+    must.equal(listed, [], `${rule} (sections of the user's /sync that list the room after the failed knock)`);
+  }
+}
+
+describe('Outbound knock: an HSUT user knocks on a room the fake server hosts (make_knock → send_knock)', function () {
+  this.timeout(TEST_TIMEOUT_MS);
+  const env = useFederationEnvironment();
+
+  afterEach(() => {
+    // Per-test behaviours are installed as wrappers of the built-ins; put the plain ones back.
+    env.fake.use(handleMakeKnock()).use(handleSendKnock());
+  });
+
+  for (const v of KNOCK_VERSIONS) {
+    const version = getRoomVersion(v);
+
+    it(`The HSUT asks the fake's make_knock for the room and the user, with ver listing the room's version, signed with X-Matrix, and the client gets 200 with room_id [spec:send_knock.outbound,client.knock] [v${v}]`, async () => {
+      const client = await env.newUser();
+      const room = knockRoom(env.fake, v);
+      const since = env.fake.mark();
+      const res = await knock(client, room.roomId, { via: [env.fake.serverName] });
+
+      const makes = inboundFor(env.fake, since, 'make_knock', room.roomId);
+      must.ok(makes.length > 0, 'The knocking server MUST ask a resident server for a knock template with GET /_matrix/federation/v1/make_knock/{roomId}/{userId}', `no make_knock for ${room.roomId} reached the fake (client got ${res.status})`);
+      const make = makes[0];
+      must.equal(make.origin, env.hs.serverName, 'make_knock MUST be authenticated with X-Matrix by the knocking server (origin = the HSUT)');
+      must.equal(pathParams(make, MAKE_KNOCK_PATH).userId, client.userId, 'make_knock MUST name the knocking user in its path');
+      const ver = make.query.getAll('ver');
+      must.ok(
+        ver.includes(v),
+        "make_knock MUST list in ver the room versions the knocking server supports; a knocking server that supports the room's version must list it",
+        `ver=${JSON.stringify(ver)} lacks "${v}"`,
+      );
+      must.matchResponse(res, { status: 200, body: [match.jsonKeyEqual('room_id', room.roomId)] }, 'POST /knock MUST answer 200 with the knocked room_id once the resident server accepted the knock');
+      must.equal(room.membership(client.userId!), 'knock', 'A knock accepted through send_knock is the user\'s membership in the resident server\'s room');
+    });
+
+    it(`The HSUT's send_knock carries a knock event of the user, hashed, signed by the HSUT and sent under its own event ID [spec:send_knock.outbound,membership.knock] [v${v}]`, async () => {
+      const client = await env.newUser();
+      const room = knockRoom(env.fake, v);
+      const since = env.fake.mark();
+      const res = await knock(client, room.roomId, { via: [env.fake.serverName] });
+
+      const sends = inboundFor(env.fake, since, 'send_knock', room.roomId);
+      must.ok(sends.length > 0, 'The knocking server MUST send the completed knock event with PUT /_matrix/federation/v1/send_knock/{roomId}/{eventId}', `no send_knock for ${room.roomId} reached the fake (client got ${res.status})`);
+      const send = sends[0];
+      must.equal(send.origin, env.hs.serverName, 'send_knock MUST be authenticated with X-Matrix by the knocking server (origin = the HSUT)');
+      const event = send.body as Pdu;
+      must.matchJson(
+        event,
+        [
+          match.jsonKeyEqual('type', 'm.room.member'),
+          match.jsonKeyEqual('content.membership', 'knock'),
+          match.jsonKeyEqual('sender', client.userId),
+          match.jsonKeyEqual('state_key', client.userId),
+          match.jsonKeyEqual('room_id', room.roomId),
+        ],
+        'The event sent to send_knock MUST be an m.room.member event with membership knock whose sender and state_key are the knocking user, in the room of the path',
+      );
+      must.ok(hasValidContentHash(event), 'The knocking server MUST fill in hashes.sha256 with the content hash of the event it sends to send_knock', `hashes=${JSON.stringify(event.hashes)}`);
+      must.equal(
+        pathParams(send, SEND_KNOCK_PATH).eventId,
+        computeEventId(event, version),
+        `The eventId in the send_knock path MUST be the ID of the event sent (room version ${v} event ID format)`,
+      );
+      const pdu = await env.fake.waitForPdu((p) => p.via === 'send_knock' && p.roomId === room.roomId, { timeoutMs: WAIT_MS, since });
+      must.ok(pdu.signatureVerified, "The knock event MUST be signed by the knocking server's key (the fake verified the HSUT's signature)", pdu.rejection);
+      must.ok(pdu.accepted, 'The knock event MUST pass the resident server\'s checks (signature, hash, membership auth rules)', pdu.rejection);
+      must.matchResponse(res, { status: 200, body: [match.jsonKeyEqual('room_id', room.roomId)] }, 'POST /knock MUST answer 200 with room_id after a successful send_knock');
+    });
+
+    it(`The reason of the client's knock request reaches the knock event the HSUT sends to send_knock [spec:client.knock-reason,membership.knock-reason] [v${v}]`, async () => {
+      const client = await env.newUser();
+      const room = knockRoom(env.fake, v);
+      const since = env.fake.mark();
+      const reason = `please let me in (${unique('reason')})`;
+      const res = await knock(client, room.roomId, { via: [env.fake.serverName], reason });
+      must.matchResponse(res, { status: 200 }, 'POST /knock MUST answer 200 after a successful send_knock');
+      const pdu = await env.fake.waitForPdu((p) => p.via === 'send_knock' && p.roomId === room.roomId, { timeoutMs: WAIT_MS, since });
+      must.matchJson(
+        { content: pdu.event.content },
+        [match.jsonKeyEqual('content.reason', reason), match.jsonKeyEqual('content.membership', 'knock')],
+        'POST /knock: the optional reason MUST be included as the reason of the resulting membership event',
+      );
+    });
+
+    it(`A make_knock template with membership join still makes the HSUT send membership knock to send_knock, never a join [spec:send_knock.outbound,membership.knock] [v${v}]`, async () => {
+      const client = await env.newUser();
+      const room = knockRoom(env.fake, v);
+      env.fake.use(
+        handleMakeKnock({
+          wrap: forRoom(room.roomId, async (_request, next) => {
+            const answer = await next();
+            if ('status' in answer && answer.status === 200) {
+              const body = answer.body as { event: Pdu };
+              body.event.content = { ...body.event.content, membership: 'join' };
+            }
+            return answer;
+          }),
+        }),
+      );
+      const since = env.fake.mark();
+      const res = await knock(client, room.roomId, { via: [env.fake.serverName] });
+      const sent = inboundFor(env.fake, since, 'send_knock', room.roomId).map((r) => (r.body as Pdu)?.content?.membership);
+      must.ok(
+        sent.every((m) => m === 'knock'),
+        'The knocking server MUST send membership knock to send_knock whatever the template says (it sets membership itself, never sends a join through send_knock)',
+        `send_knock bodies had membership ${JSON.stringify(sent)}`,
+      );
+      if (res.status === 200) {
+        must.equal(sent.length > 0, true, 'POST /knock MUST answer 200 only after a knock reached the resident server through send_knock');
+      } else {
+        must.matchResponse(res, { status: [400, 403, 500, 502] }, 'A knocking server that refuses a malformed template MUST fail the client request with an error');
+      }
+    });
+  }
+
+  // A resident server that offers a knock template for a room of a version without knocking (1–6).
+  const markerVersion = KNOCK_VERSIONS[KNOCK_VERSIONS.length - 1];
+  for (const old of markerVersion === undefined ? [] : PRE_KNOCK_VERSIONS) {
+    it(`A make_knock answer for a room of version ${old}, which has no knocking, makes the HSUT fail the knock without calling send_knock, and no knock is recorded [spec:send_knock.outbound,room-versions.knock-refused-before-v7] [v${old}]`, async () => {
+      const client = await env.newUser();
+      const before = (await freshSync(client)).next_batch;
+      const room = knockRoom(env.fake, old);
+      env.fake.use(
+        handleMakeKnock({
+          wrap: forRoom(room.roomId, () => ({ status: 200, body: { room_version: old, event: room.membershipTemplate(client.userId!, 'knock') } })),
+        }),
+      );
+      // A resident server that goes along with it: send_knock is accepted, so only the HSUT can stop the knock.
+      env.fake.use(handleSendKnock({ wrap: forRoom(room.roomId, () => ({ status: 200, body: { knock_room_state: room.strippedState() } })) }));
+      const since = env.fake.mark();
+      const res = await knock(client, room.roomId, { via: [env.fake.serverName] });
+      must.equal(
+        inboundFor(env.fake, since, 'send_knock', room.roomId).length,
+        0,
+        `A knocking server MUST NOT knock into a room whose version has no knock membership (room versions 1–6): no send_knock after make_knock says room_version ${old}`,
+      );
+      must.ok(res.status >= 400, 'POST /knock MUST fail when the room version does not support knocking', `got ${res.status} ${JSON.stringify(res.body)}`);
+      should.matchResponse(res, { status: [400, 403] }, 'POST /knock SHOULD answer 4xx (403: the room is not set up for knocking) when the room version has no knocking');
+      await mustHaveRecordedNoKnock(env, client, room.roomId, markerVersion!, before, "A knock refused because of the room version MUST NOT be recorded as the user's membership");
+    });
+  }
+
+  for (const v of KNOCK_VERSIONS) {
+    it(`A make_knock answer with an unknown room_version makes the HSUT fail the knock without calling send_knock, and no knock is recorded [spec:send_knock.outbound] [v${v}]`, async () => {
+      const client = await env.newUser();
+      const before = (await freshSync(client)).next_batch;
+      const room = knockRoom(env.fake, v);
+      env.fake.use(
+        handleMakeKnock({
+          wrap: forRoom(room.roomId, async (_request, next) => {
+            const answer = await next();
+            if ('status' in answer && answer.status === 200) (answer.body as { room_version: string }).room_version = '999';
+            return answer;
+          }),
+        }),
+      );
+      env.fake.use(handleSendKnock({ wrap: forRoom(room.roomId, () => ({ status: 200, body: { knock_room_state: room.strippedState() } })) }));
+      const since = env.fake.mark();
+      const res = await knock(client, room.roomId, { via: [env.fake.serverName] });
+      must.equal(inboundFor(env.fake, since, 'send_knock', room.roomId).length, 0, 'A knocking server MUST NOT call send_knock for a room version it does not know (it cannot build a valid event for it)');
+      must.ok(res.status >= 400, 'POST /knock MUST fail when the room version is unknown to the knocking server', `got ${res.status} ${JSON.stringify(res.body)}`);
+      must.ok(typeof res.errcode === 'string', 'A failed POST /knock MUST answer a standard error body with errcode', `got ${JSON.stringify(res.body)}`);
+      await mustHaveRecordedNoKnock(env, client, room.roomId, v, before, 'A failed knock MUST NOT be recorded as the user\'s membership');
+    });
+
+    it(`make_knock refused with 403 M_FORBIDDEN makes POST /knock answer 403 M_FORBIDDEN, with no send_knock and no knock recorded [spec:client.knock-forbidden,send_knock.outbound] [v${v}]`, async () => {
+      const client = await env.newUser();
+      const before = (await freshSync(client)).next_batch;
+      const room = knockRoom(env.fake, v);
+      env.fake.use(handleMakeKnock({ wrap: forRoom(room.roomId, () => matrixError(403, 'M_FORBIDDEN', 'You are not allowed to knock on this room')) }));
+      const since = env.fake.mark();
+      const res = await knock(client, room.roomId, { via: [env.fake.serverName] });
+      must.matchResponse(res, { status: 403, errcode: 'M_FORBIDDEN' }, 'POST /knock MUST answer 403 M_FORBIDDEN when the user may not knock (the resident server refused make_knock with 403 M_FORBIDDEN)');
+      must.equal(inboundFor(env.fake, since, 'send_knock', room.roomId).length, 0, 'After make_knock is refused there is no template: the knocking server MUST NOT call send_knock');
+      await mustHaveRecordedNoKnock(env, client, room.roomId, v, before, 'A refused knock MUST NOT be recorded as the user\'s membership');
+    });
+
+    it(`make_knock refused with 404 M_NOT_FOUND fails POST /knock with an error, with no send_knock and no knock recorded [spec:send_knock.outbound] [v${v}]`, async () => {
+      const client = await env.newUser();
+      const before = (await freshSync(client)).next_batch;
+      const room = knockRoom(env.fake, v);
+      env.fake.use(handleMakeKnock({ wrap: forRoom(room.roomId, () => matrixError(404, 'M_NOT_FOUND', 'Unknown room')) }));
+      const since = env.fake.mark();
+      const res = await knock(client, room.roomId, { via: [env.fake.serverName] });
+      must.ok(res.status >= 400 && typeof res.errcode === 'string', 'POST /knock MUST fail with a standard error when the only server to knock through does not know the room', `got ${res.status} ${JSON.stringify(res.body)}`);
+      must.equal(inboundFor(env.fake, since, 'send_knock', room.roomId).length, 0, 'After make_knock is refused there is no template: the knocking server MUST NOT call send_knock');
+      await mustHaveRecordedNoKnock(env, client, room.roomId, v, before, 'A failed knock MUST NOT be recorded as the user\'s membership');
+    });
+
+    it(`make_knock refused with 404 M_NOT_FOUND by the only server to knock through makes POST /knock answer 404 M_NOT_FOUND [spec:client.knock,send_knock.outbound] [v${v}]`, async () => {
+      const client = await env.newUser();
+      const room = knockRoom(env.fake, v);
+      env.fake.use(handleMakeKnock({ wrap: forRoom(room.roomId, () => matrixError(404, 'M_NOT_FOUND', 'Unknown room')) }));
+      const res = await knock(client, room.roomId, { via: [env.fake.serverName] });
+      must.matchResponse(res, { status: 404, errcode: 'M_NOT_FOUND' }, 'POST /knock MUST answer 404 M_NOT_FOUND when the room could not be found (every server to knock through answered 404 M_NOT_FOUND)');
+    });
+
+    it(`send_knock refused with 403 M_FORBIDDEN makes POST /knock answer 403 M_FORBIDDEN and no knock is recorded [spec:client.knock-forbidden,send_knock.outbound] [v${v}]`, async () => {
+      const client = await env.newUser();
+      const before = (await freshSync(client)).next_batch;
+      const room = knockRoom(env.fake, v);
+      env.fake.use(handleSendKnock({ wrap: forRoom(room.roomId, () => matrixError(403, 'M_FORBIDDEN', 'The knock is refused')) }));
+      const since = env.fake.mark();
+      const res = await knock(client, room.roomId, { via: [env.fake.serverName] });
+      must.ok(inboundFor(env.fake, since, 'send_knock', room.roomId).length > 0, 'The knocking server MUST send the knock with send_knock after a successful make_knock', 'no send_knock reached the fake');
+      must.matchResponse(res, { status: 403, errcode: 'M_FORBIDDEN' }, 'POST /knock MUST answer 403 M_FORBIDDEN when the resident server refused the knock (send_knock 403 M_FORBIDDEN)');
+      await mustHaveRecordedNoKnock(env, client, room.roomId, v, before, 'A knock the resident server refused MUST NOT be recorded as the user\'s membership');
+    });
+
+    it(`A send_knock answer without knock_room_state leaves the client's result and /sync consistent: never 200 without a recorded knock [spec:send_knock.accepted,sync.knock-section] [v${v}]`, async () => {
+      const client = await env.newUser();
+      const before = (await freshSync(client)).next_batch;
+      const room = knockRoom(env.fake, v);
+      env.fake.use(
+        handleSendKnock({
+          wrap: forRoom(room.roomId, async (_request, next) => {
+            const answer = await next();
+            return 'status' in answer && answer.status === 200 ? { status: 200, body: {} } : answer;
+          }),
+        }),
+      );
+      const res = await knock(client, room.roomId, { via: [env.fake.serverName] });
+      if (res.status === 200) {
+        const body = await pollUntil(
+          async () => {
+            const b = await freshSync(client);
+            return b.rooms?.knock?.[room.roomId] !== undefined ? b : undefined;
+          },
+          { timeoutMs: WAIT_MS, description: `the knock on ${room.roomId} in an initial /sync after POST /knock answered 200` },
+        );
+        must.matchJson(body, [match.jsonKeyTypeOf(`rooms.knock.${room.roomId.replace(/\./g, '\\.')}.knock_state.events`, 'array')], '/sync MUST list a knocked room under rooms.knock with knock_state.events');
+      } else {
+        must.ok(res.status >= 400 && typeof res.errcode === 'string', 'A failed POST /knock MUST answer a standard error body with errcode', `got ${res.status} ${JSON.stringify(res.body)}`);
+        should.ok(res.status < 500, 'A malformed send_knock answer (knock_room_state is required) SHOULD give the client a clean 4xx/502, not an internal error', `got ${res.status}`);
+        await mustHaveRecordedNoKnock(env, client, room.roomId, v, before, 'A knock whose POST /knock failed MUST NOT be recorded as the user\'s membership');
+      }
+    });
+
+    for (const [label, response] of [
+      ['truncated JSON', { status: 200, rawBody: '{"room_version": "7", "event": {"type": "m.room.member", ' }],
+      ['a non-JSON body', { status: 200, rawBody: '<html><body>502 Bad Gateway</body></html>', headers: { 'content-type': 'text/html' } }],
+      ['a hang-up', hangUp()],
+      ['500 M_UNKNOWN', matrixError(500, 'M_UNKNOWN', 'Internal server error')],
+    ] as const) {
+      it(`A make_knock answered with ${label} fails POST /knock with an error, with no send_knock and no knock recorded [spec:send_knock.outbound] [v${v}]`, async () => {
+        const client = await env.newUser();
+      const before = (await freshSync(client)).next_batch;
+        // Own fake server: these answers make the HSUT back off from the destination for minutes.
+        const broken = await env.startOtherFakeServer([...standardHandlers(), customHandler('make_knock', () => response)]);
+        const room = knockRoom(broken, v);
+        const since = broken.mark();
+        const res = await knock(client, room.roomId, { via: [broken.serverName] });
+        must.ok(inboundFor(broken, since, 'make_knock', room.roomId).length > 0, 'The knocking server MUST ask the server named in via for make_knock', 'no make_knock reached the fake');
+        must.ok(res.status >= 400 && typeof res.errcode === 'string', `POST /knock MUST fail with a standard error body when make_knock answered ${label}`, `got ${res.status} ${JSON.stringify(res.body)}`);
+        must.equal(inboundFor(broken, since, 'send_knock', room.roomId).length, 0, 'Without a usable make_knock template the knocking server MUST NOT call send_knock');
+        must.equal(broken.unexpectedRequests().map((r) => `${r.method} ${r.path}`), [], 'The broken fake answered every request the HSUT made');
+        await mustHaveRecordedNoKnock(env, client, room.roomId, v, before, 'A failed knock MUST NOT be recorded as the user\'s membership');
+      });
+    }
+  }
+
+  // Client API variants: the room version does not matter here; the newest knock version stands for all.
+  const v = KNOCK_VERSIONS[KNOCK_VERSIONS.length - 1];
+  if (v === undefined) return;
+
+  it(`Knocking by room ID with the deprecated server_name parameter knocks through that server [spec:client.knock,send_knock.outbound] [v${v}]`, async () => {
+    const client = await env.newUser();
+    const room = knockRoom(env.fake, v);
+    const since = env.fake.mark();
+    const res = await knock(client, room.roomId, { serverName: [env.fake.serverName] });
+    must.matchResponse(res, { status: 200, body: [match.jsonKeyEqual('room_id', room.roomId)] }, 'POST /knock with server_name MUST knock through the named server and answer 200 with room_id');
+    must.ok(inboundFor(env.fake, since, 'send_knock', room.roomId).length > 0, 'The knocking server MUST knock through the server named in server_name', 'no send_knock reached the fake');
+    must.equal(room.membership(client.userId!), 'knock', "The knock MUST become the user's membership in the resident server's room");
+  });
+
+  it(`Knocking by an alias of the fake server resolves it over federation and knocks on the aliased room [spec:client.knock-alias,send_knock.outbound] [v${v}]`, async () => {
+    const client = await env.newUser();
+    const alias = `#${unique('knock-alias')}:${env.fake.serverName}`;
+    const room = knockRoom(env.fake, v, { canonicalAlias: alias });
+    const since = env.fake.mark();
+    const res = await knock(client, alias);
+    const query = env.fake.inboundRequests().find((r) => r.seq >= since && r.handler === 'query_directory' && r.query.get('room_alias') === alias);
+    must.ok(query !== undefined, "POST /knock with a remote alias MUST resolve it through the alias's server (GET /_matrix/federation/v1/query/directory)", 'no directory query for the alias reached the fake');
+    must.equal(query.origin, env.hs.serverName, 'The directory query MUST be authenticated with X-Matrix by the HSUT');
+    must.matchResponse(res, { status: 200, body: [match.jsonKeyEqual('room_id', room.roomId)] }, 'POST /knock with an alias MUST knock on the aliased room and answer 200 with its room_id');
+    must.ok(inboundFor(env.fake, since, 'send_knock', room.roomId).length > 0, 'The knocking server MUST knock through the servers the alias resolved to', 'no send_knock reached the fake');
+    must.equal(room.membership(client.userId!), 'knock', "The knock MUST become the user's membership in the aliased room");
+  });
+
+  it(`Knocking without a reason sends a knock event without a reason [spec:client.knock,membership.knock] [v${v}]`, async () => {
+    const client = await env.newUser();
+    const room = knockRoom(env.fake, v);
+    const since = env.fake.mark();
+    const res = await knock(client, room.roomId, { via: [env.fake.serverName] });
+    must.matchResponse(res, { status: 200, body: [match.jsonKeyEqual('room_id', room.roomId)] }, 'POST /knock without a reason MUST answer 200 with room_id');
+    const pdu = await env.fake.waitForPdu((p) => p.via === 'send_knock' && p.roomId === room.roomId, { timeoutMs: WAIT_MS, since });
+    must.matchJson({ content: pdu.event.content }, [match.jsonKeyEqual('content.membership', 'knock'), match.jsonKeyAbsent('content.reason')], 'A knock requested without a reason MUST NOT carry a reason in its content');
+  });
+});
