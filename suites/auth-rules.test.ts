@@ -187,7 +187,7 @@ describe('Knock auth rules in rooms the HSUT hosts', function () {
         must.equal(member?.event_id, eventId, `${RULE_III}: the knock pushed over /send is the current member event`);
       });
 
-      it(`make_knock/send_knock by a fake user with no membership succeed: state knock [spec:auth-rules.knock.from-leave] ${tag}`, async () => {
+      it(`make_knock/send_knock by a fake user with no membership succeed: state knock [spec:auth-rules.knock.from-leave,join-rules.knock] ${tag}`, async () => {
         const owner = await env.newUser();
         const roomId = await createHsutRoom(owner, { roomVersion, joinRule: 'knock' });
         const knocker = env.fake.userId(unique('knocker'));

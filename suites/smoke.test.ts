@@ -35,7 +35,7 @@ describe('Smoke: a local knock is seen by the room and answered with an invite',
   });
 
   for (const version of KNOCK_VERSIONS) {
-    it(`A user knocks on a knock room through the client API, the owner sees the knock in /sync and invites [spec:client.knock,sync.room-members-see-knock,sync.knock-section,transitions.knock-to-invite] [v${version}]`, async () => {
+    it(`A user knocks on a knock room through the client API, the owner sees the knock in /sync and invites [spec:client.knock,join-rules.knock,sync.room-members-see-knock,sync.knock-section,transitions.knock-to-invite] [v${version}]`, async () => {
       const owner = await newClient(hs);
       const knocker = await newClient(hs);
       const { room_id: roomId } = await owner.createRoom({

@@ -273,7 +273,7 @@ describe('Membership transitions from knock in rooms the HSUT hosts', function (
     });
 
     describe(`no join without an invite: knock → join is refused ${tag}`, () => {
-      it(`A knocking fake user cannot join: make_join and send_join answer 403 M_FORBIDDEN and the user stays knocking [spec:transitions.knock-to-join-refused] ${tag}`, async () => {
+      it(`A knocking fake user cannot join: make_join and send_join answer 403 M_FORBIDDEN and the user stays knocking [spec:transitions.knock-to-join-refused,join-rules.knock-needs-invite-to-join] ${tag}`, async () => {
         const { owner, roomId } = await knockRoom(env, roomVersion);
         const knocker = await fakeKnocks(env.fake, owner, roomId);
         const makeJoin = await env.fake.request({
@@ -296,7 +296,7 @@ describe('Membership transitions from knock in rooms the HSUT hosts', function (
         must.equal(await membershipOf(owner, roomId, knocker), 'knock', `${NO_JOIN}: the user stays knocking`);
       });
 
-      it(`A knocking local user cannot join: POST /join answers 403 M_FORBIDDEN and the user stays knocking [spec:transitions.knock-to-join-refused] ${tag}`, async () => {
+      it(`A knocking local user cannot join: POST /join answers 403 M_FORBIDDEN and the user stays knocking [spec:transitions.knock-to-join-refused,join-rules.knock-needs-invite-to-join] ${tag}`, async () => {
         const { owner, roomId } = await knockRoom(env, roomVersion);
         const user = await localKnocks(env, owner, roomId);
         const res = await user.do('POST', `/_matrix/client/v3/join/${enc(roomId)}`, { body: {} });
