@@ -20,6 +20,7 @@ export interface RunMetrics {
   firstResultMs?: number;
   suiteWallMs: number;
   totalWallMs: number;
+  /** CPU time of the harness: this process and, in parallel mode, every worker. */
   cpuUserMs: number;
   cpuSystemMs: number;
   hsutBusyMs: number;
@@ -44,11 +45,22 @@ export class RunMetricsRecorder {
     process.env[METRICS_DIR_ENV] = this.workerDir; // parallel workers are forked later and inherit it
   }
 
-  private workerIntervals(): Array<[number, number]> {
-    if (!existsSync(this.workerDir)) return [];
-    const lines = readdirSync(this.workerDir).flatMap((file) => readFileSync(join(this.workerDir, file), 'utf8').split('\n'));
+  /** What parallel workers left: their HSUT request intervals and their CPU time (µs). */
+  private workerFiles(): { intervals: Array<[number, number]>; cpu: { user: number; system: number } } {
+    const found = { intervals: [] as Array<[number, number]>, cpu: { user: 0, system: 0 } };
+    if (!existsSync(this.workerDir)) return found;
+    for (const file of readdirSync(this.workerDir)) {
+      const text = readFileSync(join(this.workerDir, file), 'utf8');
+      if (file.startsWith('cpu-')) {
+        const usage = JSON.parse(text) as { user: number; system: number };
+        found.cpu.user += usage.user;
+        found.cpu.system += usage.system;
+      } else {
+        found.intervals.push(...text.split('\n').filter(Boolean).map((line) => JSON.parse(line) as [number, number]));
+      }
+    }
     rmSync(this.workerDir, { recursive: true, force: true });
-    return lines.filter(Boolean).map((line) => JSON.parse(line) as [number, number]);
+    return found;
   }
 
   hsutReady(ms: number): void {
@@ -62,9 +74,11 @@ export class RunMetricsRecorder {
   /** `firstResultAt`: wall-clock time the first test finished, if any ran. */
   write(outDir: string, firstResultAt?: number): RunMetrics {
     this.unsubscribe();
-    this.intervals.push(...this.workerIntervals());
+    const workers = this.workerFiles();
+    this.intervals.push(...workers.intervals);
     const processStartedAt = performance.timeOrigin;
-    const cpu = process.cpuUsage();
+    const own = process.cpuUsage();
+    const cpu = { user: own.user + workers.cpu.user, system: own.system + workers.cpu.system };
     const metrics: RunMetrics = {
       hsutReadyMs: this.hsutReadyMs,
       ...(firstResultAt ? { firstResultMs: Math.round(firstResultAt - processStartedAt) } : {}),

@@ -1,9 +1,9 @@
 /**
  * Mocha parallel mode: the HTTP exchanges of a worker never reach the main process's metrics recorder, so
  * this root-hook plugin (loaded in every worker) appends the worker's HSUT request intervals to a file in
- * $KK_METRICS_DIR after each suite file; RunMetricsRecorder adds them up.
+ * $KK_METRICS_DIR after each suite file, with the worker's CPU time; RunMetricsRecorder adds them up.
  */
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { subscribeHttpExchanges } from '../core/http-exchange';
 import { HSUT_ENV } from './current';
@@ -23,7 +23,10 @@ export const mochaHooks = {
   },
   afterAll(): void {
     const dir = process.env[METRICS_DIR_ENV];
-    if (!dir || intervals.length === 0) return;
+    if (!dir) return;
+    // The worker's CPU time so far (cumulative: the last file a worker runs leaves its total).
+    writeFileSync(join(dir, `cpu-${process.pid}.json`), JSON.stringify(process.cpuUsage()));
+    if (intervals.length === 0) return;
     appendFileSync(join(dir, `hsut-intervals-${process.pid}.jsonl`), `${intervals.map((i) => JSON.stringify(i)).join('\n')}\n`);
     intervals = [];
   },
