@@ -8,7 +8,6 @@
  * Answers that put Synapse's federation back-off on a destination (5xx, hang-ups, unparseable bodies) come from
  * a fake server of their own, so the shared fake stays reachable for the other tests.
  */
-import { randomBytes } from 'node:crypto';
 import type { CSClient, RawResponse, SyncBody } from '../harness/clients/cs-client';
 import { eventId as computeEventId, getRoomVersion, hasValidContentHash } from '../harness/core';
 import {
@@ -27,26 +26,10 @@ import {
   type Pdu,
 } from '../harness/fake-server';
 import { match, must, should } from '../harness/match';
-import { KNOCK_VERSIONS, PRE_KNOCK_VERSIONS, pollUntil, TEST_TIMEOUT_MS, useFederationEnvironment, WAIT_MS, type FederationEnvironment } from '../harness/testkit';
+import { KNOCK_VERSIONS, PRE_KNOCK_VERSIONS, pollUntil, TEST_TIMEOUT_MS, useFederationEnvironment, WAIT_MS, type FederationEnvironment, freshSync, unique } from '../harness/testkit';
 
 const MAKE_KNOCK_PATH = '/_matrix/federation/v1/make_knock/{roomId}/{userId}';
 const SEND_KNOCK_PATH = '/_matrix/federation/v1/send_knock/{roomId}/{eventId}';
-
-function unique(prefix: string): string {
-  return `${prefix}-${randomBytes(4).toString('hex')}`;
-}
-
-let syncNonce = 0;
-/**
- * GET /sync that no earlier identical request can answer: Synapse re-serves a finished /sync answer to the same
- * parameters for minutes (caches.sync_response_cache_duration), so polling the same `since` (or repeating an
- * initial sync) would read a stale answer. A distinct `timeout` makes each request new; an initial sync ignores
- * it, and an incremental one waits at most that many milliseconds when nothing changed.
- */
-function freshSync(client: CSClient, since?: string): Promise<SyncBody> {
-  syncNonce = (syncNonce % 200) + 1;
-  return client.sync({ since, timeout: syncNonce });
-}
 
 function knockRoom(fake: FakeServer, roomVersion: string, extra: Partial<CreateRoomOptions> = {}): FakeRoom {
   return fake.createRoom({

@@ -4,33 +4,16 @@
  * joins through the fake), rejection (the fake's moderator sends a leave for the user), rescinding (the user
  * leaves), and knock_room_state that lies about the room (it is informational, never the room's state).
  */
-import { randomBytes } from 'node:crypto';
 import type { ClientEvent, CSClient, SyncBody } from '../harness/clients/cs-client';
 import { handleSendKnock, type CreateRoomOptions, type FakeRoom, type FakeServer, type Pdu } from '../harness/fake-server';
 import { match, must, should } from '../harness/match';
-import { KNOCK_VERSIONS, pollUntil, TEST_TIMEOUT_MS, useFederationEnvironment, WAIT_MS, type FederationEnvironment } from '../harness/testkit';
+import { KNOCK_VERSIONS, pollUntil, TEST_TIMEOUT_MS, useFederationEnvironment, WAIT_MS, type FederationEnvironment, freshSync, unique } from '../harness/testkit';
 
 /**
  * How long to wait for something Synapse is known not to do (rescind/reject over federation) before the check
  * fails: long enough for an HSUT that does it asynchronously, short enough to keep expected failures cheap.
  */
 const ABSENT_MS = Math.round(WAIT_MS / 5);
-
-function unique(prefix: string): string {
-  return `${prefix}-${randomBytes(4).toString('hex')}`;
-}
-
-let syncNonce = 0;
-/**
- * GET /sync that no earlier identical request can answer: Synapse re-serves a finished /sync answer to the same
- * parameters for minutes (caches.sync_response_cache_duration), so polling the same `since` (or repeating an
- * initial sync) would read a stale answer. A distinct `timeout` makes each request new; an initial sync ignores
- * it, and an incremental one waits at most that many milliseconds when nothing changed.
- */
-function freshSync(client: CSClient, since?: string): Promise<SyncBody> {
-  syncNonce = (syncNonce % 200) + 1;
-  return client.sync({ since, timeout: syncNonce });
-}
 
 interface KnockedRoom {
   room: FakeRoom;

@@ -6,3 +6,4 @@ export { pollUntil, ConditionTimeoutError, type PollOptions } from './poll';
 export { waitForMembership, waitForEvent } from './waits';
 export { WAIT_MS, TEST_TIMEOUT_MS, TIMEOUT_SCALE } from './timeouts';
 export { unique } from './unique';
+export { freshSync } from './fresh-sync';
