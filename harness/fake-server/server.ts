@@ -216,32 +216,13 @@ export class FakeServer {
     const baseUrl = req.baseUrl ?? this.baseUrlOf(destination);
     if (!baseUrl) throw new Error(`fake server: no known address for ${destination}`);
     const startedAt = Date.now();
-    const uriForRecord = req.path + queryString(req.query);
+    const record = { kind: 'outbound' as const, at: startedAt, destination, method: req.method, uri: req.path + queryString(req.query), body: req.body };
     try {
       const response = await this.federation.request({ ...req, destination, baseUrl });
-      this.recorder.add({
-        kind: 'outbound',
-        at: startedAt,
-        destination,
-        method: req.method,
-        uri: uriForRecord,
-        body: req.body,
-        status: response.status,
-        responseBody: response.body,
-        durationMs: Date.now() - startedAt,
-      });
+      this.recorder.add({ ...record, status: response.status, responseBody: response.body, durationMs: Date.now() - startedAt });
       return response;
     } catch (error) {
-      this.recorder.add({
-        kind: 'outbound',
-        at: startedAt,
-        destination,
-        method: req.method,
-        uri: uriForRecord,
-        body: req.body,
-        error: (error as Error).message,
-        durationMs: Date.now() - startedAt,
-      });
+      this.recorder.add({ ...record, error: (error as Error).message, durationMs: Date.now() - startedAt });
       throw error;
     }
   }
