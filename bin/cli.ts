@@ -16,7 +16,7 @@ import { buildAllImages, synapseBaseTag } from '../harness/deploy/images';
 import Mocha from 'mocha';
 import { Agent, request } from 'undici';
 import { ROOM_VERSIONS } from '../harness/core';
-import { DEFAULT_SUITE_SPEC, RunCounts, builtInReporter, recordCounts, runMocha } from '../harness/deploy/run-suites';
+import { DEFAULT_SUITE_SPEC, RunCounts, builtInReporter, collectSpecFiles, recordCounts, runMocha, workerCount } from '../harness/deploy/run-suites';
 import { RunMetricsRecorder } from '../harness/deploy/run-metrics';
 import { DEFAULT_OUT_DIR, createReporters, parseTitleTags } from '../harness/report';
 import { DRIVERS, DriverName, startHomeserver } from '../harness/deploy/start';
@@ -175,9 +175,9 @@ async function runCommand(args: string[]): Promise<number> {
       homeserverLogs: (fromMs) => homeserver.logs(fromMs),
       stepSummaryFile: process.env.GITHUB_STEP_SUMMARY,
       filtered: Boolean(values.grep || values.spec?.length || values['room-version']),
-      parallel: jobs > 1,
+      parallel: workerCount(jobs, collectSpecFiles(spec).length) > 1,
     });
-    metrics.suiteStarted();
+    metrics.suiteStarted(await homeserver.cpuTimeMs?.());
     const counts = await runMocha({
       spec,
       grep: values.grep,
@@ -193,7 +193,7 @@ async function runCommand(args: string[]): Promise<number> {
     });
     const records = reporting.result()?.records ?? [];
     const firstResultAt = records.reduce<number | undefined>((first, r) => (r.endedAt && (!first || r.endedAt < first) ? r.endedAt : first), undefined);
-    metrics.write(outDir, firstResultAt);
+    metrics.write(outDir, firstResultAt, await homeserver.cpuTimeMs?.());
     recordCounts(counts);
     if (values.keep) {
       const { sharedSecret } = homeserver.describe();

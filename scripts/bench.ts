@@ -2,7 +2,7 @@
  * `npm run bench`: how fast knockknock is, measured rather than asserted. Writes bench/results.json and prints
  * each figure next to its target (issue #9): image build (cached, and cold with --cold), HSUT start-to-ready,
  * whole-suite wall time, per-file and slowest tests, harness CPU share, wall time against the time spent
- * waiting on the HSUT, time to the first test result, and core crypto throughput against the raw library.
+ * waiting on the HSUT, the HSUT's own CPU time and its busiest endpoints, time to the first test result, and core crypto throughput against the raw library.
  *
  *   npx tsx scripts/bench.ts [--cold] [--runs N] [-- run flags…]
  */
@@ -25,6 +25,10 @@ interface RunMetrics {
   cpuUserMs?: number;
   cpuSystemMs?: number;
   hsutBusyMs?: number;
+  hsutCpuMs?: number;
+  hsutCpuShare?: number;
+  hsutRequests?: number;
+  hsutTimeByEndpoint?: Array<{ route: string; requests: number; totalMs: number; meanMs: number }>;
 }
 
 interface ReportTest {
@@ -144,6 +148,10 @@ async function main(): Promise<void> {
     harnessCpuShare: m.totalWallMs ? Number((cpuMs / m.totalWallMs).toFixed(3)) : null,
     hsutBusyMs: m.hsutBusyMs ?? null,
     wallOverHsutBusy: m.hsutBusyMs && m.suiteWallMs ? Number((m.suiteWallMs / m.hsutBusyMs).toFixed(2)) : null,
+    hsutCpuMs: m.hsutCpuMs ?? null,
+    hsutCpuShare: m.hsutCpuShare ?? null,
+    hsutRequests: m.hsutRequests ?? null,
+    hsutTimeByEndpoint: m.hsutTimeByEndpoint ?? [],
     tests: last?.tests.length ?? 0,
     exitCode: last?.code ?? null,
     perFileMs: perFile,
@@ -165,8 +173,18 @@ async function main(): Promise<void> {
   line('first test result after start', s(results.firstResultMs), results.firstResultMs === null ? undefined : results.firstResultMs <= 10_000, 'target ≤ 10 s');
   line('harness CPU / wall', results.harnessCpuShare === null ? 'n/a' : `${(results.harnessCpuShare * 100).toFixed(1)} %`, results.harnessCpuShare === null ? undefined : results.harnessCpuShare <= 0.05, 'target ≤ 5 %');
   line('suite wall / time waiting on the HSUT', results.wallOverHsutBusy === null ? 'n/a' : `${results.wallOverHsutBusy}×`, results.wallOverHsutBusy === null ? undefined : results.wallOverHsutBusy <= 1.3, 'target ≤ 1.3×');
+  line(
+    'HSUT CPU time / suite wall',
+    results.hsutCpuShare === null ? 'n/a' : `${(results.hsutCpuShare * 100).toFixed(0)} %`,
+    undefined,
+    results.hsutCpuMs === null ? '' : `${s(results.hsutCpuMs)} of HSUT CPU: near 100 % the HSUT's own CPU is the floor`,
+  );
   line('events hashed+signed per second', `${results.crypto.eventsHashedAndSignedPerSecond}`, undefined, `raw ed25519 ${results.crypto.rawEd25519SignPerSecond}/s (ratio ${results.crypto.signRatio})`);
   line('signatures verified per second', `${results.crypto.signaturesVerifiedPerSecond}`, undefined, `raw ed25519 ${results.crypto.rawEd25519VerifyPerSecond}/s (ratio ${results.crypto.verifyRatio})`);
+  console.log('HSUT request time by endpoint (summed over concurrent requests):');
+  for (const e of results.hsutTimeByEndpoint.slice(0, 8)) {
+    console.log(`  ${String(e.totalMs).padStart(7)} ms  ${String(e.requests).padStart(5)} × ${String(e.meanMs).padStart(6)} ms  ${e.route}`);
+  }
   console.log('slowest tests:');
   for (const t of slowest) console.log(`  ${String(t.durationMs).padStart(6)} ms  ${t.title}`);
 }

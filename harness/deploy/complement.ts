@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { AbstractStartedContainer, type StartedTestContainer } from 'testcontainers';
 import { writeComplementCa } from './complement-ca';
 import { HomeserverContainer } from './container-homeserver';
+import { containerCpuTimeMs } from './docker-engine';
 import { ensureComplementSynapseImage } from './images';
 import type { LogBuffer } from './log-buffer';
 import { isPortFree } from './ports';
@@ -99,6 +100,7 @@ export class StartedComplementHomeserver extends AbstractStartedContainer {
       federationCaPem,
       registerUser: (opts) => registerUser(clientUrl, COMPLEMENT_SHARED_SECRET, opts),
       logs: async (sinceMs) => this.logBuffer.text(sinceMs),
+      cpuTimeMs: () => containerCpuTimeMs(this.getId()),
       stop: async () => {
         await this.stop({ timeout: 5_000 });
       },

@@ -49,6 +49,32 @@ export async function removeRunContainers(): Promise<number> {
   return found.length;
 }
 
+const STATS_TIMEOUT_MS = 5_000;
+
+/**
+ * CPU time a container has used so far (ms, all its processes), from the engine's one-shot stats; undefined
+ * when the engine does not say in time. The benchmark compares it with wall time: an HSUT near 100 % of one
+ * core is the run's bottleneck, whatever the harness does.
+ */
+export async function containerCpuTimeMs(containerId: string): Promise<number | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const client = await getContainerRuntimeClient();
+    const stats = (await Promise.race([
+      client.container.dockerode.getContainer(containerId).stats({ stream: false, 'one-shot': true } as { stream: false }),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error('timed out')), STATS_TIMEOUT_MS);
+      }),
+    ])) as { cpu_stats?: { cpu_usage?: { total_usage?: number } } };
+    const nanoseconds = stats.cpu_stats?.cpu_usage?.total_usage;
+    return typeof nanoseconds === 'number' && nanoseconds > 0 ? Math.round(nanoseconds / 1e6) : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** GET /_ping on a unix:// or tcp:// (plain HTTP) DOCKER_HOST. Other schemes are left to testcontainers. */
 async function dockerHostAnswers(dockerHost: string): Promise<boolean> {
   let url: string;

@@ -15,6 +15,49 @@ export function isHsutExchange(exchange: HttpExchange, hsutServerName: string): 
   return exchange.actor === 'cs-client' || (exchange.actor === 'federation-client' && exchange.to.startsWith(`${hsutServerName} `));
 }
 
+/** One request to the HSUT: when it ran and which endpoint it hit (path with IDs replaced by placeholders). */
+export type HsutRequest = [start: number, end: number, route: string];
+
+/** `GET /_matrix/client/v3/rooms/!a:b/state` → `GET /_matrix/client/v3/rooms/{id}/state`. */
+export function routeOf(method: string, url: string): string {
+  const path = (url.startsWith('/') ? url : new URL(url).pathname).split('?')[0] ?? '';
+  const segments = path.split('/').map((segment) => {
+    const decoded = safeDecode(segment);
+    return /^[!@$#]/.test(decoded) || decoded.includes(':') || /^\d+$/.test(decoded) || /^(kk|m)[-.]?\w*\d/.test(decoded) ? '{id}' : segment;
+  });
+  return `${method} ${segments.join('/')}`;
+}
+
+function safeDecode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
+export interface EndpointTime {
+  route: string;
+  requests: number;
+  totalMs: number;
+  meanMs: number;
+}
+
+/** The endpoints the HSUT spent the most time answering (durations summed, so concurrent requests each count). */
+export function hsutTimeByEndpoint(requests: HsutRequest[], top = 15): EndpointTime[] {
+  const byRoute = new Map<string, { requests: number; totalMs: number }>();
+  for (const [start, end, route] of requests) {
+    const entry = byRoute.get(route) ?? { requests: 0, totalMs: 0 };
+    entry.requests += 1;
+    entry.totalMs += end - start;
+    byRoute.set(route, entry);
+  }
+  return [...byRoute.entries()]
+    .map(([route, { requests: count, totalMs }]) => ({ route, requests: count, totalMs: Math.round(totalMs), meanMs: Math.round((totalMs / count) * 10) / 10 }))
+    .sort((a, b) => b.totalMs - a.totalMs)
+    .slice(0, top);
+}
+
 export interface RunMetrics {
   hsutReadyMs: number;
   firstResultMs?: number;
@@ -24,11 +67,15 @@ export interface RunMetrics {
   cpuUserMs: number;
   cpuSystemMs: number;
   hsutBusyMs: number;
+  /** CPU time the HSUT used while the suites ran (container drivers), and that as a share of suite wall time. */
+  hsutCpuMs?: number;
+  hsutCpuShare?: number;
   hsutRequests: number;
+  hsutTimeByEndpoint: EndpointTime[];
 }
 
 export class RunMetricsRecorder {
-  private readonly intervals: Array<[number, number]> = [];
+  private readonly requests: HsutRequest[] = [];
   private readonly unsubscribe: () => void;
   private suiteStartedAt = 0;
   private hsutReadyMs = 0;
@@ -37,7 +84,7 @@ export class RunMetricsRecorder {
 
   constructor(hsutServerName: string, outDir: string) {
     this.unsubscribe = subscribeHttpExchanges((exchange) => {
-      if (isHsutExchange(exchange, hsutServerName)) this.intervals.push([exchange.startedAt, exchange.startedAt + exchange.durationMs]);
+      if (isHsutExchange(exchange, hsutServerName)) this.requests.push(hsutRequestOf(exchange));
     });
     this.workerDir = join(outDir, '.metrics');
     rmSync(this.workerDir, { recursive: true, force: true });
@@ -46,8 +93,8 @@ export class RunMetricsRecorder {
   }
 
   /** What parallel workers left: their HSUT request intervals and their CPU time (µs). */
-  private workerFiles(): { intervals: Array<[number, number]>; cpu: { user: number; system: number } } {
-    const found = { intervals: [] as Array<[number, number]>, cpu: { user: 0, system: 0 } };
+  private workerFiles(): { requests: HsutRequest[]; cpu: { user: number; system: number } } {
+    const found = { requests: [] as HsutRequest[], cpu: { user: 0, system: 0 } };
     if (!existsSync(this.workerDir)) return found;
     for (const file of readdirSync(this.workerDir)) {
       const text = readFileSync(join(this.workerDir, file), 'utf8');
@@ -56,7 +103,7 @@ export class RunMetricsRecorder {
         found.cpu.user += usage.user;
         found.cpu.system += usage.system;
       } else {
-        found.intervals.push(...text.split('\n').filter(Boolean).map((line) => JSON.parse(line) as [number, number]));
+        found.requests.push(...text.split('\n').filter(Boolean).map((line) => JSON.parse(line) as HsutRequest));
       }
     }
     rmSync(this.workerDir, { recursive: true, force: true });
@@ -67,31 +114,44 @@ export class RunMetricsRecorder {
     this.hsutReadyMs = ms;
   }
 
-  suiteStarted(): void {
+  private hsutCpuAtStart?: number;
+
+  /** `hsutCpuMs`: the HSUT's CPU time so far, if its driver can tell. */
+  suiteStarted(hsutCpuMs?: number): void {
     this.suiteStartedAt = Date.now();
+    this.hsutCpuAtStart = hsutCpuMs;
   }
 
   /** `firstResultAt`: wall-clock time the first test finished, if any ran. */
-  write(outDir: string, firstResultAt?: number): RunMetrics {
+  write(outDir: string, firstResultAt?: number, hsutCpuMsAtEnd?: number): RunMetrics {
     this.unsubscribe();
     const workers = this.workerFiles();
-    this.intervals.push(...workers.intervals);
+    this.requests.push(...workers.requests);
     const processStartedAt = performance.timeOrigin;
     const own = process.cpuUsage();
     const cpu = { user: own.user + workers.cpu.user, system: own.system + workers.cpu.system };
+    const suiteWallMs = Date.now() - this.suiteStartedAt;
+    const hsutCpuMs =
+      hsutCpuMsAtEnd !== undefined && this.hsutCpuAtStart !== undefined ? hsutCpuMsAtEnd - this.hsutCpuAtStart : undefined;
     const metrics: RunMetrics = {
       hsutReadyMs: this.hsutReadyMs,
       ...(firstResultAt ? { firstResultMs: Math.round(firstResultAt - processStartedAt) } : {}),
-      suiteWallMs: Date.now() - this.suiteStartedAt,
+      suiteWallMs,
       totalWallMs: Math.round(Date.now() - processStartedAt),
       cpuUserMs: Math.round(cpu.user / 1000),
       cpuSystemMs: Math.round(cpu.system / 1000),
-      hsutBusyMs: unionLength(this.intervals),
-      hsutRequests: this.intervals.length,
+      hsutBusyMs: unionLength(this.requests.map(([start, end]) => [start, end])),
+      ...(hsutCpuMs !== undefined ? { hsutCpuMs, hsutCpuShare: Number((hsutCpuMs / suiteWallMs).toFixed(3)) } : {}),
+      hsutRequests: this.requests.length,
+      hsutTimeByEndpoint: hsutTimeByEndpoint(this.requests),
     };
     writeFileSync(join(outDir, 'run-metrics.json'), `${JSON.stringify(metrics, null, 2)}\n`);
     return metrics;
   }
+}
+
+export function hsutRequestOf(exchange: HttpExchange): HsutRequest {
+  return [exchange.startedAt, exchange.startedAt + exchange.durationMs, routeOf(exchange.method, exchange.url)];
 }
 
 export function unionLength(intervals: Array<[number, number]>): number {

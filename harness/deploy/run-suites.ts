@@ -54,7 +54,14 @@ export function collectSpecFiles(patterns: string[]): string[] {
   return [...files].sort();
 }
 
+/** A worker per suite file at most: an idle worker still spends a second of CPU loading the harness. */
+export function workerCount(jobs: number, files: number): number {
+  return Math.max(1, Math.min(jobs, files));
+}
+
 export async function runMocha(options: SuiteRunOptions): Promise<RunCounts> {
+  const files = collectSpecFiles(options.spec);
+  const jobs = workerCount(options.jobs ?? 1, files.length);
   const mocha = new Mocha({
     timeout: options.timeoutMs,
     slow: options.slowMs ?? 2_000,
@@ -62,11 +69,11 @@ export async function runMocha(options: SuiteRunOptions): Promise<RunCounts> {
     grep: options.grep,
     dryRun: options.dryRun,
     reporter: options.reporter,
-    ...((options.jobs ?? 1) > 1
-      ? { parallel: true, jobs: options.jobs, require: ['tsx/cjs', ...(options.workerRequires ?? [])] }
+    ...(jobs > 1
+      ? { parallel: true, jobs, require: ['tsx/cjs', ...(options.workerRequires ?? [])] }
       : {}),
   } as Mocha.MochaOptions);
-  for (const file of collectSpecFiles(options.spec)) mocha.addFile(file);
+  for (const file of files) mocha.addFile(file);
   await mocha.loadFilesAsync();
   return new Promise((resolveCounts) => {
     // On Ctrl-C, stop scheduling tests before the HSUT goes away (teardowns run newest first).

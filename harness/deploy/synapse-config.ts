@@ -86,6 +86,11 @@ export function synapseLogConfig(): Record<string, unknown> {
     loggers: {
       synapse: { level: 'INFO' },
       'synapse.storage.SQL': { level: 'WARNING' },
+      // A line per request, per event queued for federation and per background update batch: the transcripts
+      // already hold every exchange, and formatting these costs the HSUT CPU on every test.
+      'synapse.access': { level: 'WARNING' },
+      'synapse.federation.sender': { level: 'WARNING' },
+      'synapse.storage.background_updates': { level: 'WARNING' },
     },
     root: { level: 'INFO', handlers: ['console'] },
     disable_existing_loggers: false,

@@ -24,6 +24,8 @@ export interface StartedHomeserver {
    */
   federationCaPem?: string;
   registerUser(opts?: RegisterUserOptions): Promise<RegisteredUser>;
+  /** CPU time the HSUT has used since it started (ms), where the driver can tell (containers); for the benchmark. */
+  cpuTimeMs?(): Promise<number | undefined>;
   /** HSUT log text; with sinceMs, only the lines received at or after that wall-clock time. */
   logs(sinceMs?: number): Promise<string>;
   stop(): Promise<void>;
