@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { dockerEngine } from './docker-engine';
 
 const IMAGES_DIR = join(__dirname, 'images');
@@ -15,7 +15,8 @@ const BUILD_TIMEOUT_MS = 15 * 60_000;
 
 function recipeHash(files: string[]): string {
   const hash = createHash('sha256');
-  for (const file of files) hash.update(file).update('\0').update(readFileSync(file)).update('\0');
+  // Paths relative to the images folder: the tag must not change with where the project is checked out.
+  for (const file of files) hash.update(relative(IMAGES_DIR, file)).update('\0').update(readFileSync(file)).update('\0');
   return hash.digest('hex').slice(0, 12);
 }
 
