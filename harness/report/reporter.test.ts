@@ -47,7 +47,7 @@ async function runMiniSuite(expectedFailuresJson: string): Promise<MiniRun> {
     expectedFailures: parseExpectedFailures(expectedFailuresJson),
     homeserverLogs: async (from, to) => {
       logWindows.push([from, to]);
-      return 'synapse.federation INFO - make_knock: user is banned\n';
+      return 'synapse.federation INFO - make_knock: user @alice:fake is banned\nsynapse.federation INFO - a concurrent test: @bob:fake\n';
     },
     output: { write: (text: string) => chunks.push(text) },
   });
@@ -116,7 +116,9 @@ describe('reporter (in-process mocha run)', function () {
     expect(transcript).not.to.contain('SECRETSIG');
     expect(transcript).to.contain('< 200');
     expect(transcript).to.contain('"room_version": "7"');
-    expect(transcript).to.contain('synapse.federation INFO - make_knock: user is banned');
+    expect(transcript).to.contain('synapse.federation INFO - make_knock: user @alice:fake is banned');
+    expect(transcript).not.to.contain('a concurrent test');
+    expect(transcript).to.contain('1 line of concurrent tests left out');
     expect(transcript).to.contain('make_knock MUST answer 403 M_FORBIDDEN to a banned user: got 200');
     // each transcript only holds its own test's traffic
     expect(transcript.match(/make_knock\/!room/g)).to.have.length(1);

@@ -3,6 +3,7 @@
  * that window, then the error. Plain text, meant to be read top to bottom next to the failure message.
  */
 import type { HttpExchange } from '../core/http-exchange';
+import { idsInExchanges, linesOfTest } from './log-filter';
 import type { TestRecord } from './results';
 
 export const BODY_LIMIT_BYTES = 4096;
@@ -38,10 +39,18 @@ export function formatTranscript({ record, exchanges, homeserverLog, homeserverL
     lines.push('');
   }
 
-  lines.push('## Homeserver log (test window)', '');
-  if (homeserverLogError) lines.push(`(could not read the homeserver log: ${homeserverLogError})`);
-  else if (homeserverLog === undefined) lines.push('(no homeserver log source configured)');
-  else lines.push(truncateLog(homeserverLog));
+  if (homeserverLogError) lines.push('## Homeserver log', '', `(could not read the homeserver log: ${homeserverLogError})`);
+  else if (homeserverLog === undefined) lines.push('## Homeserver log', '', '(no homeserver log source configured)');
+  else {
+    const ofTest = linesOfTest(homeserverLog, idsInExchanges(exchanges));
+    lines.push(
+      ofTest.omitted > 0
+        ? `## Homeserver log (test window: ${lineCount(ofTest.lines.length)} naming this test's rooms, users or events, or in the same request; ${lineCount(ofTest.omitted)} of concurrent tests left out, see hsut.log)`
+        : '## Homeserver log (test window)',
+      '',
+      truncateLog(ofTest.lines.join('\n')),
+    );
+  }
   lines.push('');
 
   lines.push('## Error', '');
@@ -132,6 +141,10 @@ function summariseEvent(event: Record<string, unknown>): string {
   if (typeof event.sender === 'string') parts.push(`sender=${event.sender}`);
   if (typeof event.event_id === 'string') parts.push(event.event_id);
   return parts.join(' ');
+}
+
+function lineCount(n: number): string {
+  return `${n} line${n === 1 ? '' : 's'}`;
 }
 
 function truncateLog(log: string): string {
