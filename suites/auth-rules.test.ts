@@ -26,13 +26,14 @@ import {
   memberEventOf,
   membershipOf,
   pollUntil,
+  pushMemberEventAndSettle,
+  residentHsutRoom,
   useFederationEnvironment,
-  waitForEvent,
   waitForMembership,
   WAIT_MS,
   type FederationEnvironment,
   type HsutJoinRule,
-  type HsutRoomOptions,
+  type ResidentRoom,
   unique,
 } from '../harness/testkit';
 
@@ -47,52 +48,6 @@ const RULE_IV_INVITE =
   "Knock auth rule iv (rooms v7+, m.room.member membership knock): otherwise reject — a sender whose current membership is invite may not knock";
 const RULE_IV_JOIN =
   "Knock auth rule iv (rooms v7+, m.room.member membership knock): otherwise reject — a sender whose current membership is join may not knock";
-
-/** An HSUT room with a fake "witness" user joined, so the fake server is resident and receives the room's events. */
-interface ResidentRoom {
-  owner: CSClient;
-  roomId: string;
-  /** The fake's copy of the room (events the HSUT sends land here). */
-  room: FakeRoom;
-  witness: string;
-}
-
-async function residentRoom(
-  env: FederationEnvironment,
-  roomVersion: string,
-  joinRule: HsutJoinRule,
-  extra: Partial<HsutRoomOptions> = {},
-): Promise<ResidentRoom> {
-  const owner = await env.newUser();
-  const witness = env.fake.userId(unique('witness'));
-  const roomId = await createHsutRoom(owner, { roomVersion, joinRule, ...extra, invite: [witness, ...(extra.invite ?? [])] });
-  const join = await env.fake.joinRemoteRoom({ roomId, userId: witness });
-  return { owner, roomId, room: join.room, witness };
-}
-
-/**
- * Pushes a PDU the fake builds in its copy of the room over /send, then a marker from the witness whose
- * prev_events include it, and waits until the HSUT serves the marker: by then the event under test is processed.
- */
-async function pushAndSettle(
-  env: FederationEnvironment,
-  r: ResidentRoom,
-  spec: { sender: string; stateKey: string; content: Record<string, unknown> },
-): Promise<string> {
-  const sent = await env.fake.sendEvent(r.room, { type: 'm.room.member', ...spec });
-  must.matchResponse(
-    sent.responses[env.hs.serverName] ?? { status: 0, body: 'no transaction was sent to the HSUT' },
-    { status: 200 },
-    'PUT /_matrix/federation/v1/send/{txnId} answers 200 to a well-formed transaction from a server in the room',
-  );
-  await settle(env, r, `after ${sent.eventId}`);
-  return sent.eventId;
-}
-
-async function settle(env: FederationEnvironment, r: ResidentRoom, note: string): Promise<void> {
-  const marker = await env.fake.sendMessage(r.room, r.witness, `marker ${note}`);
-  await waitForEvent(r.owner, r.roomId, marker.eventId);
-}
 
 /** Waits until the fake's copy of the room has `userId` at `membership` (so its next events cite that state). */
 async function copyHas(room: FakeRoom, userId: string, membership: string): Promise<void> {
@@ -136,14 +91,14 @@ describe('Knock auth rules in rooms the HSUT hosts', function () {
     describe(`rule i: the join rule must be knock ${tag}`, () => {
       for (const joinRule of otherJoinRules) {
         it(`A knock pushed over /send into a room with join_rule ${joinRule} is rejected: the knocker gets no membership [spec:auth-rules.knock.join-rule-not-knock] ${tag}`, async () => {
-          const r = await residentRoom(env, roomVersion, joinRule);
+          const r = await residentHsutRoom(env, { roomVersion, joinRule: joinRule });
           const knocker = env.fake.userId(unique('knocker'));
-          await pushAndSettle(env, r, { sender: knocker, stateKey: knocker, content: { membership: 'knock' } });
+          await pushMemberEventAndSettle(env, r, { sender: knocker, stateKey: knocker, content: { membership: 'knock' } });
           must.equal(await membershipOf(r.owner, r.roomId, knocker), undefined, `${RULE_I}; the join_rule is ${joinRule}, so the HSUT must reject the knock`);
         });
 
         it(`make_knock and send_knock for a room with join_rule ${joinRule} answer 403 M_FORBIDDEN and leave no knock [spec:auth-rules.knock.join-rule-not-knock] ${tag}`, async () => {
-          const r = await residentRoom(env, roomVersion, joinRule);
+          const r = await residentHsutRoom(env, { roomVersion, joinRule: joinRule });
           const knocker = env.fake.userId(unique('knocker'));
           await expectHandshakeRefused(env, r, knocker, `${RULE_I}; the join_rule is ${joinRule}`);
           must.equal(await membershipOf(r.owner, r.roomId, knocker), undefined, `${RULE_I}; the join_rule is ${joinRule}, so no knock may enter the room`);
@@ -162,26 +117,26 @@ describe('Knock auth rules in rooms the HSUT hosts', function () {
 
     describe(`rule ii: sender must match state_key ${tag}`, () => {
       it(`A knock pushed over /send whose sender is not its state_key is rejected: the target gets no membership [spec:auth-rules.knock.sender-not-state-key] ${tag}`, async () => {
-        const r = await residentRoom(env, roomVersion, 'knock');
+        const r = await residentHsutRoom(env, { roomVersion, joinRule: 'knock' });
         const target = env.fake.userId(unique('target'));
-        await pushAndSettle(env, r, { sender: r.witness, stateKey: target, content: { membership: 'knock' } });
+        await pushMemberEventAndSettle(env, r, { sender: r.witness, stateKey: target, content: { membership: 'knock' } });
         must.equal(await membershipOf(r.owner, r.roomId, target), undefined, `${RULE_II}: ${r.witness} knocked for ${target}, so the HSUT must reject it`);
         must.equal(await membershipOf(r.owner, r.roomId, r.witness), 'join', `${RULE_II}: the rejected knock must not change the sender's own membership`);
       });
 
       it(`A knock pushed over /send by a joined member on behalf of an HSUT user is rejected [spec:auth-rules.knock.sender-not-state-key] ${tag}`, async () => {
-        const r = await residentRoom(env, roomVersion, 'knock');
+        const r = await residentHsutRoom(env, { roomVersion, joinRule: 'knock' });
         const target = await env.newUser();
-        await pushAndSettle(env, r, { sender: r.witness, stateKey: target.userId!, content: { membership: 'knock' } });
+        await pushMemberEventAndSettle(env, r, { sender: r.witness, stateKey: target.userId!, content: { membership: 'knock' } });
         must.equal(await membershipOf(r.owner, r.roomId, target.userId!), undefined, `${RULE_II}: ${r.witness} knocked for ${target.userId}, so the HSUT must reject it`);
       });
     });
 
     describe(`rule iii: knocking is allowed without ban, invite or join ${tag}`, () => {
       it(`A knock pushed over /send by a user with no membership is accepted: state knock [spec:auth-rules.knock.from-leave] ${tag}`, async () => {
-        const r = await residentRoom(env, roomVersion, 'knock');
+        const r = await residentHsutRoom(env, { roomVersion, joinRule: 'knock' });
         const knocker = env.fake.userId(unique('knocker'));
-        const eventId = await pushAndSettle(env, r, { sender: knocker, stateKey: knocker, content: { membership: 'knock', reason: 'let me in' } });
+        const eventId = await pushMemberEventAndSettle(env, r, { sender: knocker, stateKey: knocker, content: { membership: 'knock', reason: 'let me in' } });
         const member = await memberEventOf(r.owner, r.roomId, knocker);
         must.equal(member?.content?.membership, 'knock', `${RULE_III}: ${knocker} had no membership, so the HSUT must accept the knock`);
         must.equal(member?.event_id, eventId, `${RULE_III}: the knock pushed over /send is the current member event`);
@@ -206,12 +161,12 @@ describe('Knock auth rules in rooms the HSUT hosts', function () {
       });
 
       it(`A knock pushed over /send by a user whose membership is leave (a withdrawn knock) is accepted: state knock [spec:auth-rules.knock.from-leave] ${tag}`, async () => {
-        const r = await residentRoom(env, roomVersion, 'knock');
+        const r = await residentHsutRoom(env, { roomVersion, joinRule: 'knock' });
         const knocker = env.fake.userId(unique('knocker'));
-        await pushAndSettle(env, r, { sender: knocker, stateKey: knocker, content: { membership: 'knock' } });
-        await pushAndSettle(env, r, { sender: knocker, stateKey: knocker, content: { membership: 'leave' } });
+        await pushMemberEventAndSettle(env, r, { sender: knocker, stateKey: knocker, content: { membership: 'knock' } });
+        await pushMemberEventAndSettle(env, r, { sender: knocker, stateKey: knocker, content: { membership: 'leave' } });
         must.equal(await membershipOf(r.owner, r.roomId, knocker), 'leave', 'A knocking user may leave (withdraw the knock): knock → leave by the sender itself is allowed');
-        const eventId = await pushAndSettle(env, r, { sender: knocker, stateKey: knocker, content: { membership: 'knock' } });
+        const eventId = await pushMemberEventAndSettle(env, r, { sender: knocker, stateKey: knocker, content: { membership: 'knock' } });
         const member = await memberEventOf(r.owner, r.roomId, knocker);
         must.equal(member?.content?.membership, 'knock', `${RULE_III}: ${knocker}'s membership is leave, so the HSUT must accept the knock`);
         must.equal(member?.event_id, eventId, `${RULE_III}: the new knock is the current member event`);
@@ -244,10 +199,10 @@ describe('Knock auth rules in rooms the HSUT hosts', function () {
       });
 
       it(`A second knock pushed over /send by a user who is already knocking is accepted and becomes the member event [spec:auth-rules.knock.from-knock] ${tag}`, async () => {
-        const r = await residentRoom(env, roomVersion, 'knock');
+        const r = await residentHsutRoom(env, { roomVersion, joinRule: 'knock' });
         const knocker = env.fake.userId(unique('knocker'));
-        await pushAndSettle(env, r, { sender: knocker, stateKey: knocker, content: { membership: 'knock', reason: 'first' } });
-        const second = await pushAndSettle(env, r, { sender: knocker, stateKey: knocker, content: { membership: 'knock', reason: 'second' } });
+        await pushMemberEventAndSettle(env, r, { sender: knocker, stateKey: knocker, content: { membership: 'knock', reason: 'first' } });
+        const second = await pushMemberEventAndSettle(env, r, { sender: knocker, stateKey: knocker, content: { membership: 'knock', reason: 'second' } });
         const member = await memberEventOf(r.owner, r.roomId, knocker);
         must.equal(member?.event_id, second, `${RULE_III}: ${knocker}'s membership is knock (not ban, invite or join), so the repeated knock must be accepted`);
         must.equal(member?.content?.reason, 'second', `${RULE_III}: the repeated knock's content is the current state`);
@@ -280,16 +235,16 @@ describe('Knock auth rules in rooms the HSUT hosts', function () {
 
     describe(`rule iv: knocking is refused to banned, invited and joined users ${tag}`, () => {
       it(`A knock pushed over /send by a banned user is rejected: the user stays banned [spec:auth-rules.knock.from-ban] ${tag}`, async () => {
-        const r = await residentRoom(env, roomVersion, 'knock');
+        const r = await residentHsutRoom(env, { roomVersion, joinRule: 'knock' });
         const knocker = env.fake.userId(unique('banned'));
         await r.owner.ban(r.roomId, knocker);
         await copyHas(r.room, knocker, 'ban');
-        await pushAndSettle(env, r, { sender: knocker, stateKey: knocker, content: { membership: 'knock' } });
+        await pushMemberEventAndSettle(env, r, { sender: knocker, stateKey: knocker, content: { membership: 'knock' } });
         must.equal(await membershipOf(r.owner, r.roomId, knocker), 'ban', `${RULE_IV_BAN}; the HSUT must reject the knock`);
       });
 
       it(`make_knock and send_knock by a banned fake user answer 403 M_FORBIDDEN: the user stays banned [spec:auth-rules.knock.from-ban] ${tag}`, async () => {
-        const r = await residentRoom(env, roomVersion, 'knock');
+        const r = await residentHsutRoom(env, { roomVersion, joinRule: 'knock' });
         const knocker = env.fake.userId(unique('banned'));
         await r.owner.ban(r.roomId, knocker);
         await copyHas(r.room, knocker, 'ban');
@@ -309,16 +264,16 @@ describe('Knock auth rules in rooms the HSUT hosts', function () {
       });
 
       it(`A knock pushed over /send by an invited user is rejected: the user stays invited [spec:auth-rules.knock.from-invite] ${tag}`, async () => {
-        const r = await residentRoom(env, roomVersion, 'knock');
+        const r = await residentHsutRoom(env, { roomVersion, joinRule: 'knock' });
         const knocker = env.fake.userId(unique('invited'));
         await r.owner.invite(r.roomId, knocker);
         await copyHas(r.room, knocker, 'invite');
-        await pushAndSettle(env, r, { sender: knocker, stateKey: knocker, content: { membership: 'knock' } });
+        await pushMemberEventAndSettle(env, r, { sender: knocker, stateKey: knocker, content: { membership: 'knock' } });
         must.equal(await membershipOf(r.owner, r.roomId, knocker), 'invite', `${RULE_IV_INVITE}; the HSUT must reject the knock`);
       });
 
       it(`make_knock and send_knock by an invited fake user answer 403 M_FORBIDDEN: the user stays invited [spec:auth-rules.knock.from-invite] ${tag}`, async () => {
-        const r = await residentRoom(env, roomVersion, 'knock');
+        const r = await residentHsutRoom(env, { roomVersion, joinRule: 'knock' });
         const knocker = env.fake.userId(unique('invited'));
         await r.owner.invite(r.roomId, knocker);
         await copyHas(r.room, knocker, 'invite');
@@ -337,14 +292,14 @@ describe('Knock auth rules in rooms the HSUT hosts', function () {
       });
 
       it(`A knock pushed over /send by a joined member is rejected: the member stays joined [spec:auth-rules.knock.from-join] ${tag}`, async () => {
-        const r = await residentRoom(env, roomVersion, 'knock');
+        const r = await residentHsutRoom(env, { roomVersion, joinRule: 'knock' });
         const member = await joinedFakeUser(env, r, 'member');
-        await pushAndSettle(env, r, { sender: member, stateKey: member, content: { membership: 'knock' } });
+        await pushMemberEventAndSettle(env, r, { sender: member, stateKey: member, content: { membership: 'knock' } });
         must.equal(await membershipOf(r.owner, r.roomId, member), 'join', `${RULE_IV_JOIN}; the HSUT must reject the knock`);
       });
 
       it(`make_knock and send_knock by a joined fake user answer 403 M_FORBIDDEN: the user stays joined [spec:auth-rules.knock.from-join] ${tag}`, async () => {
-        const r = await residentRoom(env, roomVersion, 'knock');
+        const r = await residentHsutRoom(env, { roomVersion, joinRule: 'knock' });
         await expectHandshakeRefused(env, r, r.witness, RULE_IV_JOIN);
         must.equal(await membershipOf(r.owner, r.roomId, r.witness), 'join', `${RULE_IV_JOIN}; the user stays joined`);
       });

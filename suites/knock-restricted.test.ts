@@ -5,20 +5,21 @@
  * Knocks are tried over /send by a resident fake server (auth rules alone), through make_knock/send_knock, and
  * through the client API.
  */
-import type { CSClient } from '../harness/clients/cs-client';
-import { knockOn, makeKnock, sendKnock, type FakeRoom } from '../harness/fake-server';
+import { knockOn, makeKnock, sendKnock } from '../harness/fake-server';
 import { must } from '../harness/match';
 import {
   KNOCK_RESTRICTED_VERSIONS,
   KNOCK_WITHOUT_KNOCK_RESTRICTED_VERSIONS,
   createHsutRoom,
   membershipOf,
+  makeFakeResident,
   pollUntil,
+  pushMemberEventAndSettle,
   useFederationEnvironment,
   WAIT_MS,
-  waitForEvent,
   type FederationEnvironment,
   type HsutJoinRule,
+  type ResidentRoom,
   unique,
 } from '../harness/testkit';
 
@@ -40,21 +41,14 @@ async function restrictedPair(env: FederationEnvironment, roomVersion: string, j
   return { owner, allowedRoom, roomId };
 }
 
-/** The fake server made resident in `roomId` through an invite; returns its copy and the witness. */
-async function makeResident(env: FederationEnvironment, owner: CSClient, roomId: string): Promise<{ room: FakeRoom; witness: string }> {
-  const witness = env.fake.userId(unique('witness'));
-  await owner.invite(roomId, witness);
-  const join = await env.fake.joinRemoteRoom({ roomId, userId: witness });
-  return { room: join.room, witness };
-}
-
 /**
  * Before v10 nobody can join a room whose join rule is knock_restricted (an unknown rule), so the fake becomes
  * resident in an invite room first; then the owner switches the join rule and the fake's copy sees the change.
  */
 async function residentThenKnockRestricted(env: FederationEnvironment, roomVersion: string) {
   const { owner, allowedRoom, roomId } = await restrictedPair(env, roomVersion, 'invite');
-  const { room, witness } = await makeResident(env, owner, roomId);
+  const resident = await makeFakeResident(env, owner, roomId);
+  const { room } = resident;
   await owner.sendState(roomId, 'm.room.join_rules', '', {
     join_rule: 'knock_restricted',
     allow: [{ type: 'm.room_membership', room_id: allowedRoom }],
@@ -63,16 +57,12 @@ async function residentThenKnockRestricted(env: FederationEnvironment, roomVersi
     timeoutMs: WAIT_MS,
     description: `the fake's copy of ${roomId} to receive the join rule change to knock_restricted`,
   });
-  return { owner, roomId, room, witness };
+  return resident;
 }
 
-/** Pushes a knock over /send, then a marker whose prev_events include it; returns once the HSUT serves the marker. */
-async function pushKnockAndSettle(env: FederationEnvironment, owner: CSClient, room: FakeRoom, witness: string, knocker: string): Promise<string> {
-  const sent = await env.fake.sendEvent(room, { type: 'm.room.member', sender: knocker, stateKey: knocker, content: { membership: 'knock' } });
-  must.matchResponse(sent.responses[env.hs.serverName] ?? { status: 0, body: 'no transaction sent' }, { status: 200 }, 'PUT /send answers 200 to a well-formed transaction from a server in the room');
-  const marker = await env.fake.sendMessage(room, witness, `marker after ${sent.eventId}`);
-  await waitForEvent(owner, room.roomId, marker.eventId);
-  return sent.eventId;
+/** A knock of `knocker` pushed over /send by the resident fake; returns once the HSUT has processed it. */
+function pushKnock(env: FederationEnvironment, r: ResidentRoom, knocker: string): Promise<string> {
+  return pushMemberEventAndSettle(env, r, { sender: knocker, stateKey: knocker, content: { membership: 'knock' } });
 }
 
 describe('The knock_restricted join rule in rooms the HSUT hosts', function () {
@@ -93,9 +83,9 @@ describe('The knock_restricted join rule in rooms the HSUT hosts', function () {
 
       it(`A knock pushed over /send into a knock_restricted room is accepted: state knock [spec:knock-restricted.knock] ${tag}`, async () => {
         const { owner, roomId } = await restrictedPair(env, roomVersion, 'knock_restricted');
-        const { room, witness } = await makeResident(env, owner, roomId);
+        const resident = await makeFakeResident(env, owner, roomId);
         const knocker = env.fake.userId(unique('knocker'));
-        const eventId = await pushKnockAndSettle(env, owner, room, witness, knocker);
+        const eventId = await pushKnock(env, resident, knocker);
         const state = await owner.state(roomId);
         const member = state.find((e) => e.type === 'm.room.member' && e.state_key === knocker);
         must.equal(member?.content?.membership, 'knock', `${KNOCK_OK}: the HSUT must accept the knock`);
@@ -145,8 +135,7 @@ describe('The knock_restricted join rule in rooms the HSUT hosts', function () {
         const { owner, roomId } = await restrictedPair(env, roomVersion, 'restricted');
         const knocker = env.fake.userId(unique('knocker'));
         must.matchResponse(await makeKnock(env.fake, roomId, knocker), { status: 403, errcode: 'M_FORBIDDEN' }, `${RESTRICTED_NO_KNOCK}: make_knock must answer 403 M_FORBIDDEN`);
-        const { room, witness } = await makeResident(env, owner, roomId);
-        await pushKnockAndSettle(env, owner, room, witness, knocker);
+        await pushKnock(env, await makeFakeResident(env, owner, roomId), knocker);
         must.equal(await membershipOf(owner, roomId, knocker), undefined, `${RESTRICTED_NO_KNOCK}: the HSUT must reject the knock pushed over /send`);
       });
 
@@ -174,9 +163,10 @@ describe('The knock_restricted join rule in rooms the HSUT hosts', function () {
       });
 
       it(`A knock pushed over /send into a room whose join rule says knock_restricted is rejected [spec:knock-restricted.refused-before-v10] ${tag}`, async () => {
-        const { owner, roomId, room, witness } = await residentThenKnockRestricted(env, roomVersion);
+        const resident = await residentThenKnockRestricted(env, roomVersion);
+        const { owner, roomId } = resident;
         const knocker = env.fake.userId(unique('knocker'));
-        await pushKnockAndSettle(env, owner, room, witness, knocker);
+        await pushKnock(env, resident, knocker);
         must.equal(await membershipOf(owner, roomId, knocker), undefined, `${BEFORE_V10}: the HSUT must reject the knock`);
       });
 

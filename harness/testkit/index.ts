@@ -7,3 +7,4 @@ export { waitForMembership, waitForEvent } from './waits';
 export { WAIT_MS, TEST_TIMEOUT_MS, TIMEOUT_SCALE } from './timeouts';
 export { unique } from './unique';
 export { freshSync } from './fresh-sync';
+export { residentHsutRoom, makeFakeResident, pushMemberEventAndSettle, settle, type ResidentRoom } from './resident-room';

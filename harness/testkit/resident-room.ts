@@ -1,0 +1,65 @@
+/**
+ * HSUT rooms in which the fake server is resident: a fake "witness" user is joined, so the fake holds a copy of
+ * the room, receives its events and can push PDUs into it over /send. Events pushed that way meet nothing but
+ * the HSUT's auth rules (no make_/send_ pre-checks), which is how the suites test those rules alone.
+ */
+import type { CSClient } from '../clients/cs-client';
+import type { FakeRoom } from '../fake-server';
+import { must } from '../match';
+import type { FederationEnvironment } from './environment';
+import { createHsutRoom, type HsutRoomOptions } from './hsut-rooms';
+import { unique } from './unique';
+import { waitForEvent } from './waits';
+
+export interface ResidentRoom {
+  owner: CSClient;
+  roomId: string;
+  /** The fake's copy of the room (events the HSUT sends land here). */
+  room: FakeRoom;
+  witness: string;
+}
+
+/** A new owner's room (the witness invited at creation) that the witness then joins through make_join/send_join. */
+export async function residentHsutRoom(env: FederationEnvironment, options: HsutRoomOptions): Promise<ResidentRoom> {
+  const owner = await env.newUser();
+  const witness = env.fake.userId(unique('witness'));
+  const roomId = await createHsutRoom(owner, { ...options, invite: [witness, ...(options.invite ?? [])] });
+  const join = await env.fake.joinRemoteRoom({ roomId, userId: witness });
+  return { owner, roomId, room: join.room, witness };
+}
+
+/** Makes the fake resident in an existing room: the owner invites a witness, who joins. */
+export async function makeFakeResident(env: FederationEnvironment, owner: CSClient, roomId: string): Promise<ResidentRoom> {
+  const witness = env.fake.userId(unique('witness'));
+  await owner.invite(roomId, witness);
+  const join = await env.fake.joinRemoteRoom({ roomId, userId: witness });
+  return { owner, roomId, room: join.room, witness };
+}
+
+/**
+ * Pushes an m.room.member PDU the fake builds in its copy of the room over /send, then settles (below).
+ * /send answers before the HSUT authorises the PDU, so its 200 says nothing about the event itself.
+ */
+export async function pushMemberEventAndSettle(
+  env: FederationEnvironment,
+  r: ResidentRoom,
+  spec: { sender: string; stateKey: string; content: Record<string, unknown> },
+): Promise<string> {
+  const sent = await env.fake.sendEvent(r.room, { type: 'm.room.member', ...spec });
+  must.matchResponse(
+    sent.responses[env.hs.serverName] ?? { status: 0, body: 'no transaction was sent to the HSUT' },
+    { status: 200 },
+    'PUT /_matrix/federation/v1/send/{txnId} answers 200 to a well-formed transaction from a server in the room',
+  );
+  await settle(env, r, `after ${sent.eventId}`);
+  return sent.eventId;
+}
+
+/**
+ * The witness sends a marker whose prev_events include everything the fake pushed; once the owner can read the
+ * marker, the HSUT has processed those events (accepted or rejected), and their effect on state can be read.
+ */
+export async function settle(env: FederationEnvironment, r: ResidentRoom, note: string): Promise<void> {
+  const marker = await env.fake.sendMessage(r.room, r.witness, `marker ${note}`);
+  await waitForEvent(r.owner, r.roomId, marker.eventId);
+}
