@@ -51,13 +51,13 @@ function uniqueName(label: string): string {
 
 type Lister = () => Promise<PublicRoomsChunkEntry[]>;
 
-/** All entries of the client directory, following next_batch (the list is shared with every other test). */
-function clientDirectory(client: CSClient, filter?: Record<string, unknown>): Lister {
+/** All entries of the client directory (of `server`, or the HSUT's own), following next_batch (the list is shared with every other test). */
+function clientDirectory(client: CSClient, filter?: Record<string, unknown>, server?: string): Lister {
   return async () => {
     const entries: PublicRoomsChunkEntry[] = [];
     let since: string | undefined;
     for (let page = 0; page < 50; page++) {
-      const body: PublicRoomsBody = await client.publicRooms({ limit: 500, since, ...(filter ? { filter } : {}) });
+      const body: PublicRoomsBody = await client.publicRooms({ limit: 500, since, server, ...(filter ? { filter } : {}) });
       must.matchJson(body, [jsonKeyTypeOf('chunk', 'array')], 'publicRooms answers `chunk`, an array of PublishedRoomsChunk');
       entries.push(...body.chunk);
       if (!body.next_batch || body.chunk.length === 0) break;
@@ -201,4 +201,54 @@ describe('Room directory: published knock rooms of the HSUT in publicRooms (clie
       checkEntry(entry, roomId, name, 'knock_restricted', 'GET /_matrix/federation/v1/publicRooms');
     });
   }
+});
+
+/**
+ * The other direction: an HSUT user browses the fake server's directory (publicRooms with `server`), so the HSUT asks
+ * the fake's federation POST /publicRooms and must hand the entries on. The fake's answer is built per test (its
+ * rooms need not exist: the directory is the remote server's word), and a unique search term keeps every request
+ * distinct, so no server-side cache of an earlier answer can stand in for this one.
+ */
+describe("Room directory: an HSUT user lists a remote server's knock rooms (publicRooms with server)", function () {
+  const env = useFederationEnvironment();
+  const RULE_RELAYED = "publicRooms with `server` returns that server's PublishedRoomsChunk entries: a remote knock room keeps `join_rule` (absent means public)";
+  const RULE_ASKED = 'The HSUT fetches a remote directory with a signed POST /_matrix/federation/v1/publicRooms carrying the search filter';
+
+  it('POST /publicRooms with server=<fake> returns the fake\'s knock and knock_restricted rooms with their join_rule [spec:directory.knock-rooms-listed] [spec:knock-restricted.knock]', async () => {
+    const user = await env.newUser();
+    const term = uniqueName('remote').replace(/\s+/g, '-');
+    const entry = (label: string, joinRule: string): PublicRoomsChunkEntry => ({
+      room_id: `!${label}-${term}:${env.fake.serverName}`,
+      name: `${term} ${label}`,
+      num_joined_members: 3,
+      world_readable: false,
+      guest_can_join: false,
+      join_rule: joinRule,
+    });
+    const remote = [entry('knock', 'knock'), entry('knockr', 'knock_restricted')];
+    const since = env.fake.mark();
+    env.fake.use({
+      name: 'public_rooms_post',
+      method: 'POST',
+      path: '/_matrix/federation/v1/publicRooms',
+      authenticated: true,
+      handle: (request) => {
+        const wanted = ((request.body ?? {}) as { filter?: { generic_search_term?: string } }).filter?.generic_search_term ?? '';
+        const chunk = remote.filter((room) => room.name?.includes(wanted));
+        return { status: 200, body: { chunk, total_room_count_estimate: chunk.length } };
+      },
+    });
+
+    const listed = await clientDirectory(user, { generic_search_term: term }, env.fake.serverName)().catch((error: unknown) =>
+      must.fail(RULE_RELAYED, `POST /_matrix/client/v3/publicRooms?server=${env.fake.serverName}: ${(error as Error).message}`),
+    );
+    const asked = env.fake.inboundRequests().filter((r) => r.seq >= since && r.handler === 'public_rooms_post');
+    must.ok(asked.length > 0, RULE_ASKED, 'the fake received no federation publicRooms request');
+    must.matchJson(asked[0].body, [jsonKeyEqual('filter.generic_search_term', term)], RULE_ASKED);
+    for (const expected of remote) {
+      const got = listed.find((e) => e.room_id === expected.room_id);
+      must.ok(got !== undefined, RULE_RELAYED, `${expected.room_id} is missing from the ${listed.length} entries returned`);
+      must.matchJson(got, [jsonKeyEqual('join_rule', expected.join_rule), jsonKeyEqual('name', expected.name)], `${RULE_RELAYED} — ${expected.join_rule}`);
+    }
+  });
 });
