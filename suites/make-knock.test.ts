@@ -4,8 +4,8 @@
  * after every answer the room's members must still see the fake user's membership as it was.
  */
 import type { CSClient } from '../harness/clients/cs-client';
-import { generateSigningKey, getRoomVersion, versionsWhere } from '../harness/core';
-import { makeKnock } from '../harness/fake-server';
+import { authEventSelection, generateSigningKey, getRoomVersion, versionsWhere } from '../harness/core';
+import { makeKnock, referencedIds } from '../harness/fake-server';
 import { match, must, should } from '../harness/match';
 import { createHsutRoom, KNOCK_VERSIONS, membershipOf, TEST_TIMEOUT_MS, useFederationEnvironment, waitForMembership, type HsutJoinRule, unique } from '../harness/testkit';
 
@@ -27,6 +27,24 @@ function hostOf(serverName: string): string {
 async function mustHaveMembership(owner: CSClient, roomId: string, userId: string, expected: string | undefined, rule: string): Promise<void> {
   const seen = await membershipOf(owner, roomId, userId);
   must.equal(seen ?? 'none', expected ?? 'none', `${rule} (membership of ${userId} as the room owner sees it)`);
+}
+
+/**
+ * A knock's auth_events are the auth events selection: create (room versions before 12), the power levels, the
+ * sender's and target's member events if any, and, because the membership is knock, the join rules. Auth rule 2.2
+ * rejects entries outside the selection, and the knock rule reads the join rule from auth_events, so a template
+ * citing anything else yields a knock every other server rejects.
+ */
+async function mustCiteTheKnockAuthEvents(owner: CSClient, roomId: string, template: Record<string, any>, v: string): Promise<void> {
+  const rule = 'The make_knock template\'s auth_events MUST be the auth events selection for a knock: create (before v12), power levels, the user\'s member event if any, and the join rules';
+  const state = await owner.state(roomId);
+  const idOf = (type: string, stateKey: string) => state.find((e) => e.type === type && e.state_key === stateKey)?.event_id;
+  const expected = authEventSelection({ type: template.type, sender: template.sender, state_key: template.state_key, content: template.content }, v)
+    .map(([type, stateKey]) => idOf(type, stateKey))
+    .filter((id): id is string => id !== undefined)
+    .sort();
+  const describeIds = (ids: string[]) => ids.map((id) => `${id} (${state.find((e) => e.event_id === id)?.type ?? 'not in current state'})`);
+  must.equal(describeIds([...referencedIds(template.auth_events)].sort()), describeIds(expected), rule);
 }
 
 describe('make_knock: the HSUT as resident server answers inbound make_knock requests', function () {
@@ -67,6 +85,7 @@ describe('make_knock: the HSUT as resident server answers inbound make_knock req
         rule,
       );
       should.matchJson(res.body, [match.jsonKeyTypeOf('event.origin_server_ts', 'number')], 'The make_knock template SHOULD carry origin_server_ts (the spec lists it as required)');
+      await mustCiteTheKnockAuthEvents(owner, roomId, (res.body as { event: Record<string, any> }).event, v);
       await mustHaveMembership(owner, roomId, user, undefined, 'make_knock MUST NOT change room state: the template is not an event of the room until send_knock');
     });
 

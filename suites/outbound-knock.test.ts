@@ -9,7 +9,7 @@
  * a fake server of their own, so the shared fake stays reachable for the other tests.
  */
 import type { CSClient, RawResponse, SyncBody } from '../harness/clients/cs-client';
-import { eventId as computeEventId, getRoomVersion, hasValidContentHash } from '../harness/core';
+import { authEventSelection, eventId as computeEventId, getRoomVersion, hasValidContentHash } from '../harness/core';
 import {
   customHandler,
   handleMakeKnock,
@@ -17,6 +17,7 @@ import {
   hangUp,
   matchPath,
   matrixError,
+  referencedIds,
   standardHandlers,
   type CreateRoomOptions,
   type FakeRoom,
@@ -141,6 +142,12 @@ describe('Outbound knock: an HSUT user knocks on a room the fake server hosts (m
     it(`The HSUT's send_knock carries a knock event of the user, hashed, signed by the HSUT and sent under its own event ID [spec:send_knock.outbound,membership.knock] [v${v}]`, async () => {
       const client = await env.newUser();
       const room = knockRoom(env.fake, v);
+      const knockSelection = authEventSelection({ type: 'm.room.member', sender: client.userId!, state_key: client.userId!, content: { membership: 'knock' } }, v);
+      const expectedAuth = knockSelection
+        .map(([type, stateKey]) => room.currentStateEvent(type, stateKey))
+        .filter((e): e is Pdu => e !== undefined)
+        .map((e) => `${room.idOf(e)} (${e.type})`)
+        .sort();
       const since = env.fake.mark();
       const res = await knock(client, room.roomId, { via: [env.fake.serverName] });
 
@@ -161,6 +168,12 @@ describe('Outbound knock: an HSUT user knocks on a room the fake server hosts (m
         'The event sent to send_knock MUST be an m.room.member event with membership knock whose sender and state_key are the knocking user, in the room of the path',
       );
       must.ok(hasValidContentHash(event), 'The knocking server MUST fill in hashes.sha256 with the content hash of the event it sends to send_knock', `hashes=${JSON.stringify(event.hashes)}`);
+      const typeOf = (id: string) => room.event(id)?.type ?? 'unknown to the resident server';
+      must.equal(
+        referencedIds(event.auth_events).map((id) => `${id} (${typeOf(id)})`).sort(),
+        expectedAuth,
+        "The knock event's auth_events MUST be the auth events selection for a knock (create before v12, power levels, join rules; auth rule 2.2 rejects any other entry)",
+      );
       must.equal(
         pathParams(send, SEND_KNOCK_PATH).eventId,
         computeEventId(event, version),
