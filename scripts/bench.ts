@@ -12,24 +12,14 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import type { RunMetrics as RecordedRunMetrics } from '../harness/deploy/run-metrics';
 import { canonicalJsonBytes, generateSigningKey, redactEvent, signEvent, signJson, verifyJsonSignature } from '../harness/core';
 
 const root = path.resolve(__dirname, '..');
 const cli = path.join(root, 'bin', 'knockknock.js');
 
-interface RunMetrics {
-  hsutReadyMs?: number;
-  firstResultMs?: number;
-  suiteWallMs?: number;
-  totalWallMs?: number;
-  cpuUserMs?: number;
-  cpuSystemMs?: number;
-  hsutBusyMs?: number;
-  hsutCpuMs?: number;
-  hsutCpuShare?: number;
-  hsutRequests?: number;
-  hsutTimeByEndpoint?: Array<{ route: string; requests: number; totalMs: number; meanMs: number }>;
-}
+/** run-metrics.json as the CLI writes it; fields may be missing when a run ended early. */
+type RunMetrics = Partial<RecordedRunMetrics>;
 
 interface ReportTest {
   fullTitle: string;

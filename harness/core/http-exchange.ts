@@ -33,3 +33,12 @@ export function subscribeHttpExchanges(listener: (exchange: HttpExchange) => voi
   channel.subscribe(onMessage);
   return () => channel.unsubscribe(onMessage);
 }
+
+/** decodeURIComponent, or the text unchanged when it is not valid percent-encoding (exchange URLs are raw). */
+export function tryDecodeURIComponent(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}

@@ -5,7 +5,7 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { subscribeHttpExchanges, type HttpExchange } from '../core/http-exchange';
+import { subscribeHttpExchanges, tryDecodeURIComponent, type HttpExchange } from '../core/http-exchange';
 
 /** Where parallel workers leave their HSUT request intervals (worker-metrics.ts). */
 export const METRICS_DIR_ENV = 'KK_METRICS_DIR';
@@ -22,18 +22,10 @@ export type HsutRequest = [start: number, end: number, route: string];
 export function routeOf(method: string, url: string): string {
   const path = (url.startsWith('/') ? url : new URL(url).pathname).split('?')[0] ?? '';
   const segments = path.split('/').map((segment) => {
-    const decoded = safeDecode(segment);
+    const decoded = tryDecodeURIComponent(segment);
     return /^[!@$#]/.test(decoded) || decoded.includes(':') || /^\d+$/.test(decoded) || /^(kk|m)[-.]?\w*\d/.test(decoded) ? '{id}' : segment;
   });
   return `${method} ${segments.join('/')}`;
-}
-
-function safeDecode(segment: string): string {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    return segment;
-  }
 }
 
 export interface EndpointTime {

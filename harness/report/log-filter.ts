@@ -3,7 +3,7 @@
  * other tests' lines; a transcript keeps the lines that name one of the test's rooms, users or events, and every
  * line of the same HSUT request or task as such a line (Synapse tags each line with one, e.g. `PUT-1899`).
  */
-import type { HttpExchange } from '../core/http-exchange';
+import { tryDecodeURIComponent, type HttpExchange } from '../core/http-exchange';
 
 /**
  * Room, user, event and alias IDs: a sigil, an opaque part, a colon and a server name (with optional port); or
@@ -23,7 +23,7 @@ export function idsInExchanges(exchanges: readonly HttpExchange[]): Set<string> 
     for (const match of text.matchAll(MATRIX_ID)) ids.add(match[0]);
   };
   for (const exchange of exchanges) {
-    collect(safeDecode(exchange.url));
+    collect(tryDecodeURIComponent(exchange.url));
     for (const body of [exchange.requestBody, exchange.responseBody]) {
       if (body !== undefined) collect(typeof body === 'string' ? body : JSON.stringify(body));
     }
@@ -54,12 +54,4 @@ export function linesOfTest(log: string, ids: ReadonlySet<string>): FilteredLog 
     return (tag !== undefined && relevantTags.has(tag)) || names(line);
   });
   return { lines, omitted: all.length - lines.length };
-}
-
-function safeDecode(text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text;
-  }
 }
