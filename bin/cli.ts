@@ -19,8 +19,10 @@ import { ROOM_VERSIONS } from '../harness/core';
 import { DEFAULT_SUITE_SPEC, RunCounts, builtInReporter, collectSpecFiles, recordCounts, runMocha, workerCount } from '../harness/deploy/run-suites';
 import { RunMetricsRecorder } from '../harness/deploy/run-metrics';
 import { DEFAULT_OUT_DIR, createReporters, parseTitleTags } from '../harness/report';
+import { describeClauseRange, findSpecClause } from '../harness/report/spec-clauses';
 import { DRIVERS, DriverName, startHomeserver } from '../harness/deploy/start';
 import { UsageError } from '../harness/deploy/usage-error';
+import { NEWEST_SPEC_VERSION, SPEC_VERSIONS, SPEC_VERSION_ENV, advertisedSpecVersion, isSpecVersion, type SpecVersion } from '../harness/report/spec-versions';
 import { dockerEngine } from '../harness/deploy/docker-engine';
 
 const USAGE = `usage:
@@ -41,6 +43,8 @@ run flags:
   --grep PATTERN                    only tests whose title matches
   --spec FILE                       only this suite file (repeatable)
   --room-version 7,10               only these room versions
+  --spec-version 1.19               judge against this Matrix spec release (default: the newest the HSUT
+                                    advertises in /_matrix/client/versions, capped at 1.19)
   --bail                            stop at the first unexpected failure
   --jobs N                          run suite files in N worker processes against the one HSUT (default 4; 1 = serial)
   --timeout MS                      per-test timeout (default 60000)
@@ -60,6 +64,7 @@ const RUN_OPTIONS = {
   grep: { type: 'string', short: 'g' },
   spec: { type: 'string', multiple: true },
   'room-version': { type: 'string' },
+  'spec-version': { type: 'string' },
   bail: { type: 'boolean' },
   jobs: { type: 'string', short: 'j' },
   timeout: { type: 'string' },
@@ -127,6 +132,10 @@ function parseRunFlags(args: string[]) {
     // The suites read it when they are loaded (harness/testkit/versions.ts).
     process.env.KK_ROOM_VERSIONS = wanted.join(',');
   }
+  const specVersion = values['spec-version'];
+  if (specVersion !== undefined && !isSpecVersion(specVersion)) {
+    throw new UsageError(`--spec-version takes a Matrix spec release from ${SPEC_VERSIONS[0]} to ${NEWEST_SPEC_VERSION} (got "${specVersion}")`);
+  }
   if (values['expected-failures'] !== undefined && !existsSync(values['expected-failures'])) {
     throw new UsageError(`--expected-failures: no such file ${values['expected-failures']}`);
   }
@@ -134,11 +143,11 @@ function parseRunFlags(args: string[]) {
   if (!Number.isInteger(jobs) || jobs < 1 || jobs > 16) throw new UsageError(`--jobs must be a whole number from 1 to 16 (got "${values.jobs}")`);
   const outDir = resolve(values.out ?? values['report-dir'] ?? DEFAULT_OUT_DIR);
   const spec = values.spec?.length ? values.spec : [DEFAULT_SUITE_SPEC];
-  return { values, driver, timeoutMs, outDir, spec, jobs };
+  return { values, driver, timeoutMs, outDir, spec, jobs, specVersion };
 }
 
 async function runCommand(args: string[]): Promise<number> {
-  const { values, driver, timeoutMs, outDir, spec, jobs } = parseRunFlags(args);
+  const { values, driver, timeoutMs, outDir, spec, jobs, specVersion: specVersionFlag } = parseRunFlags(args);
   if (values.help) {
     process.stdout.write(`${USAGE}\n`);
     return 0;
@@ -167,6 +176,11 @@ async function runCommand(args: string[]): Promise<number> {
     metrics = new RunMetricsRecorder(homeserver.serverName, outDir);
     metrics.hsutReady(readyMs);
     setCurrentHomeserver(homeserver);
+    const specVersion = specVersionFlag ?? (await advertisedVersionOf(homeserver.clientUrl));
+    process.env[SPEC_VERSION_ENV] = specVersion; // the suites' checks and the not-claimed hook read it
+    process.stderr.write(
+      `knockknock: judging against Matrix spec v${specVersion} (${specVersionFlag ? '--spec-version' : "the newest the HSUT advertises; --spec-version chooses another"}); rules of other releases are not claimed\n`,
+    );
     const expectedFailuresFile = values['expected-failures'] ?? (await defaultExpectedFailures(homeserver, driver, values.image));
     if (expectedFailuresFile) process.stderr.write(`knockknock: expected failures from ${expectedFailuresFile}\n`);
     const reporting = createReporters({
@@ -175,6 +189,7 @@ async function runCommand(args: string[]): Promise<number> {
       homeserverLogs: (fromMs) => homeserver.logs(fromMs),
       stepSummaryFile: process.env.GITHUB_STEP_SUMMARY,
       filtered: Boolean(values.grep || values.spec?.length || values['room-version']),
+      specVersion,
       parallel: workerCount(jobs, collectSpecFiles(spec).length) > 1,
     });
     metrics.suiteStarted(await homeserver.cpuTimeMs?.());
@@ -212,7 +227,7 @@ async function runCommand(args: string[]): Promise<number> {
 
 /** Every test `run` would execute with the same flags, one per line with its spec clauses (mocha dry run). */
 async function listCommand(args: string[]): Promise<number> {
-  const { values, spec } = parseRunFlags(args);
+  const { values, spec, specVersion } = parseRunFlags(args);
   if (values.help) {
     process.stdout.write(`${USAGE}\n`);
     return 0;
@@ -227,10 +242,26 @@ async function listCommand(args: string[]): Promise<number> {
   await runMocha({ spec, grep: values.grep, reporter: ListReporter, timeoutMs: 1, dryRun: true });
   for (const title of titles) {
     const { clauses, roomVersions } = parseTitleTags(title);
-    process.stdout.write(`${title}\n    clauses: ${clauses.join(', ') || '(none)'}${roomVersions.length ? `; room version ${roomVersions.join(', ')}` : ''}\n`);
+    const described = clauses.map((id) => {
+      const clause = findSpecClause(id);
+      return clause ? `${id} (${clause.level} ${describeClauseRange(clause)})` : `${id} (not in the catalogue)`;
+    });
+    process.stdout.write(`${title}\n    clauses: ${described.join(', ') || '(none)'}${roomVersions.length ? `; room version ${roomVersions.join(', ')}` : ''}\n`);
   }
-  process.stdout.write(`${titles.length} tests\n`);
+  const judged = specVersion ? `judged against spec v${specVersion}` : "judged against the newest spec release the HSUT advertises (or --spec-version)";
+  process.stdout.write(`${titles.length} tests, ${judged}; a test whose clauses are all outside that release is not claimed\n`);
   return 0;
+}
+
+/** The newest spec release the HSUT advertises (capped at the newest this suite knows); v1.1 if it names none. */
+async function advertisedVersionOf(clientUrl: string): Promise<SpecVersion> {
+  try {
+    const response = await request(`${clientUrl}/_matrix/client/versions`, { headersTimeout: 5_000, bodyTimeout: 5_000 });
+    const body = (await response.body.json()) as { versions?: unknown };
+    return advertisedSpecVersion(body.versions) ?? SPEC_VERSIONS[0];
+  } catch {
+    return SPEC_VERSIONS[0];
+  }
 }
 
 /**
@@ -272,7 +303,7 @@ async function mochaConfigCommand(configFile: string, args: string[]): Promise<n
 
 /** Unit tests then the integration run, each in its own process; prints the combined counts last. */
 async function testCommand(args: string[]): Promise<number> {
-  const { outDir } = parseRunFlags(args); // reject bad flags before doing anything
+  const { outDir, specVersion } = parseRunFlags(args); // reject bad flags before doing anything
   const statsDir = mkdtempSync(join(tmpdir(), 'knockknock-stats-'));
   let interrupted: number | undefined;
   // Pass the signal on to the running step (a terminal's Ctrl-C reaches it too; it cleans up either way) and
@@ -289,6 +320,11 @@ async function testCommand(args: string[]): Promise<number> {
     { name: 'harness self-tests (faults, signals)', args: ['selftest'] },
     { name: 'suites', args: ['run', ...args] },
   ];
+  // Judged at the HSUT's own advertised release above; also at the newest release, unless one was chosen.
+  if (!specVersion) {
+    const out = join(outDir, `spec-v${NEWEST_SPEC_VERSION}`);
+    steps.push({ name: `suites judged against spec v${NEWEST_SPEC_VERSION}`, args: ['run', ...args, '--spec-version', NEWEST_SPEC_VERSION, '--out', out] });
+  }
   for (const [index, step] of steps.entries()) {
     if (interrupted) break;
     const statsFile = join(statsDir, `${index}.json`);
@@ -347,7 +383,7 @@ async function listMismatch(args: string[], outDir: string): Promise<string | un
     const child = spawn(process.execPath, [require.resolve('./knockknock.js'), 'list', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
     let stdout = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.on('close', () => resolveTitles(stdout.split('\n').filter((line) => line && !line.startsWith(' ') && !/^\d+ tests$/.test(line))));
+    child.on('close', () => resolveTitles(stdout.split('\n').filter((line) => line && !line.startsWith(' ') && !/^\d+ tests\b/.test(line))));
   });
   let ran: string[];
   try {

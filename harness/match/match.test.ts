@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { match, must, should, SpecAssertionError, subscribeWarnings } from './index';
+import { match, must, should, SpecAssertionError, subscribeWarnings, spec, setup, NotClaimedError } from './index';
 import type { MatchableResponse, SpecWarning } from './index';
 
 const forbidden: MatchableResponse = {
@@ -50,7 +50,8 @@ describe('match', () => {
 
 describe('must', () => {
   it('matchResponse throws an AssertionError whose message starts with the spec rule', () => {
-    const rule = "make_knock MUST answer 400 M_INCOMPATIBLE_ROOM_VERSION when ver lacks the room's version";
+    const text = "make_knock MUST answer 400 M_INCOMPATIBLE_ROOM_VERSION when ver lacks the room's version";
+    const rule = spec('make_knock.incompatible-version', text);
     let thrown: unknown;
     try {
       must.matchResponse(forbidden, { status: 400, errcode: 'M_INCOMPATIBLE_ROOM_VERSION', body: [match.jsonKeyEqual('room_version', '7')] }, rule);
@@ -61,27 +62,53 @@ describe('must', () => {
     const error = thrown as SpecAssertionError;
     expect(error.name).to.equal('AssertionError');
     expect(error.code).to.equal('KK_SPEC_VIOLATION');
-    expect(error.rule).to.equal(rule);
+    expect(error.rule).to.equal(text);
+    expect(error.clause).to.equal('make_knock.incompatible-version');
     expect(error.message.split('\n')[0]).to.equal(
-      `${rule}: got 403 M_FORBIDDEN {"errcode":"M_FORBIDDEN","error":"You are not allowed to knock"}`,
+      `${text}: got 403 M_FORBIDDEN {"errcode":"M_FORBIDDEN","error":"You are not allowed to knock"}`,
     );
     expect(error.message).to.contain('  - status: want 400, got 403');
     expect(error.message).to.contain('  - errcode: want M_INCOMPATIBLE_ROOM_VERSION, got M_FORBIDDEN');
     expect(error.message).to.contain('  - room_version: missing');
+    expect(error.message).to.contain('  spec make_knock.incompatible-version (MUST, v1.1+): "The request is invalid');
+    expect(error.message).to.contain('https://spec.matrix.org/v1.19/server-server-api/#get_matrixfederationv1make_knockroomiduserid');
   });
 
   it('matchResponse passes silently on a match', () => {
-    must.matchResponse(forbidden, { status: 403, errcode: 'M_FORBIDDEN', body: [match.jsonKeyPresent('error')] }, 'rule');
+    must.matchResponse(forbidden, { status: 403, errcode: 'M_FORBIDDEN', body: [match.jsonKeyPresent('error')] }, setup('rule'));
   });
 
   it('equal and ok carry the rule; equal gives mocha a diff', () => {
-    expect(() => must.equal('leave', 'knock', 'the membership MUST be knock')).to.throw(SpecAssertionError, /^the membership MUST be knock: want "knock", got "leave"/);
+    expect(() => must.equal('leave', 'knock', spec('membership.knock', 'the membership MUST be knock'))).to.throw(SpecAssertionError, /^the membership MUST be knock: want "knock", got "leave"/);
     try {
-      must.equal(1, 2, 'r');
+      must.equal(1, 2, setup('r'));
     } catch (error) {
       expect((error as SpecAssertionError).showDiff).to.equal(true);
     }
-    expect(() => must.ok(false, 'send_knock MUST answer knock_room_state', 'it was empty')).to.throw(/^send_knock MUST answer knock_room_state: it was empty$/);
+    expect(() => must.ok(false, setup('send_knock answers knock_room_state'), 'it was empty')).to.throw(/^setup: send_knock answers knock_room_state: it was empty$/);
+  });
+
+  it('a failed check of a clause the judged spec version does not have is not claimed: a note, never a failure', () => {
+    const seen: SpecWarning[] = [];
+    const unsubscribe = subscribeWarnings((w) => seen.push(w));
+    const saved = process.env.KK_SPEC_VERSION;
+    process.env.KK_SPEC_VERSION = '1.15';
+    try {
+      const rule = spec('send_knock.knock-room-state.pdus', 'knock_room_state MUST contain m.room.create');
+      expect(() => must.ok(false, rule, 'it has none')).to.throw(NotClaimedError, /send_knock.knock-room-state.pdus is v1.16\+, not part of the judged spec v1.15/);
+      expect(() => must.ok(true, rule)).to.not.throw();
+      expect(() => must.ok(false, spec('send_knock.knock-room-state.stripped', 'stripped'))).to.throw(SpecAssertionError);
+      expect(should.ok(false, spec('sync.knock-state-pruned', 'pruned'))).to.equal(false);
+    } finally {
+      if (saved === undefined) delete process.env.KK_SPEC_VERSION;
+      else process.env.KK_SPEC_VERSION = saved;
+      unsubscribe();
+    }
+    expect(seen.map((w) => [w.rule, Boolean(w.notClaimed)])).to.deep.equal([['not claimed', true]]);
+  });
+
+  it('spec() refuses a clause the catalogue does not have', () => {
+    expect(() => spec('no.such-clause' as 'membership.knock', 'x')).to.throw(/no clause no.such-clause/);
   });
 });
 
@@ -90,10 +117,10 @@ describe('should', () => {
     const seen: SpecWarning[] = [];
     const unsubscribe = subscribeWarnings((w) => seen.push(w));
     try {
-      expect(should.matchResponse(forbidden, { status: 200 }, 'the server SHOULD accept')).to.equal(false);
-      expect(should.matchJson(knockEvent, [match.jsonKeyPresent('content.reason')], 'the reason SHOULD be kept')).to.equal(false);
-      expect(should.equal(1, 1, 'same')).to.equal(true);
-      expect(should.ok(true, 'fine')).to.equal(true);
+      expect(should.matchResponse(forbidden, { status: 200 }, spec('client.knock-forbidden', 'the server SHOULD accept'))).to.equal(false);
+      expect(should.matchJson(knockEvent, [match.jsonKeyPresent('content.reason')], spec('membership.knock-reason', 'the reason SHOULD be kept'))).to.equal(false);
+      expect(should.equal(1, 1, spec('membership.knock-reason', 'same'))).to.equal(true);
+      expect(should.ok(true, spec('membership.knock-reason', 'fine'))).to.equal(true);
     } finally {
       unsubscribe();
     }

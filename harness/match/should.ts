@@ -1,6 +1,7 @@
 /**
  * SHOULD-level checks: the same as must, but a mismatch records a warning on the running test instead of
- * failing it. Each returns true when the check held, so a test can branch on it.
+ * failing it. Each returns true when the check held, so a test can branch on it. A check whose clause the
+ * judged spec version does not have records nothing.
  */
 import { isDeepStrictEqual } from 'node:util';
 import { allMismatches } from './match';
@@ -8,30 +9,28 @@ import type { JsonMatcher, MatchableResponse } from './match';
 import { jsonViolationMessage, responseMismatches, violationMessage } from './expectation';
 import type { ResponseExpectation } from './expectation';
 import { renderValue } from './render';
+import { citation, isClaimed, ruleText, type ShouldRule } from './rule';
 import { publishWarning } from './warning-channel';
 
-export function matchResponse(response: MatchableResponse, expectation: ResponseExpectation, rule: string): boolean {
+function warn(rule: ShouldRule, message: string): false {
+  if (isClaimed(rule)) publishWarning({ rule: ruleText(rule), message: `${message}${citation(rule)}`, clause: rule.clause.id });
+  return false;
+}
+
+export function matchResponse(response: MatchableResponse, expectation: ResponseExpectation, rule: ShouldRule): boolean {
   const mismatches = responseMismatches(response, expectation);
-  if (mismatches.length === 0) return true;
-  publishWarning({ rule, message: violationMessage(rule, response, mismatches) });
-  return false;
+  return mismatches.length === 0 || warn(rule, violationMessage(ruleText(rule), response, mismatches));
 }
 
-export function matchJson(value: unknown, matchers: JsonMatcher[], rule: string): boolean {
+export function matchJson(value: unknown, matchers: JsonMatcher[], rule: ShouldRule): boolean {
   const mismatches = allMismatches(matchers, value);
-  if (mismatches.length === 0) return true;
-  publishWarning({ rule, message: jsonViolationMessage(rule, value, mismatches) });
-  return false;
+  return mismatches.length === 0 || warn(rule, jsonViolationMessage(ruleText(rule), value, mismatches));
 }
 
-export function equal<T>(actual: T, expected: T, rule: string): boolean {
-  if (isDeepStrictEqual(actual, expected)) return true;
-  publishWarning({ rule, message: `${rule}: want ${renderValue(expected)}, got ${renderValue(actual)}` });
-  return false;
+export function equal<T>(actual: T, expected: T, rule: ShouldRule): boolean {
+  return isDeepStrictEqual(actual, expected) || warn(rule, `${ruleText(rule)}: want ${renderValue(expected)}, got ${renderValue(actual)}`);
 }
 
-export function ok(condition: unknown, rule: string, detail?: string): boolean {
-  if (condition) return true;
-  publishWarning({ rule, message: detail ? `${rule}: ${detail}` : rule });
-  return false;
+export function ok(condition: unknown, rule: ShouldRule, detail?: string): boolean {
+  return Boolean(condition) || warn(rule, detail ? `${ruleText(rule)}: ${detail}` : ruleText(rule));
 }

@@ -13,6 +13,8 @@ export class SpecAssertionError extends Error {
     message: string,
     readonly actual?: unknown,
     readonly expected?: unknown,
+    /** The catalogue clause the check cited, if any. */
+    readonly clause?: string,
   ) {
     super(message);
     // Mocha prints a diff only when both sides are given (must.equal); a response dump reads better alone.

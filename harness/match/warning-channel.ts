@@ -11,6 +11,10 @@ export interface SpecWarning {
   testId?: string;
   rule: string;
   message: string;
+  /** The clause cited, when the check cited one. */
+  clause?: string;
+  /** Set on the note that a check (or a whole test) is outside the judged spec version. */
+  notClaimed?: boolean;
 }
 
 const channel = diagnosticsChannel.channel(WARNING_CHANNEL);

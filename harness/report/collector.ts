@@ -133,10 +133,12 @@ export class RunCollector {
   }
 
   /** Closes the last window, waits for transcripts, and returns the run. */
-  async finish(options: { filtered?: boolean } = {}): Promise<RunResult> {
+  async finish(options: { filtered?: boolean; specVersion?: string } = {}): Promise<RunResult> {
     this.closeCapture();
     await Promise.all(this.pendingWrites);
     const records = [...this.records.values()];
+    // Parallel workers' notes arrive with their capture, after the test settled: classify not-claimed here.
+    for (const r of records) if (r.outcome === 'skipped' && r.warnings.some((w) => w.notClaimed)) r.outcome = 'not-claimed';
     const seenTitles = new Set(records.map((r) => r.fullTitle));
     const unknownClauses = [...new Set(records.flatMap((r) => r.clauses))].filter((c) => !findSpecClause(c));
     return {
@@ -148,6 +150,7 @@ export class RunCollector {
       staleExpectedFailures: [...this.options.expectedFailures.keys()].filter((title) => !seenTitles.has(title)),
       unknownClauses,
       filtered: options.filtered ?? false,
+      ...(options.specVersion ? { specVersion: options.specVersion } : {}),
     };
   }
 

@@ -5,31 +5,39 @@
  * way (a new bug behind a known one) is an ordinary failure.
  */
 import { readFileSync } from 'node:fs';
+import { inVersionRange, isSpecVersion, type SpecVersion } from './spec-versions';
 
 export interface ExpectedFailure {
   reason: string;
   link: string;
   /** Regular expression the failure message must match for the failure to count as the known one. */
   failure?: string;
+  /** Spec releases the deviation is one at: from `since` (inclusive) to `until` (exclusive); all when absent. */
+  since?: string;
+  until?: string;
 }
 
 export type ExpectedFailures = ReadonlyMap<string, ExpectedFailure>;
 
 export type MochaState = 'passed' | 'failed' | 'pending';
-export type Outcome = 'passed' | 'failed' | 'xfail' | 'unexpected-pass' | 'skipped';
+/** not-claimed: the test's rules are outside the judged spec version (skipped, with the reason as a note). */
+export type Outcome = 'passed' | 'failed' | 'xfail' | 'unexpected-pass' | 'skipped' | 'not-claimed';
 
 export class ExpectedFailuresFileError extends Error {
   readonly code = 'KK_BAD_EXPECTED_FAILURES';
 }
 
-export function loadExpectedFailures(file: string): ExpectedFailures {
+/** The entries of `file`; with a judged spec version, only those that are deviations at that version. */
+export function loadExpectedFailures(file: string, specVersion?: string): ExpectedFailures {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
     throw new ExpectedFailuresFileError(`expected-failures file ${file}: cannot read it (${(error as Error).message})`);
   }
-  return parseExpectedFailures(text, file);
+  const all = parseExpectedFailures(text, file);
+  if (specVersion === undefined) return all;
+  return new Map([...all].filter(([, e]) => inVersionRange(specVersion, { since: (e.since ?? '1.1') as SpecVersion, ...(e.until ? { until: e.until as SpecVersion } : {}) })));
 }
 
 export function parseExpectedFailures(text: string, file = '<inline>'): ExpectedFailures {
@@ -50,7 +58,7 @@ export function parseExpectedFailures(text: string, file = '<inline>'): Expected
     if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
       throw new ExpectedFailuresFileError(`${where}: want { "reason": string, "link": URL }`);
     }
-    const { reason, link, failure, ...extra } = entry as Record<string, unknown>;
+    const { reason, link, failure, since, until, ...extra } = entry as Record<string, unknown>;
     if (typeof reason !== 'string' || reason.trim() === '') {
       throw new ExpectedFailuresFileError(`${where}: "reason" must be a non-empty string`);
     }
@@ -60,11 +68,22 @@ export function parseExpectedFailures(text: string, file = '<inline>'): Expected
     if (failure !== undefined && (typeof failure !== 'string' || !isRegExp(failure))) {
       throw new ExpectedFailuresFileError(`${where}: "failure" must be a regular expression matching the known failure message`);
     }
+    for (const [key, value] of Object.entries({ since, until })) {
+      if (value !== undefined && (typeof value !== 'string' || !isSpecVersion(value))) {
+        throw new ExpectedFailuresFileError(`${where}: "${key}" must be a spec version such as "1.16"`);
+      }
+    }
     const extraKeys = Object.keys(extra);
     if (extraKeys.length > 0) {
-      throw new ExpectedFailuresFileError(`${where}: unknown key(s) ${extraKeys.join(', ')} (only "reason", "link" and "failure")`);
+      throw new ExpectedFailuresFileError(`${where}: unknown key(s) ${extraKeys.join(', ')} (only "reason", "link", "failure", "since" and "until")`);
     }
-    entries.set(title, { reason, link, ...(failure !== undefined ? { failure: failure as string } : {}) });
+    entries.set(title, {
+      reason,
+      link,
+      ...(failure !== undefined ? { failure: failure as string } : {}),
+      ...(since !== undefined ? { since: since as string } : {}),
+      ...(until !== undefined ? { until: until as string } : {}),
+    });
   }
   return entries;
 }

@@ -22,11 +22,11 @@ export function renderJUnit(run: RunResult, { reportDirForDisplay }: JUnitOption
   const { summary } = run;
   const lines = [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="knockknock" tests="${summary.total}" failures="${summary.runFailures}" errors="0" skipped="${summary.skipped + summary.xfail}" time="${seconds(run.endedAt - run.startedAt)}" timestamp="${new Date(run.startedAt).toISOString()}">`,
+    `<testsuites name="knockknock" tests="${summary.total}" failures="${summary.runFailures}" errors="0" skipped="${summary.skipped + summary.notClaimed + summary.xfail}" time="${seconds(run.endedAt - run.startedAt)}" timestamp="${new Date(run.startedAt).toISOString()}">`,
   ];
   for (const [suiteName, records] of groups) {
     const failures = records.filter((r) => r.outcome === 'failed' || r.outcome === 'unexpected-pass').length;
-    const skipped = records.filter((r) => r.outcome === 'skipped' || r.outcome === 'xfail').length;
+    const skipped = records.filter((r) => r.outcome === 'skipped' || r.outcome === 'not-claimed' || r.outcome === 'xfail').length;
     const time = records.reduce((sum, r) => sum + (r.durationMs ?? 0), 0);
     lines.push(
       `  <testsuite name="${attr(suiteName)}" tests="${records.length}" failures="${failures}" errors="0" skipped="${skipped}" time="${seconds(time)}"${records[0].file ? ` file="${attr(records[0].file)}"` : ''}>`,
@@ -69,10 +69,13 @@ function renderTestcase(record: TestRecord, reportDir: string): string[] {
     case 'skipped':
       body.push('      <skipped/>');
       break;
+    case 'not-claimed':
+      body.push(`      <skipped message="${attr(`not claimed: ${record.warnings.find((w) => w.notClaimed)?.message ?? ''}`)}" type="not-claimed"/>`);
+      break;
     case 'passed':
       break;
   }
-  for (const warning of record.warnings) out.push(`WARNING ${warning.message}`);
+  for (const warning of record.warnings) out.push(`${warning.notClaimed ? 'NOT CLAIMED' : 'WARNING'} ${warning.message}`);
   if (out.length > 0) body.push(`      <system-out>${text(out.join('\n'))}</system-out>`);
   return body.length === 0 ? [open.replace(/>$/, '/>')] : [open, ...body, '    </testcase>'];
 }

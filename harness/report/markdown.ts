@@ -5,18 +5,19 @@
 import { posix } from 'node:path';
 import type { Outcome } from './expected-failures';
 import type { RunResult, TestRecord } from './results';
-import { SPEC_CLAUSES } from './spec-clauses';
+import { SPEC_CLAUSES, describeClauseRange } from './spec-clauses';
 import type { SpecClause } from './spec-clauses';
 import { finalCountLine } from './results';
 import { firstLine } from './transcript';
 
-export type CoverageCell = 'pass' | 'fail' | 'xfail' | 'skipped' | 'not-covered' | 'n/a';
+export type CoverageCell = 'pass' | 'fail' | 'xfail' | 'skipped' | 'not-claimed' | 'not-covered' | 'n/a';
 
 const CELL_TEXT: Record<CoverageCell, string> = {
   pass: '✅ pass',
   fail: '❌ fail',
   xfail: '⚠️ expected failure',
   skipped: '⏭️ skipped',
+  'not-claimed': '◻️ not claimed',
   'not-covered': '⬜ not covered',
   'n/a': 'n/a',
 };
@@ -31,9 +32,10 @@ export function renderMarkdownSummary(run: RunResult, options: MarkdownOptions):
   const lines: string[] = [];
   const verdict = summary.runFailures === 0 ? '✅' : '❌';
   lines.push(`## ${verdict} knockknock: ${finalCountLine(summary)}`, '');
-  lines.push('| passed | failed | expected failures | unexpected passes | skipped | warnings |');
-  lines.push('|---:|---:|---:|---:|---:|---:|');
-  lines.push(`| ${summary.passed} | ${summary.failed} | ${summary.xfail} | ${summary.unexpectedPass} | ${summary.skipped} | ${summary.warnings} |`, '');
+  if (run.specVersion) lines.push(`Judged against Matrix spec **v${run.specVersion}**: rules of other releases are "not claimed", never failures.`, '');
+  lines.push('| passed | failed | expected failures | unexpected passes | skipped | not claimed | warnings |');
+  lines.push('|---:|---:|---:|---:|---:|---:|---:|');
+  lines.push(`| ${summary.passed} | ${summary.failed} | ${summary.xfail} | ${summary.unexpectedPass} | ${summary.skipped} | ${summary.notClaimed} | ${summary.warnings} |`, '');
   if (run.filtered) lines.push('> The run was filtered (--grep): coverage and stale expected failures are partial.', '');
 
   const transcriptOf = (r: TestRecord) => (r.transcript ? `\`${posix.join(options.reportDirForDisplay, r.transcript)}\`` : '');
@@ -51,7 +53,7 @@ export function renderMarkdownSummary(run: RunResult, options: MarkdownOptions):
     `${r.expectedFailure?.reason ?? ''} ([link](${r.expectedFailure?.link ?? ''}))`,
     transcriptOf(r),
   ]);
-  const warned = run.records.flatMap((r) => r.warnings.map((w) => ({ r, w })));
+  const warned = run.records.flatMap((r) => r.warnings.filter((w) => !w.notClaimed).map((w) => ({ r, w })));
   section(lines, 'SHOULD warnings', warned, ['Test', 'Warning'], ({ r, w }) => [r.fullTitle, firstLine(w.message)]);
   if (run.staleExpectedFailures.length > 0 && !run.filtered) {
     lines.push('### Expected-failure entries that matched no test', '');
@@ -71,14 +73,14 @@ export function renderCoverageMatrix(records: readonly TestRecord[], catalogue: 
   const lines = [
     `### Spec coverage (${catalogue.length - uncovered} of ${catalogue.length} clauses covered)`,
     '',
-    `| Area | Clause | Level | All versions |${versions.map((v) => ` v${v} |`).join('')}`,
-    `|---|---|---|---|${versions.map(() => '---|').join('')}`,
+    `| Area | Clause | Level | Spec | All versions |${versions.map((v) => ` v${v} |`).join('')}`,
+    `|---|---|---|---|---|${versions.map(() => '---|').join('')}`,
   ];
   for (const clause of catalogue) {
     const perVersion = versions.map((v) => CELL_TEXT[coverageCell(records, clause, v)]);
     const overall = coverageCell(records, clause);
     const overallText = overall === 'not-covered' ? `**${CELL_TEXT[overall]}**` : `${CELL_TEXT[overall]} (${testsFor(records, clause).length})`;
-    lines.push(`| ${clause.area} | [${cell(clause.title)}](${clause.link}) \`${clause.id}\` | ${clause.level} | ${overallText} |${perVersion.map((t) => ` ${t} |`).join('')}`);
+    lines.push(`| ${clause.area} | [${cell(clause.title)}](${clause.link}) \`${clause.id}\` | ${clause.level} | ${describeClauseRange(clause)} | ${overallText} |${perVersion.map((t) => ` ${t} |`).join('')}`);
   }
   lines.push('', 'Cells: ❌ if any test of the clause failed (or passed unexpectedly), else ⚠️ if any is an expected failure, else ✅; n/a: the clause does not apply to that room version.', '');
   return lines;
@@ -93,6 +95,7 @@ export function coverageCell(records: readonly TestRecord[], clause: SpecClause,
   if (outcomes.has('xfail')) return 'xfail';
   if (outcomes.has('passed')) return 'pass';
   if (outcomes.has('skipped')) return 'skipped';
+  if (outcomes.has('not-claimed')) return 'not-claimed';
   return 'not-covered';
 }
 

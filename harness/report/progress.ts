@@ -11,6 +11,7 @@ const SYMBOLS: Record<Outcome, string> = {
   xfail: '~ xfail',
   'unexpected-pass': '! XPASS',
   skipped: '- skip ',
+  'not-claimed': '- n/c  ',
 };
 
 export function progressLine(record: TestRecord, reportDirForDisplay: string): string {
@@ -24,7 +25,7 @@ export function progressLine(record: TestRecord, reportDirForDisplay: string): s
   if (record.outcome === 'unexpected-pass' && record.expectedFailure) {
     lines.push(`            passed, but listed as an expected failure: ${record.expectedFailure.reason} (${record.expectedFailure.link})`);
   }
-  for (const warning of record.warnings) lines.push(`            ⚠ ${firstLine(warning.message)}`);
+  for (const warning of record.warnings) lines.push(`            ${warning.notClaimed ? 'not claimed:' : '⚠'} ${firstLine(warning.message)}`);
   return lines.join('\n');
 }
 
@@ -32,8 +33,8 @@ export function progressSummary(run: RunResult, reportFiles: string[]): string {
   const { summary } = run;
   const lines = [
     '',
-    `knockknock: ${summary.total} tests in ${((run.endedAt - run.startedAt) / 1000).toFixed(1)}s`,
-    `  passed ${summary.passed} · failed ${summary.failed} · xfail ${summary.xfail} · unexpected pass ${summary.unexpectedPass} · skipped ${summary.skipped} · warnings ${summary.warnings}`,
+    `knockknock: ${summary.total} tests in ${((run.endedAt - run.startedAt) / 1000).toFixed(1)}s${run.specVersion ? `, judged against spec v${run.specVersion}` : ''}`,
+    `  passed ${summary.passed} · failed ${summary.failed} · xfail ${summary.xfail} · unexpected pass ${summary.unexpectedPass} · skipped ${summary.skipped} · not claimed ${summary.notClaimed} · warnings ${summary.warnings}`,
   ];
   const failing = run.records.filter((r) => r.outcome === 'failed' || r.outcome === 'unexpected-pass');
   if (failing.length > 0) {

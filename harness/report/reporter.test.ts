@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import Mocha from 'mocha';
 import { publishHttpExchange } from '../core/http-exchange';
-import { match, must, should } from '../match';
+import { match, must, should, spec } from '../match';
 import { parseExpectedFailures } from './expected-failures';
 import { createReporters } from './reporter';
 import type { RunResult } from './results';
@@ -60,20 +60,20 @@ async function runMiniSuite(expectedFailuresJson: string): Promise<MiniRun> {
       must.matchResponse(
         { status: 200, headers: {}, body: { room_version: '7' } },
         { status: 403, errcode: 'M_FORBIDDEN' },
-        'make_knock MUST answer 403 M_FORBIDDEN to a banned user',
+        spec('make_knock.forbidden', 'make_knock MUST answer 403 M_FORBIDDEN to a banned user'),
       );
     }),
   );
   suite.addTest(
     new Mocha.Test(XFAIL_TITLE, () => {
       publishMakeKnockExchange(403, { errcode: 'M_FORBIDDEN' });
-      must.matchResponse({ status: 403, headers: {}, body: {}, errcode: 'M_FORBIDDEN' }, { status: 400, errcode: 'M_INCOMPATIBLE_ROOM_VERSION' }, 'make_knock MUST answer 400');
+      must.matchResponse({ status: 403, headers: {}, body: {}, errcode: 'M_FORBIDDEN' }, { status: 400, errcode: 'M_INCOMPATIBLE_ROOM_VERSION' }, spec('make_knock.incompatible-version', 'make_knock MUST answer 400'));
     }),
   );
   suite.addTest(new Mocha.Test(XPASS_TITLE, () => undefined));
   suite.addTest(
     new Mocha.Test('the knock reason is kept [spec:membership.knock-reason] [v7]', () => {
-      should.matchJson({ content: {} }, [match.jsonKeyPresent('content.reason')], 'the knock reason SHOULD be kept');
+      should.matchJson({ content: {} }, [match.jsonKeyPresent('content.reason')], spec('membership.knock-reason', 'the knock reason SHOULD be kept'));
     }),
   );
   suite.addTest(new Mocha.Test('a pending test [spec:directory.knock-rooms-listed]'));
@@ -135,7 +135,7 @@ describe('reporter (in-process mocha run)', function () {
     expect(run.output).to.contain('~ xfail');
     expect(run.output).to.contain('! XPASS');
     expect(run.output).to.contain('⚠ the knock reason SHOULD be kept');
-    expect(run.output).to.contain('passed 1 · failed 1 · xfail 1 · unexpected pass 1 · skipped 1 · warnings 1');
+    expect(run.output).to.contain('passed 1 · failed 1 · xfail 1 · unexpected pass 1 · skipped 1 · not claimed 0 · warnings 1');
   });
 
   it('writes report.json with clauses, room version, status, warnings, error and transcript', () => {
@@ -182,7 +182,7 @@ describe('reporter (in-process mocha run)', function () {
     expect(row('membership.knock-reason')).to.contain('✅ pass (1)');
     expect(row('sync.knock-section')).to.contain('**⬜ not covered**');
     expect(row('room-versions.knock-refused-before-v7')).to.match(/\| n\/a \| n\/a \|$/);
-    expect(markdown).to.match(/\| Area \| Clause \| Level \| All versions \| v7 \| v8 \|/);
+    expect(markdown).to.match(/\| Area \| Clause \| Level \| Spec \| All versions \| v7 \| v8 \|/);
     expect(markdown).to.contain('### Failures (1)');
     expect(markdown).to.contain('### Expected failures (1)');
     expect(markdown).to.contain('### Unexpected passes');

@@ -41,6 +41,8 @@ export interface ReportOptions {
   parallel?: boolean;
   /** The run used --grep/--fgrep/--invert, so stale expected failures are not reported. */
   filtered?: boolean;
+  /** The judged spec version: named in the reports, and expected failures of other releases are dropped. */
+  specVersion?: string;
 }
 
 export interface Reporting {
@@ -56,7 +58,7 @@ export function createReporters(options: ReportOptions = {}): Reporting {
   const displayDir = displayPath(outDir);
   const expectedFailures =
     typeof options.expectedFailures === 'string'
-      ? loadExpectedFailures(options.expectedFailures)
+      ? loadExpectedFailures(options.expectedFailures, options.specVersion)
       : (options.expectedFailures ?? new Map());
   const output = options.output ?? process.stdout;
   const captureDir = join(outDir, '.captures');
@@ -111,7 +113,7 @@ export function createReporters(options: ReportOptions = {}): Reporting {
 
     private async finish(): Promise<RunResult> {
       for (const unsubscribe of this.unsubscribers) unsubscribe();
-      const run = await this.collector.finish({ filtered: options.filtered ?? false });
+      const run = await this.collector.finish({ filtered: options.filtered ?? false, ...(options.specVersion ? { specVersion: options.specVersion } : {}) });
       finished = run;
       const files = {
         json: join(outDir, 'report.json'),

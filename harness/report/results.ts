@@ -41,6 +41,8 @@ export interface RunSummary {
   xfail: number;
   unexpectedPass: number;
   skipped: number;
+  /** Tests whose rules the judged spec version does not have. */
+  notClaimed: number;
   warnings: number;
   /** Outcomes that fail the run: failed + unexpected passes. */
   runFailures: number;
@@ -57,6 +59,8 @@ export interface RunResult {
   staleExpectedFailures: string[];
   /** Clause ids used in titles that the catalogue does not know. */
   unknownClauses: string[];
+  /** The spec release the run judged the HSUT against. */
+  specVersion?: string;
   /** Set when the run used --grep/--fgrep: stale entries and coverage are then partial. */
   filtered: boolean;
 }
@@ -70,7 +74,8 @@ export function summarize(records: readonly TestRecord[], runWarnings: readonly 
     xfail: count('xfail'),
     unexpectedPass: count('unexpected-pass'),
     skipped: count('skipped'),
-    warnings: records.reduce((n, r) => n + r.warnings.length, runWarnings.length),
+    notClaimed: count('not-claimed'),
+    warnings: records.reduce((n, r) => n + r.warnings.filter((w) => !w.notClaimed).length, runWarnings.length),
   };
   return { ...summary, runFailures: summary.failed + summary.unexpectedPass };
 }
@@ -78,5 +83,6 @@ export function summarize(records: readonly TestRecord[], runWarnings: readonly 
 /** The last line of the progress output: xfail counts as passed, an unexpected pass as failed. */
 export function finalCountLine(summary: RunSummary): string {
   const line = `${summary.passed + summary.xfail} passed, ${summary.failed + summary.unexpectedPass} failed`;
-  return summary.skipped > 0 ? `${line}, ${summary.skipped} skipped` : line;
+  const skipped = summary.skipped + summary.notClaimed;
+  return skipped > 0 ? `${line}, ${skipped} skipped` : line;
 }

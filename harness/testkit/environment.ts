@@ -9,7 +9,8 @@ import { CSClient } from '../clients/cs-client';
 import { currentHomeserver } from '../deploy/current';
 import type { StartedHomeserver } from '../deploy/types';
 import { standardHandlers, startFakeServer, type FakeServer, type FederationHandler } from '../fake-server';
-import { must } from '../match';
+import { must, setNotClaimedSkipper, setup } from '../match';
+import { skipUnlessClaimed } from './claimed';
 import { TEST_TIMEOUT_MS } from './timeouts';
 
 export interface FederationEnvironment {
@@ -45,16 +46,20 @@ export function useFederationEnvironment(options: { handlers?: () => FederationH
 
   beforeEach(function () {
     this.timeout(TEST_TIMEOUT_MS);
+    skipUnlessClaimed(this);
+    const ctx = this;
+    setNotClaimedSkipper(() => ctx.skip());
     testStart = fake?.mark() ?? 0;
   });
 
   afterEach(() => {
+    setNotClaimedSkipper(undefined);
     if (!fake) return;
     const unexpected = fake.unexpectedRequests().filter((r) => r.seq >= testStart);
     must.equal(
       unexpected.map((r) => `${r.method} ${r.uri} from ${r.origin ?? r.authError}`),
       [],
-      'The fake server answered every request the HSUT made during the test (no unexpected request)',
+      setup('the fake server answered every request the HSUT made during the test (no unexpected request)'),
     );
   });
 

@@ -5,7 +5,7 @@
  */
 import type { CSClient } from '../clients/cs-client';
 import type { FakeRoom } from '../fake-server';
-import { must } from '../match';
+import { must, setup } from '../match';
 import type { FederationEnvironment } from './environment';
 import { createHsutRoom, type HsutRoomOptions } from './hsut-rooms';
 import { unique } from './unique';
@@ -49,7 +49,7 @@ export async function pushMemberEventAndSettle(
   must.matchResponse(
     sent.responses[env.hs.serverName] ?? { status: 0, body: 'no transaction was sent to the HSUT' },
     { status: 200 },
-    'PUT /_matrix/federation/v1/send/{txnId} answers 200 to a well-formed transaction from a server in the room',
+    setup('PUT /_matrix/federation/v1/send/{txnId} answers 200 to a well-formed transaction from a server in the room'),
   );
   await settle(env, r, `after ${sent.eventId}`);
   return sent.eventId;
