@@ -1,11 +1,14 @@
 /**
- * Mutation check: does the suite bite? For each planted knocking bug in mutants.json, build a Synapse image
- * with that one bug (FROM the project's Synapse image), run the suite against it, and report whether at least
- * one test failed. A mutant no test notices is a gap in the suite.
+ * Mutation check, both ways. Does the suite bite? For each planted knocking bug in mutants.json, build a Synapse
+ * image with that one bug (FROM the project's Synapse image), run the suite against it, and require at least one
+ * failed test: a mutant no test notices is a gap in the suite. Is it fair? For each "must pass" variant in
+ * variants.json (other behaviour the spec allows), require a green run, judged at the server's advertised spec
+ * version and at the newest: a failure there is a false alarm of the suite.
  *
- *   npx tsx scripts/mutation/run.ts [--base IMAGE] [--grep PATTERN] [--spec FILE]... [--jobs N] [mutant-id ...]
+ *   npx tsx scripts/mutation/run.ts [--base IMAGE] [--grep PATTERN] [--spec FILE]... [--room-version 7,10]
+ *       [--spec-version X.Y] [--jobs N] [--mutants-only | --variants-only] [id ...]
  *
- * Not part of `npm test` (one suite run per mutant); results go to knockknock-report/mutation.json.
+ * Not part of `npm test` (one suite run per change); results go to knockknock-report/mutation.json.
  */
 import { execFile, spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -27,10 +30,36 @@ interface Mutant {
   edits: Edit[];
 }
 
+interface Variant {
+  id: string;
+  area: string;
+  change: string;
+  permitted_by: string;
+  edits: Edit[];
+}
+
+/** One change to Synapse: a planted bug (must be caught) or a permitted variant (must pass). */
+interface Change {
+  kind: 'mutant' | 'variant';
+  id: string;
+  area: string;
+  what: string;
+  edits: Edit[];
+}
+
+interface RunFlags {
+  grep?: string;
+  specs: string[];
+  roomVersions?: string;
+  specVersion?: string;
+}
+
 interface MutantResult {
+  kind: Change['kind'];
   id: string;
   area: string;
   bug: string;
+  /** Mutants: at least one test failed. Variants: every run was green. */
   caught: boolean;
   failedTests: string[];
   exitCode: number | null;
@@ -41,13 +70,17 @@ interface MutantResult {
 const root = path.resolve(__dirname, '..', '..');
 const SYNAPSE_PACKAGE_DIR = '/usr/lib/python3/dist-packages/synapse';
 
-function loadMutants(): Mutant[] {
-  const raw = JSON.parse(readFileSync(path.join(__dirname, 'mutants.json'), 'utf8')) as { mutants: Mutant[] };
-  return raw.mutants;
+function loadChanges(): Change[] {
+  const mutants = (JSON.parse(readFileSync(path.join(__dirname, 'mutants.json'), 'utf8')) as { mutants: Mutant[] }).mutants;
+  const variants = (JSON.parse(readFileSync(path.join(__dirname, 'variants.json'), 'utf8')) as { variants: Variant[] }).variants;
+  return [
+    ...mutants.map((m): Change => ({ kind: 'mutant', id: m.id, area: m.area, what: m.bug, edits: m.edits })),
+    ...variants.map((v): Change => ({ kind: 'variant', id: v.id, area: v.area, what: `${v.change} (${v.permitted_by})`, edits: v.edits })),
+  ];
 }
 
 /** A Dockerfile that applies one mutant and fails the build unless each snippet occurs exactly once. */
-function mutantDockerfile(base: string, mutant: Mutant): string {
+function mutantDockerfile(base: string, mutant: Change): string {
   const patch = [
     'import json, sys',
     `m = json.loads(${JSON.stringify(JSON.stringify(mutant))})`,
@@ -62,8 +95,8 @@ function mutantDockerfile(base: string, mutant: Mutant): string {
   return `FROM ${base}\nRUN echo ${encoded} | base64 -d | python3 - && find ${SYNAPSE_PACKAGE_DIR} -name '__pycache__' -prune -exec rm -rf {} +\n`;
 }
 
-async function buildMutantImage(base: string, mutant: Mutant): Promise<string> {
-  const tag = `knockknock/synapse-mutant:${mutant.id}`;
+async function buildMutantImage(base: string, mutant: Change): Promise<string> {
+  const tag = `knockknock/synapse-${mutant.kind}:${mutant.id}`;
   await new Promise<void>((resolve, reject) => {
     const build = spawn('docker', ['build', '-q', '-t', tag, '-'], { stdio: ['pipe', 'ignore', 'pipe'] });
     let stderr = '';
@@ -90,33 +123,41 @@ function failedTestsFromReport(outDir: string): string[] {
   }
 }
 
-async function runSuite(image: string, outDir: string, grep: string | undefined, specs: string[]): Promise<number | null> {
+async function runSuite(image: string, outDir: string, flags: RunFlags, specVersion: string | undefined): Promise<number | null> {
   const args = [path.join(root, 'bin', 'knockknock.js'), 'run', '--image', image, '--out', outDir];
-  if (grep) args.push('--grep', grep);
-  for (const spec of specs) args.push('--spec', spec);
+  if (flags.grep) args.push('--grep', flags.grep);
+  for (const spec of flags.specs) args.push('--spec', spec);
+  if (flags.roomVersions) args.push('--room-version', flags.roomVersions);
+  if (specVersion) args.push('--spec-version', specVersion);
   return new Promise((resolve) => {
     const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'ignore', 'ignore'] });
     child.on('close', (code) => resolve(code));
   });
 }
 
-async function runMutant(base: string, mutant: Mutant, grep: string | undefined, specs: string[]): Promise<MutantResult> {
+const NEWEST_SPEC_VERSION = '1.19';
+
+async function runMutant(base: string, change: Change, flags: RunFlags): Promise<MutantResult> {
   const started = Date.now();
-  const outDir = path.join(root, 'knockknock-report', 'mutation', mutant.id);
+  const outDir = path.join(root, 'knockknock-report', 'mutation', change.id);
   mkdirSync(outDir, { recursive: true });
-  const image = await buildMutantImage(base, mutant);
-  const exitCode = await runSuite(image, outDir, grep, specs);
-  const failedTests = failedTestsFromReport(outDir);
-  return {
-    id: mutant.id,
-    area: mutant.area,
-    bug: mutant.bug,
-    caught: exitCode === 1,
-    failedTests,
-    exitCode,
-    durationMs: Date.now() - started,
-    outDir,
-  };
+  const image = await buildMutantImage(base, change);
+  const result = { kind: change.kind, id: change.id, area: change.area, bug: change.what, outDir };
+  if (change.kind === 'mutant') {
+    const exitCode = await runSuite(image, outDir, flags, flags.specVersion);
+    return { ...result, caught: exitCode === 1, failedTests: failedTestsFromReport(outDir), exitCode, durationMs: Date.now() - started };
+  }
+  // A variant must hold at the advertised version and at the newest (or at the one asked for).
+  const versions = flags.specVersion ? [flags.specVersion] : [undefined, NEWEST_SPEC_VERSION];
+  const failedTests: string[] = [];
+  let exitCode: number | null = 0;
+  for (const version of versions) {
+    const dir = version ? path.join(outDir, `spec-v${version}`) : outDir;
+    const code = await runSuite(image, dir, flags, version);
+    failedTests.push(...failedTestsFromReport(dir).map((t) => `${version ? `[spec v${version}] ` : ''}${t}`));
+    if (code !== 0) exitCode = code;
+  }
+  return { ...result, caught: exitCode === 0, failedTests, exitCode, durationMs: Date.now() - started };
 }
 
 async function defaultBaseImage(): Promise<string> {
@@ -131,10 +172,14 @@ async function main(): Promise<void> {
       grep: { type: 'string' },
       spec: { type: 'string', multiple: true },
       jobs: { type: 'string', default: '1' },
+      'room-version': { type: 'string' },
+      'spec-version': { type: 'string' },
+      'mutants-only': { type: 'boolean' },
+      'variants-only': { type: 'boolean' },
     },
     allowPositionals: true,
   });
-  const all = loadMutants();
+  const all = loadChanges().filter((c) => !(values['mutants-only'] && c.kind === 'variant') && !(values['variants-only'] && c.kind === 'mutant'));
   const unknown = positionals.filter((id) => !all.some((m) => m.id === id));
   if (unknown.length > 0) throw new Error(`unknown mutant(s): ${unknown.join(', ')}`);
   const selected = positionals.length > 0 ? all.filter((m) => positionals.includes(m.id)) : all;
@@ -146,18 +191,30 @@ async function main(): Promise<void> {
   await Promise.all(
     Array.from({ length: jobs }, async () => {
       for (let mutant = queue.shift(); mutant; mutant = queue.shift()) {
-        const result = await runMutant(base, mutant, values.grep, values.spec ?? []);
+        const flags: RunFlags = {
+          ...(values.grep ? { grep: values.grep } : {}),
+          specs: values.spec ?? [],
+          ...(values['room-version'] ? { roomVersions: values['room-version'] } : {}),
+          ...(values['spec-version'] ? { specVersion: values['spec-version'] } : {}),
+        };
+        const result = await runMutant(base, mutant, flags);
         results.push(result);
-        const verdict = result.caught ? 'caught  ' : result.exitCode === 0 ? 'SURVIVED' : `ERROR(${result.exitCode})`;
-        console.log(`${verdict} ${mutant.id} (${mutant.area}: ${mutant.bug}) ${Math.round(result.durationMs / 1000)}s`);
+        const verdict =
+          mutant.kind === 'variant'
+            ? result.caught ? 'held    ' : result.exitCode === 1 ? 'FALSE ALARM' : `ERROR(${result.exitCode})`
+            : result.caught ? 'caught  ' : result.exitCode === 0 ? 'SURVIVED' : `ERROR(${result.exitCode})`;
+        console.log(`${verdict} ${mutant.kind} ${mutant.id} (${mutant.area}: ${mutant.what}) ${Math.round(result.durationMs / 1000)}s`);
         for (const title of result.failedTests.slice(0, 5)) console.log(`           - ${title}`);
       }
     }),
   );
-  const survived = results.filter((r) => !r.caught);
+  const mutants = results.filter((r) => r.kind === 'mutant');
+  const variants = results.filter((r) => r.kind === 'variant');
+  const survived = mutants.filter((r) => !r.caught);
+  const falseAlarms = variants.filter((r) => !r.caught);
   writeFileSync(path.join(root, 'knockknock-report', 'mutation.json'), JSON.stringify(results, null, 2));
-  console.log(`${results.length - survived.length} caught, ${survived.length} survived`);
-  process.exitCode = survived.length > 0 ? 1 : 0;
+  console.log(`mutants: ${mutants.length - survived.length} caught, ${survived.length} survived; must-pass variants: ${variants.length - falseAlarms.length} held, ${falseAlarms.length} false alarms`);
+  process.exitCode = survived.length + falseAlarms.length > 0 ? 1 : 0;
 }
 
 main().catch((error: unknown) => {
