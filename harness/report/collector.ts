@@ -241,12 +241,13 @@ export class RunCollector {
 
 export function describeError(error: unknown): TestError {
   if (error instanceof Error || (typeof error === 'object' && error !== null && 'message' in error)) {
-    const e = error as Error & { code?: unknown; rule?: unknown };
+    const e = error as Error & { code?: unknown; rule?: unknown; clause?: unknown };
     return {
       message: String(e.message),
       ...(typeof e.stack === 'string' ? { stack: e.stack } : {}),
       ...(typeof e.code === 'string' ? { code: e.code } : {}),
       ...(typeof e.rule === 'string' ? { rule: e.rule } : {}),
+      ...(typeof e.clause === 'string' ? { clause: e.clause } : {}),
     };
   }
   return { message: String(error) };

@@ -9,6 +9,8 @@ export interface TestError {
   code?: string;
   /** The spec rule a must.* check named. */
   rule?: string;
+  /** The catalogue clause it cited. */
+  clause?: string;
 }
 
 export interface TestRecord {
