@@ -46,10 +46,10 @@ export function useFederationEnvironment(options: { handlers?: () => FederationH
 
   beforeEach(function () {
     this.timeout(TEST_TIMEOUT_MS);
-    skipUnlessClaimed(this);
+    testStart = fake?.mark() ?? 0;
     const ctx = this;
     setNotClaimedSkipper(() => ctx.skip());
-    testStart = fake?.mark() ?? 0;
+    skipUnlessClaimed(this);
   });
 
   afterEach(() => {
