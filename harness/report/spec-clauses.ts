@@ -35,6 +35,7 @@ import { AUTH_CLAUSES } from './clauses/auth';
 import { CLIENT_CLAUSES } from './clauses/client';
 import { INBOUND_CLAUSES } from './clauses/inbound';
 import { OUTBOUND_CLAUSES } from './clauses/outbound';
+import { SEND_PATH_CLAUSES } from './clauses/send-path';
 import { VIEW_CLAUSES } from './clauses/views';
 
 export { endpointAnchor, eventAnchor, headingAnchor } from './clauses/define';
@@ -148,7 +149,7 @@ const CORE_CLAUSES = [
   { id: 'knock-restricted.refused-before-v10', area: 'knock_restricted', level: 'MUST', since: '1.1', title: 'Rooms of versions 7–9 refuse knocks under join rule `knock_restricted`', quote: 'If the `join_rule` is anything other than `knock`, reject.', source: V7_AUTH, sharedQuote: true, appliesTo: PRE_KNOCK_RESTRICTED_VERSIONS },
 ] as const satisfies readonly ClauseInput[];
 
-const CLAUSES = [...CORE_CLAUSES, ...INBOUND_CLAUSES, ...AUTH_CLAUSES, ...OUTBOUND_CLAUSES, ...CLIENT_CLAUSES, ...VIEW_CLAUSES] as const;
+const CLAUSES = [...CORE_CLAUSES, ...INBOUND_CLAUSES, ...AUTH_CLAUSES, ...OUTBOUND_CLAUSES, ...CLIENT_CLAUSES, ...VIEW_CLAUSES, ...SEND_PATH_CLAUSES] as const;
 
 export type ClauseId = (typeof CLAUSES)[number]['id'];
 /** The ids of MUST-level clauses: the only ones a `must.*` check may cite. */

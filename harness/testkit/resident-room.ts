@@ -43,7 +43,7 @@ export async function makeFakeResident(env: FederationEnvironment, owner: CSClie
 export async function pushMemberEventAndSettle(
   env: FederationEnvironment,
   r: ResidentRoom,
-  spec: { sender: string; stateKey: string; content: Record<string, unknown> },
+  spec: { sender: string; stateKey: string; content: Record<string, unknown>; authEvents?: string[] },
 ): Promise<string> {
   const sent = await env.fake.sendEvent(r.room, { type: 'm.room.member', ...spec });
   must.matchResponse(
