@@ -40,7 +40,8 @@ run flags:
   --url URL --server-name NAME      an HSUT that already runs (client URL)
   --federation-url URL              its federation URL (default: --url)
   --shared-secret S                 its registration shared secret (default: open registration)
-  --grep PATTERN                    only tests whose title matches
+  --grep PATTERN                    only tests whose full title matches this regular expression
+  --fgrep TEXT                      only tests whose full title contains TEXT (a pasted title works as is)
   --spec FILE                       only this suite file (repeatable)
   --room-version 7,10               only these room versions
   --spec-version 1.19               judge against this Matrix spec release (default: the newest the HSUT
@@ -62,6 +63,7 @@ const RUN_OPTIONS = {
   'server-name': { type: 'string' },
   'shared-secret': { type: 'string' },
   grep: { type: 'string', short: 'g' },
+  fgrep: { type: 'string', short: 'f' },
   spec: { type: 'string', multiple: true },
   'room-version': { type: 'string' },
   'spec-version': { type: 'string' },
@@ -132,6 +134,16 @@ function parseRunFlags(args: string[]) {
     // The suites read it when they are loaded (harness/testkit/versions.ts).
     process.env.KK_ROOM_VERSIONS = wanted.join(',');
   }
+  if (values.grep !== undefined && values.fgrep !== undefined) throw new UsageError('--grep and --fgrep do not go together: choose one');
+  if (values.grep !== undefined) {
+    try {
+      new RegExp(values.grep);
+    } catch (error) {
+      throw new UsageError(`--grep takes a regular expression: ${(error as Error).message}; to match a title literally, use --fgrep`);
+    }
+  }
+  // mocha matches `grep` as a regular expression: a literal title is escaped into one.
+  const grep = values.fgrep !== undefined ? values.fgrep.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') : values.grep;
   const specVersion = values['spec-version'];
   if (specVersion !== undefined && !isSpecVersion(specVersion)) {
     throw new UsageError(`--spec-version takes a Matrix spec release from ${SPEC_VERSIONS[0]} to ${NEWEST_SPEC_VERSION} (got "${specVersion}")`);
@@ -143,11 +155,16 @@ function parseRunFlags(args: string[]) {
   if (!Number.isInteger(jobs) || jobs < 1 || jobs > 16) throw new UsageError(`--jobs must be a whole number from 1 to 16 (got "${values.jobs}")`);
   const outDir = resolve(values.out ?? values['report-dir'] ?? DEFAULT_OUT_DIR);
   const spec = values.spec?.length ? values.spec : [DEFAULT_SUITE_SPEC];
-  return { values, driver, timeoutMs, outDir, spec, jobs, specVersion };
+  try {
+    collectSpecFiles(spec);
+  } catch (error) {
+    throw new UsageError(`--spec: ${(error as Error).message} (suite files are under suites/, e.g. suites/send-knock.test.ts)`);
+  }
+  return { values, driver, timeoutMs, outDir, spec, jobs, specVersion, grep };
 }
 
 async function runCommand(args: string[]): Promise<number> {
-  const { values, driver, timeoutMs, outDir, spec, jobs, specVersion: specVersionFlag } = parseRunFlags(args);
+  const { values, driver, timeoutMs, outDir, spec, jobs, specVersion: specVersionFlag, grep } = parseRunFlags(args);
   if (values.help) {
     process.stdout.write(`${USAGE}\n`);
     return 0;
@@ -188,14 +205,14 @@ async function runCommand(args: string[]): Promise<number> {
       ...(expectedFailuresFile ? { expectedFailures: expectedFailuresFile } : {}),
       homeserverLogs: (fromMs) => homeserver.logs(fromMs),
       stepSummaryFile: process.env.GITHUB_STEP_SUMMARY,
-      filtered: Boolean(values.grep || values.spec?.length || values['room-version']),
+      filtered: Boolean(grep || values.spec?.length || values['room-version']),
       specVersion,
       parallel: workerCount(jobs, collectSpecFiles(spec).length) > 1,
     });
     metrics.suiteStarted(await homeserver.cpuTimeMs?.());
     const counts = await runMocha({
       spec,
-      grep: values.grep,
+      grep,
       bail: values.bail,
       reporter: reporting.Reporter,
       timeoutMs,
@@ -227,7 +244,7 @@ async function runCommand(args: string[]): Promise<number> {
 
 /** Every test `run` would execute with the same flags, one per line with its spec clauses (mocha dry run). */
 async function listCommand(args: string[]): Promise<number> {
-  const { values, spec, specVersion } = parseRunFlags(args);
+  const { values, spec, specVersion, grep } = parseRunFlags(args);
   if (values.help) {
     process.stdout.write(`${USAGE}\n`);
     return 0;
@@ -239,7 +256,7 @@ async function listCommand(args: string[]): Promise<number> {
       runner.on(Mocha.Runner.constants.EVENT_TEST_PASS, (test: Mocha.Test) => titles.push(test.fullTitle()));
     }
   }
-  await runMocha({ spec, grep: values.grep, reporter: ListReporter, timeoutMs: 1, dryRun: true });
+  await runMocha({ spec, grep, reporter: ListReporter, timeoutMs: 1, dryRun: true });
   for (const title of titles) {
     const { clauses, roomVersions } = parseTitleTags(title);
     const described = clauses.map((id) => {
