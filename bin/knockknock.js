@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 'use strict';
 // Small shim: TypeScript sources run through tsx (CommonJS), the CLI lives in cli.ts.
+// On a fresh clone the npm dependencies are not there yet: install them once (npm ci), saying so in one line.
+ensureDependencies();
 require('tsx/cjs');
 const { main } = require('./cli.ts');
 const { exitInProgress } = require('../harness/deploy/cleanup.ts');
@@ -24,3 +26,21 @@ main(process.argv.slice(2)).then(
     }
   },
 );
+
+function ensureDependencies() {
+  const path = require('node:path');
+  const root = path.resolve(__dirname, '..');
+  try {
+    require.resolve('tsx/cjs', { paths: [root] });
+    return;
+  } catch {
+    // not installed yet
+  }
+  process.stderr.write(`knockknock: installing the npm dependencies (npm ci in ${root}, first run only)…\n`);
+  const { spawnSync } = require('node:child_process');
+  const npm = spawnSync(process.platform === 'win32' ? 'npm.cmd' : 'npm', ['ci', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+  if (npm.status !== 0) {
+    process.stderr.write(`knockknock: npm ci failed (${npm.error ? npm.error.message : `exit ${npm.status}`}): run \`npm ci\` in ${root} and try again\n`);
+    process.exit(2);
+  }
+}

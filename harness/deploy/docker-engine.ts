@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { getContainerRuntimeClient, type ContainerRuntimeClient } from 'testcontainers';
 import { Agent, request } from 'undici';
+import { startDockerEngine } from './provision';
 import { UsageError } from './usage-error';
 
 // Ryuk (testcontainers' reaper) is an image we cannot pull; cleanup is ours (cleanup.ts).
@@ -23,16 +24,32 @@ export async function dockerEngine(): Promise<ContainerRuntimeClient> {
   if (process.env.DOCKER_HOST && !(await dockerHostAnswers(process.env.DOCKER_HOST))) {
     throw new UsageError(`no Docker engine reachable at DOCKER_HOST=${where}: ${fix}`);
   }
+  const client = await runtimeClient();
+  if (client) return client;
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+  if (await startDockerEngine(log, async () => (await runtimeClient()) !== undefined)) {
+    const started = await runtimeClient();
+    if (started) return started;
+  }
+  throw new UsageError(`no Docker engine reachable at ${where}: ${fix}`);
+}
+
+let cachedClient: ContainerRuntimeClient | undefined;
+
+/** testcontainers' client for the engine, or undefined when none answers in time. */
+async function runtimeClient(): Promise<ContainerRuntimeClient | undefined> {
+  if (cachedClient) return cachedClient;
   let timer: NodeJS.Timeout | undefined;
   try {
-    return await Promise.race([
+    cachedClient = await Promise.race([
       getContainerRuntimeClient(),
       new Promise<never>((_, reject) => {
         timer = setTimeout(() => reject(new Error('timed out')), ENGINE_TIMEOUT_MS);
       }),
     ]);
+    return cachedClient;
   } catch {
-    throw new UsageError(`no Docker engine reachable at ${where}: ${fix}`);
+    return undefined;
   } finally {
     clearTimeout(timer);
   }

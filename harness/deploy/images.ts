@@ -2,6 +2,7 @@
  * The images the project builds itself (no registry is needed): tags carry a hash of their recipe, so each
  * recipe is built once per Docker engine and rebuilt when it changes.
  */
+import { ensureDebianPackage } from './provision';
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -43,6 +44,7 @@ export async function imageExists(tag: string): Promise<boolean> {
 export async function ensureSynapseBaseImage(log: (line: string) => void = stderrLine): Promise<string> {
   const tag = synapseBaseTag();
   if (await imageExists(tag)) return tag;
+  ensureDebianPackage('mmdebstrap', 'mmdebstrap', 'it builds the Synapse image from Debian packages', log);
   log(`knockknock: building ${tag} from Debian packages (mmdebstrap, about a minute)…`);
   await runCommand('bash', [BASE_RECIPE, tag], log);
   log(`knockknock: built ${tag}`);
