@@ -21,6 +21,7 @@ export function progressLine(record: TestRecord, reportDirForDisplay: string): s
   if (record.outcome === 'failed' || record.outcome === 'xfail') {
     if (record.error) lines.push(`            ${firstLine(record.error.message)}`);
     if (record.transcript) lines.push(`            transcript: ${posix.join(reportDirForDisplay, record.transcript)}`);
+    if (record.outcome === 'failed') lines.push(`            rerun: ${rerunCommand(record)}`);
   }
   if (record.outcome === 'unexpected-pass' && record.expectedFailure) {
     lines.push(`            passed, but listed as an expected failure: ${record.expectedFailure.reason} (${record.expectedFailure.link})`);
@@ -50,4 +51,12 @@ export function progressSummary(run: RunResult, reportFiles: string[]): string {
   if (reportFiles.length > 0) lines.push('', `Reports: ${reportFiles.join(', ')}`);
   lines.push('', finalCountLine(summary));
   return `${lines.join('\n')}\n`;
+}
+
+/** A command that runs exactly this test again, safe to paste into a POSIX shell. */
+export function rerunCommand(record: Pick<TestRecord, 'fullTitle' | 'file' | 'roomVersion'>): string {
+  const quote = (text: string) => `'${text.replace(/'/g, `'\\''`)}'`;
+  const spec = record.file ? ` --spec ${quote(posix.relative(process.cwd(), record.file) || record.file)}` : '';
+  const version = record.roomVersion ? ` --room-version ${record.roomVersion}` : '';
+  return `npx knockknock run${spec}${version} --fgrep ${quote(record.fullTitle)}`;
 }

@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
+import { rerunCommand } from './progress';
 import Mocha from 'mocha';
 import { publishHttpExchange } from '../core/http-exchange';
 import { match, must, should, spec } from '../match';
@@ -222,5 +223,12 @@ describe('reporter: hooks', function () {
     const setup = result.records.find((r) => r.failedHook?.includes('"before all" hook'));
     expect(setup?.error?.message).to.equal('homeserver did not start');
     expect(setup?.transcript).to.match(/^transcripts\//);
+  });
+});
+
+describe('rerun command', () => {
+  it('quotes the title for a POSIX shell and names the file and room version', () => {
+    const cmd = rerunCommand({ fullTitle: "A user's knock [spec:x] [v7]", file: `${process.cwd()}/suites/a.test.ts`, roomVersion: '7' });
+    expect(cmd).to.equal(`npx knockknock run --spec 'suites/a.test.ts' --room-version 7 --fgrep 'A user'\\''s knock [spec:x] [v7]'`);
   });
 });
