@@ -37,22 +37,24 @@ export function setup(text: string): SetupRule {
 
 /** The first line of a finding: the rule as the check states it. */
 export function ruleText(rule: MustRule | ShouldRule): string {
+  // A plain string does not type-check; read one as its text all the same (JavaScript callers).
+  if (typeof rule === 'string') return rule;
   return rule.kind === 'setup' ? `setup: ${rule.text}` : rule.text;
 }
 
 /** The lines under a finding that cite the spec: clause, level, range, quote and link. */
 export function citation(rule: MustRule | ShouldRule): string {
-  if (rule.kind === 'setup') return '';
+  if (typeof rule === 'string' || rule.kind === 'setup') return '';
   const c = rule.clause;
   return `\n  spec ${c.id} (${c.level}, ${describeClauseRange(c)}): "${c.quote}"\n  ${c.link}`;
 }
 
 export function clauseId(rule: MustRule | ShouldRule): string | undefined {
-  return rule.kind === 'clause' ? rule.clause.id : undefined;
+  return typeof rule !== 'string' && rule.kind === 'clause' ? rule.clause.id : undefined;
 }
 
 export function isClaimed(rule: MustRule | ShouldRule, version = judgedSpecVersion()): boolean {
-  return rule.kind === 'setup' || clauseClaimedAt(rule.clause, version);
+  return typeof rule === 'string' || rule.kind === 'setup' || clauseClaimedAt(rule.clause, version);
 }
 
 type Skipper = (reason: string) => void;

@@ -9,11 +9,11 @@ import type { JsonMatcher, MatchableResponse } from './match';
 import { jsonViolationMessage, responseMismatches, violationMessage } from './expectation';
 import type { ResponseExpectation } from './expectation';
 import { renderValue } from './render';
-import { citation, isClaimed, ruleText, type ShouldRule } from './rule';
+import { citation, clauseId, isClaimed, ruleText, type ShouldRule } from './rule';
 import { publishWarning } from './warning-channel';
 
 function warn(rule: ShouldRule, message: string): false {
-  if (isClaimed(rule)) publishWarning({ rule: ruleText(rule), message: `${message}${citation(rule)}`, clause: rule.clause.id });
+  if (isClaimed(rule)) publishWarning({ rule: ruleText(rule), message: `${message}${citation(rule)}`, ...(clauseId(rule) ? { clause: clauseId(rule) } : {}) });
   return false;
 }
 
