@@ -10,6 +10,7 @@
  * Tests name clauses in their title (`[spec:<id>]`); `must.*`/`should.*` checks cite one through `spec(id, text)`
  * (harness/match/rule.ts). A check citing a clause outside the judged spec version is "not claimed", never failed.
  */
+import { versionsWhere } from '../core/room-versions';
 import { NEWEST_SPEC_VERSION, inVersionRange, previousSpecVersion, type SpecVersion } from './spec-versions';
 
 import {
@@ -41,8 +42,10 @@ import { VIEW_CLAUSES } from './clauses/views';
 export { endpointAnchor, eventAnchor, headingAnchor } from './clauses/define';
 export type { Level, SpecClause, SpecPage, SpecSource } from './clauses/define';
 
-const PRE_KNOCK_VERSIONS = ['1', '2', '3', '4', '5', '6'];
-const PRE_KNOCK_RESTRICTED_VERSIONS = ['7', '8', '9'];
+// Room version lists come from the room-version table, never literals.
+const PRE_KNOCK_VERSIONS = versionsWhere((v) => !v.knockAllowed);
+const PRE_KNOCK_RESTRICTED_VERSIONS = versionsWhere((v) => v.knockAllowed && !v.knockRestrictedAllowed);
+const KNOCK_RESTRICTED_VERSIONS = versionsWhere((v) => v.knockRestrictedAllowed);
 
 function linkOf(clause: ClauseInput): string {
   const version = clause.until ? previousSpecVersion(clause.until) : NEWEST_SPEC_VERSION;
@@ -144,8 +147,8 @@ const CORE_CLAUSES = [
   { id: 'room-versions.knock-refused-before-v7', area: 'room versions', level: 'MUST', since: '1.1', title: 'Rooms of versions 1–6 refuse knocks (no `knock` membership in their auth rules)', quote: 'Otherwise, the membership is unknown. Reject.', source: { page: 'rooms/v1', anchor: headingAnchor('Authorisation rules'), file: FILES.v1Auth }, sharedQuote: true, appliesTo: PRE_KNOCK_VERSIONS },
 
   // knock_restricted
-  { id: 'knock-restricted.knock', area: 'knock_restricted', level: 'MUST', since: '1.3', title: 'Join rule `knock_restricted` allows knocking (room version 10+)', quote: 'If the `join_rule` is anything other than `knock` or `knock_restricted`, reject.', source: V10_AUTH },
-  { id: 'knock-restricted.restricted-join', area: 'knock_restricted', level: 'MUST', since: '1.3', title: 'Join rule `knock_restricted` allows joins that satisfy `allow` conditions, and only those (or an invite)', quote: 'If the `join_rule` is `restricted` or `knock_restricted`: … If the `join_authorised_via_users_server` key in `content` is not a user with sufficient permission to invite other users', source: V10_AUTH },
+  { id: 'knock-restricted.knock', area: 'knock_restricted', level: 'MUST', since: '1.3', title: 'Join rule `knock_restricted` allows knocking (room version 10+)', quote: 'If the `join_rule` is anything other than `knock` or `knock_restricted`, reject.', source: V10_AUTH, appliesTo: KNOCK_RESTRICTED_VERSIONS },
+  { id: 'knock-restricted.restricted-join', area: 'knock_restricted', level: 'MUST', since: '1.3', title: 'Join rule `knock_restricted` allows joins that satisfy `allow` conditions, and only those (or an invite)', quote: 'If the `join_rule` is `restricted` or `knock_restricted`: … If the `join_authorised_via_users_server` key in `content` is not a user with sufficient permission to invite other users', source: V10_AUTH, appliesTo: KNOCK_RESTRICTED_VERSIONS },
   { id: 'knock-restricted.refused-before-v10', area: 'knock_restricted', level: 'MUST', since: '1.1', title: 'Rooms of versions 7–9 refuse knocks under join rule `knock_restricted`', quote: 'If the `join_rule` is anything other than `knock`, reject.', source: V7_AUTH, sharedQuote: true, appliesTo: PRE_KNOCK_RESTRICTED_VERSIONS },
 ] as const satisfies readonly ClauseInput[];
 
