@@ -6,7 +6,7 @@
  * through the client API.
  */
 import { knockOn, makeKnock, sendKnock } from '../harness/fake-server';
-import { must } from '../harness/match';
+import { must, should, spec, type MatchableResponse } from '../harness/match';
 import {
   KNOCK_RESTRICTED_VERSIONS,
   KNOCK_WITHOUT_KNOCK_RESTRICTED_VERSIONS,
@@ -65,6 +65,16 @@ function pushKnock(env: FederationEnvironment, r: ResidentRoom, knocker: string)
   return pushMemberEventAndSettle(env, r, { sender: knocker, stateKey: knocker, content: { membership: 'knock' } });
 }
 
+/**
+ * A refused knock: make_knock, send_knock and POST /knock define 403 for a user "not permitted to knock on the room"
+ * (MUST); the errcode M_FORBIDDEN is only the example body (SHOULD).
+ */
+function expectRefused(res: MatchableResponse, endpoint: 'make_knock' | 'send_knock' | 'POST /knock', why: string): void {
+  const clause = endpoint === 'make_knock' ? 'make_knock.forbidden' : endpoint === 'send_knock' ? 'send_knock.forbidden' : 'client.knock-forbidden';
+  must.matchResponse(res, { status: 403 }, spec(clause, `${why}: ${endpoint} must answer 403 (the user is not permitted to knock on the room)`));
+  should.matchResponse(res, { status: 403, errcode: 'M_FORBIDDEN' }, spec(clause, `${why}: the 403 of ${endpoint} should carry errcode M_FORBIDDEN (the example of the 403 response)`));
+}
+
 describe('The knock_restricted join rule in rooms the HSUT hosts', function () {
   const env = useFederationEnvironment();
 
@@ -76,9 +86,9 @@ describe('The knock_restricted join rule in rooms the HSUT hosts', function () {
         const { owner, roomId } = await restrictedPair(env, roomVersion, 'knock_restricted');
         const knocker = env.fake.userId(unique('knocker'));
         const knock = await knockOn(env.fake, roomId, knocker);
-        must.matchResponse(knock.make, { status: 200 }, `${KNOCK_OK}: make_knock must answer 200`);
-        must.matchResponse(knock.send!, { status: 200 }, `${KNOCK_OK}: send_knock must answer 200`);
-        must.equal(await membershipOf(owner, roomId, knocker), 'knock', `${KNOCK_OK}: the knock is room state`);
+        must.matchResponse(knock.make, { status: 200 }, spec('knock-restricted.knock', `${KNOCK_OK}: make_knock must answer 200`));
+        must.matchResponse(knock.send!, { status: 200 }, spec('knock-restricted.knock', `${KNOCK_OK}: send_knock must answer 200`));
+        must.equal(await membershipOf(owner, roomId, knocker), 'knock', spec('knock-restricted.knock', `${KNOCK_OK}: the knock is room state`));
       });
 
       it(`A knock pushed over /send into a knock_restricted room is accepted: state knock [spec:knock-restricted.knock] ${tag}`, async () => {
@@ -88,16 +98,16 @@ describe('The knock_restricted join rule in rooms the HSUT hosts', function () {
         const eventId = await pushKnock(env, resident, knocker);
         const state = await owner.state(roomId);
         const member = state.find((e) => e.type === 'm.room.member' && e.state_key === knocker);
-        must.equal(member?.content?.membership, 'knock', `${KNOCK_OK}: the HSUT must accept the knock`);
-        must.equal(member?.event_id, eventId, `${KNOCK_OK}: the pushed knock is the current member event`);
+        must.equal(member?.content?.membership, 'knock', spec('knock-restricted.knock', `${KNOCK_OK}: the HSUT must accept the knock`));
+        must.equal(member?.event_id, eventId, spec('knock-restricted.knock', `${KNOCK_OK}: the pushed knock is the current member event`));
       });
 
       it(`An HSUT user knocks on a knock_restricted room through the client API: 200 and state knock [spec:knock-restricted.knock] ${tag}`, async () => {
         const { owner, roomId } = await restrictedPair(env, roomVersion, 'knock_restricted');
         const user = await env.newUser();
         const res = await user.do('POST', user.knockPath(roomId), { body: { reason: 'let me in' } });
-        must.matchResponse(res, { status: 200 }, `${KNOCK_OK}: POST /knock must answer 200`);
-        must.equal(await membershipOf(owner, roomId, user.userId!), 'knock', `${KNOCK_OK}: the knock is room state`);
+        must.matchResponse(res, { status: 200 }, spec('knock-restricted.knock', `${KNOCK_OK}: POST /knock must answer 200`));
+        must.equal(await membershipOf(owner, roomId, user.userId!), 'knock', spec('knock-restricted.knock', `${KNOCK_OK}: the knock is room state`));
       });
 
       it(`An HSUT user who is a member of the allowed room joins a knock_restricted room without an invite [spec:knock-restricted.restricted-join] ${tag}`, async () => {
@@ -105,8 +115,8 @@ describe('The knock_restricted join rule in rooms the HSUT hosts', function () {
         const user = await env.newUser();
         await user.join(allowedRoom);
         const res = await user.do('POST', `/_matrix/client/v3/join/${enc(roomId)}`, { body: {} });
-        must.matchResponse(res, { status: 200 }, `${RESTRICTED_JOIN}: POST /join must answer 200`);
-        must.equal(await membershipOf(owner, roomId, user.userId!), 'join', `${RESTRICTED_JOIN}: the user is joined`);
+        must.matchResponse(res, { status: 200 }, spec('knock-restricted.restricted-join', `${RESTRICTED_JOIN}: POST /join must answer 200`));
+        must.equal(await membershipOf(owner, roomId, user.userId!), 'join', spec('knock-restricted.restricted-join', `${RESTRICTED_JOIN}: the user is joined`));
       });
 
       it(`A fake user who is a member of the allowed room joins a knock_restricted room through make_join/send_join [spec:knock-restricted.restricted-join] ${tag}`, async () => {
@@ -114,37 +124,37 @@ describe('The knock_restricted join rule in rooms the HSUT hosts', function () {
         const joiner = env.fake.userId(unique('joiner'));
         await env.fake.joinRemoteRoom({ roomId: allowedRoom, userId: joiner });
         const join = await env.fake.joinRemoteRoom({ roomId, userId: joiner }).catch((error: Error) => error);
-        must.ok(!(join instanceof Error), `${RESTRICTED_JOIN}: make_join/send_join must succeed`, join instanceof Error ? join.message : undefined);
-        must.equal(join.event.content?.join_authorised_via_users_server, owner.userId!, `${RESTRICTED_JOIN}: the join names the authorising member of the HSUT`);
-        must.equal(await membershipOf(owner, roomId, joiner), 'join', `${RESTRICTED_JOIN}: the user is joined`);
+        must.ok(!(join instanceof Error), spec('knock-restricted.restricted-join', `${RESTRICTED_JOIN}: make_join/send_join must succeed`), join instanceof Error ? join.message : undefined);
+        must.equal(join.event.content?.join_authorised_via_users_server, owner.userId!, spec('knock-restricted.restricted-join', `${RESTRICTED_JOIN}: the join names the authorising member of the HSUT`));
+        must.equal(await membershipOf(owner, roomId, joiner), 'join', spec('knock-restricted.restricted-join', `${RESTRICTED_JOIN}: the user is joined`));
       });
 
-      it(`A knocking HSUT user who is a member of the allowed room may still join a knock_restricted room [spec:knock-restricted.restricted-join] ${tag}`, async () => {
+      it(`A knocking HSUT user who is a member of the allowed room may still join a knock_restricted room [spec:knock-restricted.restricted-join,knock-restricted.knock] ${tag}`, async () => {
         const { owner, allowedRoom, roomId } = await restrictedPair(env, roomVersion, 'knock_restricted');
         const user = await env.newUser();
-        must.matchResponse(await user.do('POST', user.knockPath(roomId), { body: {} }), { status: 200 }, `${KNOCK_OK}: POST /knock must answer 200`);
+        must.matchResponse(await user.do('POST', user.knockPath(roomId), { body: {} }), { status: 200 }, spec('knock-restricted.knock', `${KNOCK_OK}: POST /knock must answer 200`));
         await user.join(allowedRoom);
         const res = await user.do('POST', `/_matrix/client/v3/join/${enc(roomId)}`, { body: {} });
-        must.matchResponse(res, { status: 200 }, `${RESTRICTED_JOIN}: a knocking user satisfying allow may join (POST /join must answer 200)`);
-        must.equal(await membershipOf(owner, roomId, user.userId!), 'join', `${RESTRICTED_JOIN}: the user is joined`);
+        must.matchResponse(res, { status: 200 }, spec('knock-restricted.restricted-join', `${RESTRICTED_JOIN}: a knocking user satisfying allow may join (POST /join must answer 200)`));
+        must.equal(await membershipOf(owner, roomId, user.userId!), 'join', spec('knock-restricted.restricted-join', `${RESTRICTED_JOIN}: the user is joined`));
       });
     });
 
     describe(`plain restricted refuses knocks ${tag}`, () => {
-      it(`make_knock on a restricted room answers 403 M_FORBIDDEN and a pushed knock is rejected [spec:auth-rules.knock.join-rule-not-knock] ${tag}`, async () => {
+      it(`make_knock on a restricted room answers 403 M_FORBIDDEN and a pushed knock is rejected [spec:auth-rules.knock.join-rule-not-knock,make_knock.forbidden] ${tag}`, async () => {
         const { owner, roomId } = await restrictedPair(env, roomVersion, 'restricted');
         const knocker = env.fake.userId(unique('knocker'));
-        must.matchResponse(await makeKnock(env.fake, roomId, knocker), { status: 403, errcode: 'M_FORBIDDEN' }, `${RESTRICTED_NO_KNOCK}: make_knock must answer 403 M_FORBIDDEN`);
+        expectRefused(await makeKnock(env.fake, roomId, knocker), 'make_knock', RESTRICTED_NO_KNOCK);
         await pushKnock(env, await makeFakeResident(env, owner, roomId), knocker);
-        must.equal(await membershipOf(owner, roomId, knocker), undefined, `${RESTRICTED_NO_KNOCK}: the HSUT must reject the knock pushed over /send`);
+        must.equal(await membershipOf(owner, roomId, knocker), undefined, spec('auth-rules.knock.join-rule-not-knock', `${RESTRICTED_NO_KNOCK}: the HSUT must reject the knock pushed over /send`));
       });
 
-      it(`An HSUT user's knock on a restricted room is refused with 403 M_FORBIDDEN [spec:auth-rules.knock.join-rule-not-knock] ${tag}`, async () => {
+      it(`An HSUT user's knock on a restricted room is refused with 403 M_FORBIDDEN [spec:auth-rules.knock.join-rule-not-knock,client.knock-forbidden] ${tag}`, async () => {
         const { owner, roomId } = await restrictedPair(env, roomVersion, 'restricted');
         const user = await env.newUser();
         const res = await user.do('POST', user.knockPath(roomId), { body: {} });
-        must.matchResponse(res, { status: 403, errcode: 'M_FORBIDDEN' }, `${RESTRICTED_NO_KNOCK}: POST /knock must answer 403 M_FORBIDDEN`);
-        must.equal(await membershipOf(owner, roomId, user.userId!), undefined, `${RESTRICTED_NO_KNOCK}: no knock enters the room`);
+        expectRefused(res, 'POST /knock', RESTRICTED_NO_KNOCK);
+        must.equal(await membershipOf(owner, roomId, user.userId!), undefined, spec('auth-rules.knock.join-rule-not-knock', `${RESTRICTED_NO_KNOCK}: no knock enters the room`));
       });
     });
   }
@@ -153,13 +163,13 @@ describe('The knock_restricted join rule in rooms the HSUT hosts', function () {
     const tag = `[v${roomVersion}]`;
 
     describe(`knock_restricted does not exist before room version 10 ${tag}`, () => {
-      it(`make_knock and send_knock on a room whose join rule says knock_restricted answer 403 M_FORBIDDEN [spec:knock-restricted.refused-before-v10] ${tag}`, async () => {
+      it(`make_knock and send_knock on a room whose join rule says knock_restricted answer 403 M_FORBIDDEN [spec:knock-restricted.refused-before-v10,make_knock.forbidden,send_knock.forbidden] ${tag}`, async () => {
         const { owner, roomId, room } = await residentThenKnockRestricted(env, roomVersion);
         const knocker = env.fake.userId(unique('knocker'));
-        must.matchResponse(await makeKnock(env.fake, roomId, knocker), { status: 403, errcode: 'M_FORBIDDEN' }, `${BEFORE_V10}: make_knock must answer 403 M_FORBIDDEN`);
+        expectRefused(await makeKnock(env.fake, roomId, knocker), 'make_knock', BEFORE_V10);
         const { event, eventId } = room.buildEvent({ type: 'm.room.member', sender: knocker, stateKey: knocker, content: { membership: 'knock' } });
-        must.matchResponse(await sendKnock(env.fake, roomId, eventId, event), { status: 403, errcode: 'M_FORBIDDEN' }, `${BEFORE_V10}: send_knock must answer 403 M_FORBIDDEN`);
-        must.equal(await membershipOf(owner, roomId, knocker), undefined, `${BEFORE_V10}: no knock enters the room`);
+        expectRefused(await sendKnock(env.fake, roomId, eventId, event), 'send_knock', BEFORE_V10);
+        must.equal(await membershipOf(owner, roomId, knocker), undefined, spec('knock-restricted.refused-before-v10', `${BEFORE_V10}: no knock enters the room`));
       });
 
       it(`A knock pushed over /send into a room whose join rule says knock_restricted is rejected [spec:knock-restricted.refused-before-v10] ${tag}`, async () => {
@@ -167,15 +177,15 @@ describe('The knock_restricted join rule in rooms the HSUT hosts', function () {
         const { owner, roomId } = resident;
         const knocker = env.fake.userId(unique('knocker'));
         await pushKnock(env, resident, knocker);
-        must.equal(await membershipOf(owner, roomId, knocker), undefined, `${BEFORE_V10}: the HSUT must reject the knock`);
+        must.equal(await membershipOf(owner, roomId, knocker), undefined, spec('knock-restricted.refused-before-v10', `${BEFORE_V10}: the HSUT must reject the knock`));
       });
 
-      it(`An HSUT user's knock on a room whose join rule says knock_restricted is refused with 403 M_FORBIDDEN [spec:knock-restricted.refused-before-v10] ${tag}`, async () => {
+      it(`An HSUT user's knock on a room whose join rule says knock_restricted is refused with 403 M_FORBIDDEN [spec:knock-restricted.refused-before-v10,client.knock-forbidden] ${tag}`, async () => {
         const { owner, roomId } = await restrictedPair(env, roomVersion, 'knock_restricted');
         const user = await env.newUser();
         const res = await user.do('POST', user.knockPath(roomId), { body: {} });
-        must.matchResponse(res, { status: 403, errcode: 'M_FORBIDDEN' }, `${BEFORE_V10}: POST /knock must answer 403 M_FORBIDDEN`);
-        must.equal(await membershipOf(owner, roomId, user.userId!), undefined, `${BEFORE_V10}: no knock enters the room`);
+        expectRefused(res, 'POST /knock', BEFORE_V10);
+        must.equal(await membershipOf(owner, roomId, user.userId!), undefined, spec('knock-restricted.refused-before-v10', `${BEFORE_V10}: no knock enters the room`));
       });
     });
   }
