@@ -2,11 +2,18 @@
  * make_knock with the HSUT as the resident server: the fake server asks GET /_matrix/federation/v1/make_knock
  * for its own users and the HSUT answers with a template or a refusal. make_knock never changes room state, so
  * after every answer the room's members must still see the fake user's membership as it was.
+ *
+ * Levels, from knocks.yaml: each refusal's status is fixed by the response definition that fits it (400 invalid
+ * request or version not in `ver`, 403 not permitted, 404 unknown room) and is a MUST; the errcodes are only the
+ * definitions' examples, so they are SHOULDs — except that `room_version` is required when the errcode is
+ * M_INCOMPATIBLE_ROOM_VERSION. Request authentication fixes no status: refusing is the MUST, 401 M_UNAUTHORIZED
+ * a SHOULD. The server ACL section fixes 403 M_FORBIDDEN (both MUST).
  */
 import type { CSClient } from '../harness/clients/cs-client';
+import type { RawResponse } from '../harness/clients/federation-client';
 import { authEventSelection, generateSigningKey, getRoomVersion, versionsWhere } from '../harness/core';
 import { makeKnock, referencedIds } from '../harness/fake-server';
-import { match, must, should } from '../harness/match';
+import { match, must, setup, should, spec, type MustRule } from '../harness/match';
 import { createHsutRoom, KNOCK_VERSIONS, membershipOf, TEST_TIMEOUT_MS, useFederationEnvironment, waitForMembership, type HsutJoinRule, unique } from '../harness/testkit';
 
 const enc = encodeURIComponent;
@@ -24,27 +31,70 @@ function hostOf(serverName: string): string {
   return colon >= 0 ? serverName.slice(0, colon) : serverName;
 }
 
-async function mustHaveMembership(owner: CSClient, roomId: string, userId: string, expected: string | undefined, rule: string): Promise<void> {
+async function mustHaveMembership(owner: CSClient, roomId: string, userId: string, expected: string | undefined, rule: MustRule): Promise<void> {
   const seen = await membershipOf(owner, roomId, userId);
-  must.equal(seen ?? 'none', expected ?? 'none', `${rule} (membership of ${userId} as the room owner sees it)`);
+  must.equal(seen ?? 'none', expected ?? 'none', { ...rule, text: `${rule.text} (membership of ${userId} as the room owner sees it)` });
 }
 
+/** make_knock is a read: whatever it answers, the room's state stays as it was. */
+const UNCHANGED = 'make_knock MUST NOT change room state: the template is not an event of the room until send_knock';
+
 /**
- * A knock's auth_events are the auth events selection: create (room versions before 12), the power levels, the
- * sender's and target's member events if any, and, because the membership is knock, the join rules. Auth rule 2.2
- * rejects entries outside the selection, and the knock rule reads the join rule from auth_events, so a template
- * citing anything else yields a knock every other server rejects.
+ * A knock's auth_events. MUST (the auth rules): no entry whose type and state_key the auth events selection does
+ * not name (create before v12, power levels, the sender's and target's member events, the join rules), no
+ * duplicate (type, state_key), the create event before v12, and the join rules (knock rule 1 reads the join rule
+ * from auth_events). SHOULD ("it should be the following subset"): exactly the selection from current state.
  */
-async function mustCiteTheKnockAuthEvents(owner: CSClient, roomId: string, template: Record<string, any>, v: string): Promise<void> {
-  const rule = 'The make_knock template\'s auth_events MUST be the auth events selection for a knock: create (before v12), power levels, the user\'s member event if any, and the join rules';
+async function checkKnockAuthEvents(owner: CSClient, roomId: string, template: Record<string, any>, v: string): Promise<void> {
+  const version = getRoomVersion(v);
   const state = await owner.state(roomId);
+  const cited = [...referencedIds(template.auth_events)];
+  const cite = async (id: string): Promise<{ id: string; type?: string; state_key?: string }> => {
+    const known = state.find((e) => e.event_id === id);
+    if (known) return { id, type: known.type, state_key: known.state_key };
+    const fetched = await owner.do('GET', `/_matrix/client/v3/rooms/${enc(roomId)}/event/${enc(id)}`);
+    const body = fetched.body as { type?: string; state_key?: string };
+    return fetched.status === 200 ? { id, type: body.type, state_key: body.state_key } : { id };
+  };
+  const entries = await Promise.all(cited.map(cite));
+  const label = (e: { id: string; type?: string; state_key?: string }) => (e.type === undefined ? `${e.id} (not an event of the room)` : `${e.type}/${e.state_key ?? '(no state_key)'}`);
+  const forSelection = { type: template.type, sender: template.sender, state_key: template.state_key, content: template.content };
+  const allowed = authEventSelection(forSelection, v).map(([type, stateKey]) => `${type}/${stateKey}`);
+  const rule = spec('auth-rules.auth-events-allowed', "The make_knock template's auth_events MUST pass the auth rules' auth events check");
+
+  const outside = entries.filter((e) => !allowed.includes(label(e)));
+  must.equal(outside.map(label), [], { ...rule, text: `${rule.text}: no entry of a type and state_key the auth events selection does not name (${allowed.join(', ')})` });
+  const keys = entries.map(label);
+  must.equal(keys.filter((k, i) => keys.indexOf(k) !== i), [], { ...rule, text: `${rule.text}: no duplicate type and state_key` });
+  const needed = [...(version.createInAuthEvents ? ['m.room.create/'] : []), 'm.room.join_rules/'];
+  must.equal(needed.filter((k) => !keys.includes(k)), [], { ...rule, text: `${rule.text}: it cites ${needed.join(' and ')} (a knock without them is rejected)` });
+
   const idOf = (type: string, stateKey: string) => state.find((e) => e.type === type && e.state_key === stateKey)?.event_id;
-  const expected = authEventSelection({ type: template.type, sender: template.sender, state_key: template.state_key, content: template.content }, v)
+  const expected = authEventSelection(forSelection, v)
     .map(([type, stateKey]) => idOf(type, stateKey))
     .filter((id): id is string => id !== undefined)
     .sort();
   const describeIds = (ids: string[]) => ids.map((id) => `${id} (${state.find((e) => e.event_id === id)?.type ?? 'not in current state'})`);
-  must.equal(describeIds([...referencedIds(template.auth_events)].sort()), describeIds(expected), rule);
+  should.equal(
+    describeIds([...cited].sort()),
+    describeIds(expected),
+    spec('auth-rules.auth-events-selection', "The make_knock template's auth_events SHOULD be exactly the auth events selection from current state: create (before v12), power levels, the user's member event if any, and the join rules"),
+  );
+}
+
+/** 403 is the status the definition fixes ("not permitted to knock"); M_FORBIDDEN is its example. */
+function mustForbid(res: RawResponse, when: string): void {
+  must.matchResponse(res, { status: 403 }, spec('make_knock.forbidden', `make_knock MUST answer 403 ${when}`));
+  should.matchResponse(res, { status: 403, errcode: 'M_FORBIDDEN' }, spec('make_knock.forbidden', `make_knock SHOULD answer errcode M_FORBIDDEN ${when}`));
+}
+
+/** 400 is fixed for a version not listed in `ver`; the errcode is the example, but it requires room_version. */
+function mustRefuseIncompatibleVersion(res: RawResponse, v: string): void {
+  must.matchResponse(res, { status: 400 }, spec('make_knock.incompatible-version', "make_knock MUST answer 400 when ver does not list the room's version"));
+  should.matchResponse(res, { status: 400, errcode: 'M_INCOMPATIBLE_ROOM_VERSION' }, spec('make_knock.incompatible-version', 'make_knock SHOULD answer errcode M_INCOMPATIBLE_ROOM_VERSION (the example) when ver does not list the room\'s version'));
+  if (res.errcode === 'M_INCOMPATIBLE_ROOM_VERSION') {
+    must.matchJson(res.body, [match.jsonKeyEqual('room_version', v)], spec('make_knock.incompatible-version', "An M_INCOMPATIBLE_ROOM_VERSION answer MUST carry the room's room_version"));
+  }
 }
 
 describe('make_knock: the HSUT as resident server answers inbound make_knock requests', function () {
@@ -55,18 +105,18 @@ describe('make_knock: the HSUT as resident server answers inbound make_knock req
     const user = env.fake.userId(unique('knocker'));
     const roomId = `!${unique('nowhere')}:${env.hs.serverName}`;
     const res = await makeKnock(env.fake, roomId, user, { ver: ALL_VERSIONS });
-    must.matchResponse(res, { status: 404, errcode: 'M_NOT_FOUND' }, 'make_knock MUST answer 404 M_NOT_FOUND for a room the resident server does not know');
+    must.matchResponse(res, { status: 404 }, spec('make_knock.unknown-room', 'make_knock MUST answer 404 for a room the resident server does not know'));
+    should.matchResponse(res, { status: 404, errcode: 'M_NOT_FOUND' }, spec('make_knock.unknown-room', 'make_knock for an unknown room SHOULD answer errcode M_NOT_FOUND (the example)'));
   });
 
   for (const v of KNOCK_VERSIONS) {
     const version = getRoomVersion(v);
 
-    it(`make_knock answers 200 with a knock template for the fake user in the room's version and changes no state [spec:make_knock.template] [v${v}]`, async () => {
+    it(`make_knock answers 200 with a knock template for the fake user in the room's version and changes no state [spec:make_knock.template,auth-rules.auth-events-allowed,auth-rules.auth-events-selection] [v${v}]`, async () => {
       const owner = await env.newUser();
       const roomId = await knockRoom(owner, v);
       const user = env.fake.userId(unique('knocker'));
       const res = await makeKnock(env.fake, roomId, user, { ver: ALL_VERSIONS });
-      const rule = 'make_knock MUST answer 200 with room_version and an m.room.member knock template for the user in the requested room';
       must.matchResponse(
         res,
         {
@@ -78,15 +128,18 @@ describe('make_knock: the HSUT as resident server answers inbound make_knock req
             match.jsonKeyEqual('event.sender', user),
             match.jsonKeyEqual('event.state_key', user),
             match.jsonKeyEqual('event.room_id', roomId),
+            match.jsonKeyTypeOf('event.origin_server_ts', 'number'),
             match.jsonKeyTypeOf('event.prev_events', 'array'),
             match.jsonKeyTypeOf('event.auth_events', 'array'),
           ],
         },
-        rule,
+        spec(
+          'make_knock.template',
+          'make_knock MUST answer 200 with room_version and an m.room.member knock template (required: sender, state_key, type, content, origin_server_ts) for the user in the requested room, with the prev_events and auth_events the knocking server cannot choose itself',
+        ),
       );
-      should.matchJson(res.body, [match.jsonKeyTypeOf('event.origin_server_ts', 'number')], 'The make_knock template SHOULD carry origin_server_ts (the spec lists it as required)');
-      await mustCiteTheKnockAuthEvents(owner, roomId, (res.body as { event: Record<string, any> }).event, v);
-      await mustHaveMembership(owner, roomId, user, undefined, 'make_knock MUST NOT change room state: the template is not an event of the room until send_knock');
+      await checkKnockAuthEvents(owner, roomId, (res.body as { event: Record<string, any> }).event, v);
+      await mustHaveMembership(owner, roomId, user, undefined, spec('make_knock.template', UNCHANGED));
     });
 
     it(`make_knock answers 400 M_INCOMPATIBLE_ROOM_VERSION with room_version when ver lacks the room's version [spec:make_knock.incompatible-version] [v${v}]`, async () => {
@@ -94,12 +147,8 @@ describe('make_knock: the HSUT as resident server answers inbound make_knock req
       const roomId = await knockRoom(owner, v);
       const user = env.fake.userId(unique('knocker'));
       const res = await makeKnock(env.fake, roomId, user, { ver: ALL_VERSIONS.filter((x) => x !== v) });
-      must.matchResponse(
-        res,
-        { status: 400, errcode: 'M_INCOMPATIBLE_ROOM_VERSION', body: [match.jsonKeyEqual('room_version', v)] },
-        "make_knock MUST answer 400 M_INCOMPATIBLE_ROOM_VERSION with the room's room_version when ver does not list the room's version",
-      );
-      await mustHaveMembership(owner, roomId, user, undefined, 'A refused make_knock MUST NOT change room state');
+      mustRefuseIncompatibleVersion(res, v);
+      await mustHaveMembership(owner, roomId, user, undefined, spec('make_knock.incompatible-version', UNCHANGED));
     });
 
     it(`make_knock without any ver parameter is refused with 400 [spec:make_knock.incompatible-version] [v${v}]`, async () => {
@@ -107,13 +156,16 @@ describe('make_knock: the HSUT as resident server answers inbound make_knock req
       const roomId = await knockRoom(owner, v);
       const user = env.fake.userId(unique('knocker'));
       const res = await makeKnock(env.fake, roomId, user, { ver: null });
-      must.matchResponse(res, { status: 400 }, 'make_knock MUST answer 400 when the required ver query parameter is missing (the request is invalid)');
+      must.matchResponse(res, { status: 400 }, spec('make_knock.incompatible-version', 'make_knock MUST answer 400 when the required ver query parameter is missing (the request is invalid)'));
       should.ok(
         res.errcode === 'M_MISSING_PARAM' || res.errcode === 'M_INCOMPATIBLE_ROOM_VERSION',
-        'make_knock without ver SHOULD answer M_MISSING_PARAM (or M_INCOMPATIBLE_ROOM_VERSION)',
+        spec('make_knock.incompatible-version', 'make_knock without ver SHOULD answer M_MISSING_PARAM (or M_INCOMPATIBLE_ROOM_VERSION)'),
         `got errcode ${res.errcode ?? 'none'}`,
       );
-      await mustHaveMembership(owner, roomId, user, undefined, 'A refused make_knock MUST NOT change room state');
+      if (res.errcode === 'M_INCOMPATIBLE_ROOM_VERSION') {
+        must.matchJson(res.body, [match.jsonKeyEqual('room_version', v)], spec('make_knock.incompatible-version', "An M_INCOMPATIBLE_ROOM_VERSION answer MUST carry the room's room_version"));
+      }
+      await mustHaveMembership(owner, roomId, user, undefined, spec('make_knock.incompatible-version', UNCHANGED));
     });
 
     const otherRules: HsutJoinRule[] = ['public', 'invite', ...(version.restrictedAllowed ? (['restricted'] as HsutJoinRule[]) : [])];
@@ -123,8 +175,8 @@ describe('make_knock: the HSUT as resident server answers inbound make_knock req
         const roomId = await knockRoom(owner, v, joinRule);
         const user = env.fake.userId(unique('knocker'));
         const res = await makeKnock(env.fake, roomId, user, { ver: ALL_VERSIONS });
-        must.matchResponse(res, { status: 403, errcode: 'M_FORBIDDEN' }, `make_knock MUST answer 403 M_FORBIDDEN when the join rule is ${joinRule} (knock auth rule: reject unless join_rule is knock)`);
-        await mustHaveMembership(owner, roomId, user, undefined, 'A refused make_knock MUST NOT change room state');
+        mustForbid(res, `when the join rule is ${joinRule} (the room is not set up for receiving knocks; knock auth rule: reject unless join_rule is knock)`);
+        await mustHaveMembership(owner, roomId, user, undefined, spec('make_knock.forbidden', UNCHANGED));
       });
     }
 
@@ -136,8 +188,8 @@ describe('make_knock: the HSUT as resident server answers inbound make_knock req
       await env.fake.joinRemoteRoom({ roomId, userId: user });
       await waitForMembership(owner, roomId, user, 'join');
       const res = await makeKnock(env.fake, roomId, user, { ver: ALL_VERSIONS });
-      must.matchResponse(res, { status: 403, errcode: 'M_FORBIDDEN' }, 'make_knock MUST answer 403 M_FORBIDDEN for a user who is joined (knock auth rule: reject when the sender is joined)');
-      await mustHaveMembership(owner, roomId, user, 'join', 'A refused make_knock MUST NOT change room state');
+      mustForbid(res, 'for a user who is joined (knock auth rule: reject when the sender is joined)');
+      await mustHaveMembership(owner, roomId, user, 'join', spec('make_knock.forbidden', UNCHANGED));
     });
 
     it(`make_knock answers 403 M_FORBIDDEN for a user who is invited [spec:make_knock.forbidden,auth-rules.knock.from-invite] [v${v}]`, async () => {
@@ -147,8 +199,8 @@ describe('make_knock: the HSUT as resident server answers inbound make_knock req
       await owner.invite(roomId, user);
       await waitForMembership(owner, roomId, user, 'invite');
       const res = await makeKnock(env.fake, roomId, user, { ver: ALL_VERSIONS });
-      must.matchResponse(res, { status: 403, errcode: 'M_FORBIDDEN' }, 'make_knock MUST answer 403 M_FORBIDDEN for a user who is invited (knock auth rule: reject when the sender is invited)');
-      await mustHaveMembership(owner, roomId, user, 'invite', 'A refused make_knock MUST NOT change room state');
+      mustForbid(res, 'for a user who is invited (knock auth rule: reject when the sender is invited)');
+      await mustHaveMembership(owner, roomId, user, 'invite', spec('make_knock.forbidden', UNCHANGED));
     });
 
     it(`make_knock answers 403 M_FORBIDDEN for a user who is banned [spec:make_knock.forbidden,auth-rules.knock.from-ban] [v${v}]`, async () => {
@@ -158,42 +210,49 @@ describe('make_knock: the HSUT as resident server answers inbound make_knock req
       await owner.ban(roomId, user, 'not welcome');
       await waitForMembership(owner, roomId, user, 'ban');
       const res = await makeKnock(env.fake, roomId, user, { ver: ALL_VERSIONS });
-      must.matchResponse(res, { status: 403, errcode: 'M_FORBIDDEN' }, 'make_knock MUST answer 403 M_FORBIDDEN for a banned user (knock auth rule: reject when the sender is banned)');
-      await mustHaveMembership(owner, roomId, user, 'ban', 'A refused make_knock MUST NOT change room state');
+      mustForbid(res, 'for a banned user (knock auth rule: reject when the sender is banned)');
+      await mustHaveMembership(owner, roomId, user, 'ban', spec('make_knock.forbidden', UNCHANGED));
     });
 
-    it(`make_knock answers 403 M_FORBIDDEN for a user who is not on the requesting server [spec:make_knock.forbidden] [v${v}]`, async () => {
+    it(`make_knock refuses a user who is not on the requesting server [spec:make_knock.user-on-origin] [v${v}]`, async () => {
       const owner = await env.newUser();
       const roomId = await knockRoom(owner, v);
       const stranger = `@${unique('stranger')}:elsewhere.invalid`;
       const res = await makeKnock(env.fake, roomId, stranger, { ver: ALL_VERSIONS });
-      must.matchResponse(res, { status: 403, errcode: 'M_FORBIDDEN' }, 'make_knock MUST answer 403 M_FORBIDDEN when the user is not on the requesting (origin) server: a server may only knock for its own users');
-      await mustHaveMembership(owner, roomId, stranger, undefined, 'A refused make_knock MUST NOT change room state');
+      must.ok(
+        res.status === 400 || res.status === 403,
+        spec('make_knock.user-on-origin', 'make_knock MUST refuse (400 invalid request, or 403 not permitted) a user ID that is not on the requesting (origin) server'),
+        `got ${res.status} ${JSON.stringify(res.body)}`,
+      );
+      should.matchResponse(res, { status: 403, errcode: 'M_FORBIDDEN' }, spec('make_knock.user-on-origin', 'make_knock SHOULD answer 403 M_FORBIDDEN when the requesting server may not knock for that user'));
+      await mustHaveMembership(owner, roomId, stranger, undefined, spec('make_knock.user-on-origin', UNCHANGED));
     });
 
-    it(`make_knock answers 403 M_FORBIDDEN when the room's server ACL denies the requesting server [spec:make_knock.forbidden] [v${v}]`, async () => {
+    it(`make_knock answers 403 M_FORBIDDEN when the room's server ACL denies the requesting server [spec:federation.acl] [v${v}]`, async () => {
       const owner = await env.newUser();
       const roomId = await knockRoom(owner, v);
       const fakeHost = hostOf(env.fake.serverName);
-      must.ok(fakeHost !== hostOf(env.hs.serverName), 'harness: the ACL test needs the fake and the HSUT on different hosts', `both are ${fakeHost}`);
+      must.ok(fakeHost !== hostOf(env.hs.serverName), setup('the ACL test needs the fake and the HSUT on different hosts'), `both are ${fakeHost}`);
       await owner.sendState(roomId, 'm.room.server_acl', '', { allow: ['*'], deny: [fakeHost], allow_ip_literals: true });
       const user = env.fake.userId(unique('denied'));
       const res = await makeKnock(env.fake, roomId, user, { ver: ALL_VERSIONS });
-      must.matchResponse(res, { status: 403, errcode: 'M_FORBIDDEN' }, 'make_knock MUST answer 403 M_FORBIDDEN when the room\'s m.room.server_acl denies the requesting server');
-      await mustHaveMembership(owner, roomId, user, undefined, 'A refused make_knock MUST NOT change room state');
+      must.matchResponse(res, { status: 403, errcode: 'M_FORBIDDEN' }, spec('federation.acl', "make_knock MUST answer 403 M_FORBIDDEN when the room's m.room.server_acl denies the requesting server"));
+      await mustHaveMembership(owner, roomId, user, undefined, spec('federation.acl', UNCHANGED));
     });
 
-    it(`make_knock without a valid X-Matrix signature answers 401 M_UNAUTHORIZED [spec:make_knock.requires-auth] [v${v}]`, async () => {
+    it(`make_knock without a valid X-Matrix signature is refused and changes no state [spec:make_knock.requires-auth] [v${v}]`, async () => {
       const owner = await env.newUser();
       const roomId = await knockRoom(owner, v);
       const user = env.fake.userId(unique('knocker'));
       const path = `/_matrix/federation/v1/make_knock/${enc(roomId)}/${enc(user)}`;
       const query = { ver: ALL_VERSIONS };
       const unsigned = await env.fake.request({ method: 'GET', path, query, sign: false });
-      must.matchResponse(unsigned, { status: 401, errcode: 'M_UNAUTHORIZED' }, 'make_knock MUST answer 401 M_UNAUTHORIZED to a request without X-Matrix authorization');
+      must.ok(unsigned.status >= 400, spec('make_knock.requires-auth', 'make_knock MUST refuse a request without X-Matrix authorization'), `got ${unsigned.status} ${JSON.stringify(unsigned.body)}`);
+      should.matchResponse(unsigned, { status: 401, errcode: 'M_UNAUTHORIZED' }, spec('make_knock.requires-auth', 'make_knock SHOULD answer 401 M_UNAUTHORIZED to a request without X-Matrix authorization'));
       const forged = await env.fake.request({ method: 'GET', path, query, keyOverride: generateSigningKey(env.fake.key.keyId) });
-      must.matchResponse(forged, { status: 401, errcode: 'M_UNAUTHORIZED' }, "make_knock MUST answer 401 M_UNAUTHORIZED to a request whose X-Matrix signature does not verify with the origin's key");
-      await mustHaveMembership(owner, roomId, user, undefined, 'A refused make_knock MUST NOT change room state');
+      must.ok(forged.status >= 400, spec('make_knock.requires-auth', "make_knock MUST refuse a request whose X-Matrix signature does not verify with the origin's key"), `got ${forged.status} ${JSON.stringify(forged.body)}`);
+      should.matchResponse(forged, { status: 401, errcode: 'M_UNAUTHORIZED' }, spec('make_knock.requires-auth', 'make_knock SHOULD answer 401 M_UNAUTHORIZED to a request whose X-Matrix signature does not verify'));
+      await mustHaveMembership(owner, roomId, user, undefined, spec('make_knock.requires-auth', UNCHANGED));
     });
   }
 });
