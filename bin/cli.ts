@@ -22,7 +22,7 @@ import { DEFAULT_OUT_DIR, createReporters, parseTitleTags } from '../harness/rep
 import { describeClauseRange, findSpecClause } from '../harness/report/spec-clauses';
 import { DRIVERS, DriverName, startHomeserver } from '../harness/deploy/start';
 import { UsageError } from '../harness/deploy/usage-error';
-import { NEWEST_SPEC_VERSION, SPEC_VERSIONS, SPEC_VERSION_ENV, advertisedSpecVersion, isSpecVersion, type SpecVersion } from '../harness/report/spec-versions';
+import { NEWEST_SPEC_VERSION, SPEC_VERSIONS, SPEC_VERSION_ENV, advertisedSpecVersion, isSpecVersion, type SpecVersion } from '../harness/core/spec-versions';
 import { dockerEngine } from '../harness/deploy/docker-engine';
 
 const USAGE = `usage:

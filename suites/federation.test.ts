@@ -13,7 +13,7 @@ import { generateSigningKey } from '../harness/core';
 import { handleKeyRequests, standardHandlers, startFakeServer, type FakeServer } from '../harness/fake-server';
 import { must, setup, should, spec, type MustRule } from '../harness/match';
 import { clauseClaimedAt, findSpecClause } from '../harness/report/spec-clauses';
-import { judgedSpecVersion } from '../harness/report/spec-versions';
+import { judgedSpecVersion } from '../harness/core/spec-versions';
 
 const ROOM_VERSIONS = ['7', '12'];
 

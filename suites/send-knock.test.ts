@@ -17,7 +17,7 @@ import { eventId as computeEventId, generateSigningKey, getRoomVersion, signEven
 import { knockOn, makeKnock, makeLeave, sendKnock, type FakeServer, type Pdu } from '../harness/fake-server';
 import { match, must, setup, should, spec, type MustRule } from '../harness/match';
 import { clauseClaimedAt, findSpecClause } from '../harness/report/spec-clauses';
-import { judgedSpecVersion } from '../harness/report/spec-versions';
+import { judgedSpecVersion } from '../harness/core/spec-versions';
 import {
   ConditionTimeoutError,
   createHsutRoom,

@@ -49,6 +49,11 @@ export type HandlerWrapper = (
 export interface HandlerOptions {
   /** Runs around the built-in behaviour: call `next()` for the default answer, alter it, or answer yourself. */
   wrap?: HandlerWrapper;
+  /**
+   * The spec version whose formats the answer follows (send_knock's knock_room_state: stripped events before
+   * v1.16, PDUs since). Default: the judged spec version of the run, read when the request comes in.
+   */
+  specVersion?: string;
 }
 
 export function jsonResponse(status: number, body: unknown): HandlerResponse {

@@ -3,9 +3,9 @@ export { startFakeServer, FakeServer, type FakeServerOptions, type FederationPee
 export * from './handlers';
 export * from './handler-types';
 export * from './recorder';
-export { FakeRoom, referencedIds, serverOf, STRIPPED_STATE_TYPES, type EventSpec, type JoinRule, type Pdu, type Signer } from './room';
+export { FakeRoom, referencedIds, roomStateIsPdus, serverOf, STRIPPED_STATE_TYPES, type EventSpec, type StrippedStateEvent, type JoinRule, type Pdu, type Signer } from './room';
 export { type CreateRoomOptions } from './create-room';
-export { FederationCallError, ensureOk, type RemoteJoin } from './outbound';
+export { FederationCallError, ensureOk, type InviteOptions, type RemoteJoin } from './outbound';
 export { processCertificateAuthority, issueLeafCertificate, type CertificateAuthority, type LeafCertificate } from './tls';
 export { ServerKeyStore, ownKeyDocument, type ServerKeyDocument } from './key-store';
 export { makeKnock, sendKnock, makeLeave, sendLeave, knockOn, leaveRoom, type Handshake, type HandshakeOptions, type CompleteOptions } from './remote-membership';

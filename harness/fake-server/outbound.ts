@@ -59,6 +59,17 @@ export async function sendEvent(
   return { event, eventId, responses };
 }
 
+export interface InviteOptions {
+  sender: string;
+  userId: string;
+  content?: Record<string, unknown>;
+  /**
+   * The spec version whose invite_room_state format the request follows: stripped events before v1.16, the
+   * room's state events as PDUs of its version (m.room.create included) since. Default: the judged version.
+   */
+  specVersion?: string;
+}
+
 /**
  * Invites an HSUT user into a room the fake hosts (PUT /v2/invite). On success the invite, countersigned by the
  * HSUT, is added to the room. Returns the raw answer either way.
@@ -66,7 +77,7 @@ export async function sendEvent(
 export async function inviteRemoteUser(
   fake: FakeServer,
   room: FakeRoom,
-  options: { sender: string; userId: string; content?: Record<string, unknown> },
+  options: InviteOptions,
 ): Promise<{ response: RawResponse; event: Pdu; eventId: string }> {
   const { event, eventId } = room.buildEvent({
     type: 'm.room.member',
@@ -81,7 +92,7 @@ export async function inviteRemoteUser(
     destination,
     method: 'PUT',
     path: `/_matrix/federation/v2/invite/${encodeURIComponent(room.roomId)}/${encodeURIComponent(eventId)}`,
-    body: { room_version: room.version.id, event, invite_room_state: room.strippedState() },
+    body: { room_version: room.version.id, event, invite_room_state: room.remoteRoomState(options.specVersion) },
   });
   if (response.status === 200) {
     const signed = (response.body as { event?: Pdu }).event ?? event;

@@ -15,6 +15,7 @@ import {
   type RoomVersion,
   type SigningKey,
 } from '../core';
+import { compareSpecVersions, judgedSpecVersion } from '../core/spec-versions';
 
 /** A PDU on the wire. Fields are loose on purpose: tests build broken ones too. */
 export interface Pdu {
@@ -253,10 +254,25 @@ export class FakeRoom {
   }
 
   /** State as stripped events (invite_room_state / knock_room_state). */
-  strippedState(types = STRIPPED_STATE_TYPES): Array<Pick<Pdu, 'type' | 'state_key' | 'content' | 'sender'>> {
+  strippedState(types = STRIPPED_STATE_TYPES): StrippedStateEvent[] {
     return this.currentState()
       .filter((e) => types.includes(e.type))
       .map((e) => ({ type: e.type, state_key: e.state_key, content: e.content, sender: e.sender }));
+  }
+
+  /**
+   * `knock_room_state` (send_knock answers) and `invite_room_state` (invites) in the form the spec version
+   * words them (default: the judged version of the run). Before v1.16 a list of stripped state events (type,
+   * state_key, sender, content). Since v1.16 (MSC4311) the room's own current state events, as PDUs of the room
+   * version (hashed, signed, with event_id in v1/v2 rooms), and m.room.create always among them. Copies: a test
+   * may alter them without touching the room.
+   */
+  remoteRoomState(specVersion: string = judgedSpecVersion(), types = STRIPPED_STATE_TYPES): Array<Pdu | StrippedStateEvent> {
+    if (!roomStateIsPdus(specVersion)) return this.strippedState(types);
+    const wanted = types.includes('m.room.create') ? types : ['m.room.create', ...types];
+    return this.currentState()
+      .filter((e) => wanted.includes(e.type))
+      .map((e) => structuredClone(e));
   }
 
   private insert(eventId: string, event: Pdu): void {
@@ -303,6 +319,13 @@ export class FakeRoom {
     }
     return state;
   }
+}
+
+export type StrippedStateEvent = Pick<Pdu, 'type' | 'state_key' | 'content' | 'sender'>;
+
+/** Whether knock_room_state / invite_room_state entries are PDUs (v1.16+, MSC4311) rather than stripped events. */
+export function roomStateIsPdus(specVersion: string = judgedSpecVersion()): boolean {
+  return compareSpecVersions(specVersion, '1.16') >= 0;
 }
 
 export const STRIPPED_STATE_TYPES = [

@@ -15,7 +15,7 @@ import { ServerKeyStore } from './key-store';
 import { matchPath, type FederationHandler, type HandlerResponse, type InboundRequest } from './handler-types';
 import { FakeRoom, type Signer } from './room';
 import { createHostedRoom, type CreateRoomOptions } from './create-room';
-import { completeTemplate, inviteRemoteUser, joinRemoteRoom, sendEvent, sendTransaction, type RemoteJoin } from './outbound';
+import { completeTemplate, inviteRemoteUser, joinRemoteRoom, sendEvent, sendTransaction, type InviteOptions, type RemoteJoin } from './outbound';
 import type { EventSpec, Pdu } from './room';
 
 /** The homeserver under test, as far as the fake server needs it (StartedHomeserver fits). */
@@ -241,7 +241,7 @@ export class FakeServer {
     return sendTransaction(this, content, destination);
   }
 
-  inviteRemoteUser(room: FakeRoom, options: { sender: string; userId: string; content?: Record<string, unknown> }): ReturnType<typeof inviteRemoteUser> {
+  inviteRemoteUser(room: FakeRoom, options: InviteOptions): ReturnType<typeof inviteRemoteUser> {
     return inviteRemoteUser(this, room, options);
   }
 

@@ -8,7 +8,7 @@
  * skipped at that point with the reason, and reported as not claimed.
  */
 import { findSpecClause, clauseClaimedAt, describeClauseRange, type ClauseId, type MustClauseId, type SpecClause } from '../report/spec-clauses';
-import { judgedSpecVersion } from '../report/spec-versions';
+import { judgedSpecVersion } from '../core/spec-versions';
 import { publishWarning } from './warning-channel';
 
 export interface ClauseRule<Id extends ClauseId = ClauseId> {

@@ -51,4 +51,18 @@ describe('expected failures', () => {
     expect(() => loadExpectedFailures(join(dir, 'missing.json'))).to.throw(/cannot read it/);
     expect(parseExpectedFailures(JSON.stringify({ 'a b': entry })).get('a b')).to.deep.equal(entry);
   });
+
+  it('expected failures may be limited to a spec version range', () => {
+    const text = JSON.stringify({
+      'a [v7]': { reason: 'r', link: 'https://example.org', since: '1.16' },
+      'b [v7]': { reason: 'r', link: 'https://example.org', until: '1.14' },
+      'c [v7]': { reason: 'r', link: 'https://example.org' },
+    });
+    const file = join(mkdtempSync(join(tmpdir(), 'kk-xf-')), 'x.json');
+    writeFileSync(file, text);
+    expect([...loadExpectedFailures(file, '1.12').keys()]).to.deep.equal(['b [v7]', 'c [v7]']);
+    expect([...loadExpectedFailures(file, '1.19').keys()]).to.deep.equal(['a [v7]', 'c [v7]']);
+    expect([...loadExpectedFailures(file).keys()]).to.have.length(3);
+    expect(() => parseExpectedFailures(JSON.stringify({ t: { reason: 'r', link: 'https://x.org', since: '2' } }))).to.throw(/"since" must be a spec version/);
+  });
 });

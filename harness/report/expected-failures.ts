@@ -5,7 +5,7 @@
  * way (a new bug behind a known one) is an ordinary failure.
  */
 import { readFileSync } from 'node:fs';
-import { inVersionRange, isSpecVersion, type SpecVersion } from './spec-versions';
+import { inVersionRange, isSpecVersion, type SpecVersion } from '../core/spec-versions';
 
 export interface ExpectedFailure {
   reason: string;

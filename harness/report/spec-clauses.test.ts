@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { ROOM_VERSIONS } from '../core';
 import { SPEC_CLAUSES, clauseClaimedAt, describeClauseRange, endpointAnchor, eventAnchor, findSpecClause, headingAnchor } from './spec-clauses';
 import { SpecSource, clauseCheckVersions, normalizeSpecText, specGitDir } from './spec-text';
-import { SPEC_VERSIONS, compareSpecVersions, isSpecVersion } from './spec-versions';
+import { SPEC_VERSIONS, compareSpecVersions, isSpecVersion } from '../core/spec-versions';
 
 describe('spec clause catalogue', () => {
   it('has unique ids, and every clause a title, a level, a quote and a known version range', () => {

@@ -11,7 +11,7 @@
  * (harness/match/rule.ts). A check citing a clause outside the judged spec version is "not claimed", never failed.
  */
 import { versionsWhere } from '../core/room-versions';
-import { NEWEST_SPEC_VERSION, inVersionRange, previousSpecVersion, type SpecVersion } from './spec-versions';
+import { NEWEST_SPEC_VERSION, inVersionRange, previousSpecVersion, type SpecVersion } from '../core/spec-versions';
 
 import {
   CS_KNOCK,

@@ -5,7 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { endpointAnchor, headingAnchor, type SpecClause } from './spec-clauses';
-import { NEWEST_SPEC_VERSION, previousSpecVersion, type SpecVersion } from './spec-versions';
+import { NEWEST_SPEC_VERSION, previousSpecVersion, type SpecVersion } from '../core/spec-versions';
 
 /** Where this workplace keeps a snapshot of matrix-org/matrix-spec; KK_MATRIX_SPEC_GIT overrides it. */
 export const DEFAULT_SPEC_GIT_DIR = '/work/.mirror/matrix-org+matrix-spec/repo';

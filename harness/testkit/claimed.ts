@@ -5,7 +5,7 @@
 import type { Context } from 'mocha';
 import { NOT_CLAIMED_RULE, publishWarning } from '../match';
 import { clauseClaimedAt, describeClauseRange, findSpecClause } from '../report/spec-clauses';
-import { judgedSpecVersion } from '../report/spec-versions';
+import { judgedSpecVersion } from '../core/spec-versions';
 import { parseTitleTags } from '../report/test-id';
 
 /** The reason a test of these clauses is not claimed at `version`, or undefined when it is. */

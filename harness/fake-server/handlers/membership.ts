@@ -67,7 +67,7 @@ function sendHandler(membership: Membership, options: HandlerOptions): Federatio
       method: 'PUT',
       path: SEND_PATHS[membership],
       authenticated: true,
-      handle: (request, fake) => answerSend(membership, request, fake),
+      handle: (request, fake) => answerSend(membership, request, fake, options.specVersion),
     },
     options.wrap,
   );
@@ -98,7 +98,7 @@ function answerMake(membership: Membership, request: InboundRequest, fake: FakeS
   return { status: 200, body: { room_version: room.version.id, event: template } };
 }
 
-async function answerSend(membership: Membership, request: InboundRequest, fake: FakeServer): Promise<HandlerResponse> {
+async function answerSend(membership: Membership, request: InboundRequest, fake: FakeServer, specVersion?: string): Promise<HandlerResponse> {
   const { roomId, eventId } = request.params;
   const room = fake.room(roomId);
   if (!room || !room.hosted) return matrixError(404, 'M_NOT_FOUND', `fake server hosts no room ${roomId}`);
@@ -147,7 +147,8 @@ async function answerSend(membership: Membership, request: InboundRequest, fake:
       };
     }
     case 'knock':
-      return { status: 200, body: { knock_room_state: room.strippedState() } };
+      // Stripped state events before v1.16; the room's state events as PDUs of its version since (MSC4311).
+      return { status: 200, body: { knock_room_state: room.remoteRoomState(specVersion) } };
     case 'leave':
       return { status: 200, body: {} };
   }

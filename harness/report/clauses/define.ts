@@ -1,5 +1,5 @@
 /** The shapes of the spec clause catalogue, and the anchors and source files clauses cite. */
-import type { SpecVersion } from '../spec-versions';
+import type { SpecVersion } from '../../core/spec-versions';
 
 export type Level = 'MUST' | 'SHOULD';
 
