@@ -1,7 +1,8 @@
 /**
  * Mutation check, both ways. Does the suite bite? For each planted knocking bug in mutants.json, build a Synapse
  * image with that one bug (FROM the project's Synapse image), run the suite against it, and require at least one
- * failed test: a mutant no test notices is a gap in the suite. Is it fair? For each "must pass" variant in
+ * failed test: a mutant no test notices is a gap in the suite (a bug that breaks only a SHOULD — `warns` in its
+ * entry — must instead raise a matching warning, since the suite never fails a server on a SHOULD). Is it fair? For each "must pass" variant in
  * variants.json (other behaviour the spec allows), require a green run, judged at the server's advertised spec
  * version and at the newest: a failure there is a false alarm of the suite.
  *
@@ -27,6 +28,11 @@ interface Mutant {
   id: string;
   area: string;
   bug: string;
+  /**
+   * For a bug that breaks only a SHOULD of the spec (never a failure, by the suite's policy): a regular expression
+   * that a warning of the run must match for the mutant to count as noticed.
+   */
+  warns?: string;
   edits: Edit[];
 }
 
@@ -44,6 +50,7 @@ interface Change {
   id: string;
   area: string;
   what: string;
+  warns?: string;
   edits: Edit[];
 }
 
@@ -59,8 +66,10 @@ interface MutantResult {
   id: string;
   area: string;
   bug: string;
-  /** Mutants: at least one test failed. Variants: every run was green. */
+  /** Mutants: at least one test failed (or, for a SHOULD-only bug, warned as `warns` says). Variants: every run was green. */
   caught: boolean;
+  /** Warnings that matched a SHOULD-only mutant's `warns`. */
+  warnings?: string[];
   failedTests: string[];
   exitCode: number | null;
   durationMs: number;
@@ -74,7 +83,7 @@ function loadChanges(): Change[] {
   const mutants = (JSON.parse(readFileSync(path.join(__dirname, 'mutants.json'), 'utf8')) as { mutants: Mutant[] }).mutants;
   const variants = (JSON.parse(readFileSync(path.join(__dirname, 'variants.json'), 'utf8')) as { variants: Variant[] }).variants;
   return [
-    ...mutants.map((m): Change => ({ kind: 'mutant', id: m.id, area: m.area, what: m.bug, edits: m.edits })),
+    ...mutants.map((m): Change => ({ kind: 'mutant', id: m.id, area: m.area, what: m.bug, ...(m.warns ? { warns: m.warns } : {}), edits: m.edits })),
     ...variants.map((v): Change => ({ kind: 'variant', id: v.id, area: v.area, what: `${v.change} (${v.permitted_by})`, edits: v.edits })),
   ];
 }
@@ -123,6 +132,21 @@ function failedTestsFromReport(outDir: string): string[] {
   }
 }
 
+/** Warnings of the run whose message matches `pattern`, as "title: message". */
+function matchingWarnings(outDir: string, pattern: string): string[] {
+  try {
+    const report = JSON.parse(readFileSync(path.join(outDir, 'report.json'), 'utf8')) as {
+      tests?: Array<{ fullTitle?: string; warnings?: Array<{ message?: string; rule?: string }> }>;
+    };
+    const regex = new RegExp(pattern);
+    return (report.tests ?? []).flatMap((t) =>
+      (t.warnings ?? []).filter((w) => regex.test(`${w.rule ?? ''} ${w.message ?? ''}`)).map((w) => `${t.fullTitle ?? '?'}: ${w.rule ?? ''}`),
+    );
+  } catch {
+    return [];
+  }
+}
+
 async function runSuite(image: string, outDir: string, flags: RunFlags, specVersion: string | undefined): Promise<number | null> {
   const args = [path.join(root, 'bin', 'knockknock.js'), 'run', '--image', image, '--out', outDir];
   if (flags.grep) args.push('--grep', flags.grep);
@@ -145,7 +169,9 @@ async function runMutant(base: string, change: Change, flags: RunFlags): Promise
   const result = { kind: change.kind, id: change.id, area: change.area, bug: change.what, outDir };
   if (change.kind === 'mutant') {
     const exitCode = await runSuite(image, outDir, flags, flags.specVersion);
-    return { ...result, caught: exitCode === 1, failedTests: failedTestsFromReport(outDir), exitCode, durationMs: Date.now() - started };
+    const warnings = change.warns && exitCode === 0 ? matchingWarnings(outDir, change.warns) : [];
+    const caught = exitCode === 1 || warnings.length > 0;
+    return { ...result, caught, failedTests: failedTestsFromReport(outDir), ...(change.warns ? { warnings } : {}), exitCode, durationMs: Date.now() - started };
   }
   // A variant must hold at the advertised version and at the newest (or at the one asked for).
   const versions = flags.specVersion ? [flags.specVersion] : [undefined, NEWEST_SPEC_VERSION];
@@ -202,9 +228,9 @@ async function main(): Promise<void> {
         const verdict =
           mutant.kind === 'variant'
             ? result.caught ? 'held    ' : result.exitCode === 1 ? 'FALSE ALARM' : `ERROR(${result.exitCode})`
-            : result.caught ? 'caught  ' : result.exitCode === 0 ? 'SURVIVED' : `ERROR(${result.exitCode})`;
+            : result.caught ? (result.exitCode === 0 ? 'warned  ' : 'caught  ') : result.exitCode === 0 ? 'SURVIVED' : `ERROR(${result.exitCode})`;
         console.log(`${verdict} ${mutant.kind} ${mutant.id} (${mutant.area}: ${mutant.what}) ${Math.round(result.durationMs / 1000)}s`);
-        for (const title of result.failedTests.slice(0, 5)) console.log(`           - ${title}`);
+        for (const title of [...result.failedTests, ...(result.warnings ?? [])].slice(0, 5)) console.log(`           - ${title}`);
       }
     }),
   );
