@@ -24,6 +24,7 @@ import { DRIVERS, DriverName, startHomeserver } from '../harness/deploy/start';
 import { UsageError } from '../harness/deploy/usage-error';
 import { NEWEST_SPEC_VERSION, SPEC_VERSIONS, SPEC_VERSION_ENV, advertisedSpecVersion, isSpecVersion, type SpecVersion } from '../harness/core/spec-versions';
 import { dockerEngine } from '../harness/deploy/docker-engine';
+import { describePreflightProblems, preflightProblems } from '../harness/run/preflight';
 
 const USAGE = `usage:
   knockknock run [flags]          start one HSUT, run the knock suites against it, write reports, stop it
@@ -40,6 +41,7 @@ run flags:
   --url URL --server-name NAME      an HSUT that already runs (client URL)
   --federation-url URL              its federation URL (default: --url)
   --shared-secret S                 its registration shared secret (default: open registration)
+  --hsut-log FILE                   a --url HSUT's log file, read for the transcripts of failing tests
   --grep PATTERN                    only tests whose full title matches this regular expression
   --fgrep TEXT                      only tests whose full title contains TEXT (a pasted title works as is)
   --spec FILE                       only this suite file (repeatable)
@@ -62,6 +64,7 @@ const RUN_OPTIONS = {
   'federation-url': { type: 'string' },
   'server-name': { type: 'string' },
   'shared-secret': { type: 'string' },
+  'hsut-log': { type: 'string' },
   grep: { type: 'string', short: 'g' },
   fgrep: { type: 'string', short: 'f' },
   spec: { type: 'string', multiple: true },
@@ -114,6 +117,8 @@ function parseRunFlags(args: string[]) {
   const driver = (values.driver ?? (values.url ? 'url' : 'synapse')) as DriverName;
   if (!DRIVERS.includes(driver)) throw new UsageError(`--driver must be one of ${DRIVERS.join(', ')} (got "${values.driver}")`);
   if (values.url !== undefined && driver !== 'url') throw new UsageError('--url goes with --driver url');
+  if (values['hsut-log'] !== undefined && driver !== 'url') throw new UsageError('--hsut-log goes with --driver url (the container drivers read the container log)');
+  if (values['hsut-log'] !== undefined && !existsSync(values['hsut-log'])) throw new UsageError(`--hsut-log: no such file ${values['hsut-log']}`);
   for (const flag of ['url', 'federation-url'] as const) {
     const value = values[flag];
     if (value !== undefined && !/^https?:\/\/[^/]+/.test(value)) throw new UsageError(`--${flag} must be an http(s) URL (got "${value}")`);
@@ -182,6 +187,7 @@ async function runCommand(args: string[]): Promise<number> {
       federationUrl: values['federation-url'],
       serverName: values['server-name'],
       sharedSecret: values['shared-secret'],
+      hsutLog: values['hsut-log'],
       keep: values.keep,
       reportDir: outDir,
     });
@@ -193,6 +199,11 @@ async function runCommand(args: string[]): Promise<number> {
     metrics = new RunMetricsRecorder(homeserver.serverName, outDir);
     metrics.hsutReady(readyMs);
     setCurrentHomeserver(homeserver);
+    if (driver === 'url') {
+      // Someone else configured this server: a missing setting is named here, not reported as 40 spec failures.
+      const problems = await preflightProblems(homeserver);
+      if (problems.length > 0) throw new UsageError(describePreflightProblems(problems, homeserver.clientUrl));
+    }
     const specVersion = specVersionFlag ?? (await advertisedVersionOf(homeserver.clientUrl));
     process.env[SPEC_VERSION_ENV] = specVersion; // the suites' checks and the not-claimed hook read it
     process.stderr.write(

@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { LogBuffer, readMirroredLogs } from './log-buffer';
+import { writeFileSync } from 'node:fs';
+import { LogBuffer, readMirroredLogs, readServerLog } from './log-buffer';
 
 describe('LogBuffer', () => {
   it('joins lines split across chunks and keeps the last partial line until flushed', () => {
@@ -32,5 +33,27 @@ describe('LogBuffer', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('readServerLog (--hsut-log)', () => {
+  it("keeps the lines from a time on, by each line's leading timestamp; continuation lines follow their line", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kk-slog-'));
+    const file = join(dir, 'homeserver.log');
+    writeFileSync(
+      file,
+      [
+        '2026-12-02 15:50:20,100 - synapse.a - 1 - INFO - old line',
+        '2026-12-02 15:50:23,123 - synapse.b - 2 - ERROR - new line',
+        'Traceback (most recent call last):',
+        '2026-12-02T15:50:24.5Z iso line with zone',
+      ].join('\n'),
+    );
+    const since = new Date(2026, 11, 2, 15, 50, 23, 0).getTime();
+    const lines = readServerLog(file, since).split('\n');
+    expect(lines.slice(0, 2)).to.deep.equal(['2026-12-02 15:50:23,123 - synapse.b - 2 - ERROR - new line', 'Traceback (most recent call last):']);
+    expect(readServerLog(file).split('\n')).to.have.length(4);
+    expect(readServerLog(join(dir, 'missing.log'), since)).to.equal('');
+    rmSync(dir, { recursive: true, force: true });
   });
 });

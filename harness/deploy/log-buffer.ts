@@ -75,3 +75,27 @@ export function readMirroredLogs(file: string, sinceMs?: number): string {
   }
   return out.join('\n');
 }
+
+const LEADING_TIMESTAMP = /^\[?(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2})(?:[.,](\d{1,6}))?(Z|[+-]\d{2}:?\d{2})?/;
+
+/**
+ * A log file the HSUT writes itself (`--hsut-log`, a server run by someone else): lines from `sinceMs` on, by the
+ * timestamp a line starts with (`2026-12-02 15:50:23,123 …`, ISO 8601, local time when it names no zone); a line
+ * without one (a traceback) goes with the line before it.
+ */
+export function readServerLog(file: string, sinceMs?: number): string {
+  if (!existsSync(file)) return '';
+  const out: string[] = [];
+  let keep = sinceMs === undefined;
+  for (const raw of readFileSync(file, 'utf8').split('\n')) {
+    if (!raw) continue;
+    const found = LEADING_TIMESTAMP.exec(raw);
+    if (found && sinceMs !== undefined) {
+      const [, day, time, fraction = '0', zone = ''] = found;
+      const at = Date.parse(`${day}T${time}.${fraction.padEnd(3, '0').slice(0, 3)}${zone}`);
+      keep = !Number.isNaN(at) && at >= sinceMs;
+    }
+    if (keep) out.push(raw);
+  }
+  return out.join('\n');
+}

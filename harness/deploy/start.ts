@@ -22,6 +22,8 @@ export interface DeployOptions {
   keep?: boolean;
   /** Directory for the HSUT log file (hsut.log). */
   reportDir?: string;
+  /** The log file of a --url HSUT (read for transcripts). */
+  hsutLog?: string;
 }
 
 export type RunHomeserver = StartedHomeserver & { describe(): HomeserverDescription };
@@ -35,6 +37,7 @@ export async function startHomeserver(options: DeployOptions): Promise<RunHomese
       federationUrl: options.federationUrl,
       serverName: options.serverName,
       sharedSecret: options.sharedSecret,
+      logFile: options.hsutLog,
     });
   }
   await dockerEngine();

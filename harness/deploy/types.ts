@@ -43,6 +43,8 @@ export interface HomeserverDescription {
   sharedSecret?: string;
   /** A file the starting process appends timestamped HSUT log lines to (see log-buffer.ts). */
   logFile?: string;
+  /** A log file the server writes itself (--hsut-log of a --url run), read by its lines' own timestamps. */
+  serverLogFile?: string;
   /** See StartedHomeserver.federationCaPem. */
   federationCaPem?: string;
 }

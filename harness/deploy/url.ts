@@ -3,7 +3,7 @@
  * KK_HSUT description (without the startup probe).
  */
 import { Agent, request } from 'undici';
-import { readMirroredLogs } from './log-buffer';
+import { readMirroredLogs, readServerLog } from './log-buffer';
 import { registerUser } from './registration';
 import type { HomeserverDescription, StartedHomeserver } from './types';
 import { UsageError } from './usage-error';
@@ -26,7 +26,8 @@ export function homeserverFromDescription(description: HomeserverDescription): S
     federationUrl: description.federationUrl,
     federationCaPem: description.federationCaPem,
     registerUser: (opts) => registerUser(description.clientUrl, description.sharedSecret, opts),
-    logs: async (sinceMs) => (description.logFile ? readMirroredLogs(description.logFile, sinceMs) : ''),
+    logs: async (sinceMs) =>
+      description.logFile ? readMirroredLogs(description.logFile, sinceMs) : description.serverLogFile ? readServerLog(description.serverLogFile, sinceMs) : '',
     stop: async () => undefined,
     describe: () => ({ ...description }),
   };
@@ -49,7 +50,7 @@ export async function connectToUrl(options: UrlDriverOptions): Promise<StartedHo
     clientUrl,
     federationUrl,
     sharedSecret: options.sharedSecret,
-    logFile: options.logFile,
+    serverLogFile: options.logFile,
   });
 }
 
