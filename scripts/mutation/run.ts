@@ -30,7 +30,7 @@ interface Mutant {
   bug: string;
   /**
    * For a bug that breaks only a SHOULD of the spec (never a failure, by the suite's policy): a regular expression
-   * that a warning of the run must match for the mutant to count as noticed.
+   * that a warning of the run ("<clause> <rule> <message>") must match for the mutant to count as noticed.
    */
   warns?: string;
   edits: Edit[];
@@ -136,11 +136,11 @@ function failedTestsFromReport(outDir: string): string[] {
 function matchingWarnings(outDir: string, pattern: string): string[] {
   try {
     const report = JSON.parse(readFileSync(path.join(outDir, 'report.json'), 'utf8')) as {
-      tests?: Array<{ fullTitle?: string; warnings?: Array<{ message?: string; rule?: string }> }>;
+      tests?: Array<{ fullTitle?: string; warnings?: Array<{ clause?: string | null; message?: string; rule?: string }> }>;
     };
     const regex = new RegExp(pattern);
     return (report.tests ?? []).flatMap((t) =>
-      (t.warnings ?? []).filter((w) => regex.test(`${w.rule ?? ''} ${w.message ?? ''}`)).map((w) => `${t.fullTitle ?? '?'}: ${w.rule ?? ''}`),
+      (t.warnings ?? []).filter((w) => regex.test(`${w.clause ?? ''} ${w.rule ?? ''} ${w.message ?? ''}`)).map((w) => `${t.fullTitle ?? '?'}: ${w.rule ?? ''}`),
     );
   } catch {
     return [];
