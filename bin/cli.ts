@@ -24,6 +24,7 @@ import { DRIVERS, DriverName, startHomeserver } from '../harness/deploy/start';
 import { UsageError } from '../harness/deploy/usage-error';
 import { NEWEST_SPEC_VERSION, SPEC_VERSIONS, SPEC_VERSION_ENV, advertisedSpecVersion, isSpecVersion, type SpecVersion } from '../harness/core/spec-versions';
 import { dockerEngine } from '../harness/deploy/docker-engine';
+import { containerEnv } from '../harness/deploy/container-env';
 import { describePreflightProblems, preflightProblems } from '../harness/run/preflight';
 
 const USAGE = `usage:
@@ -38,6 +39,8 @@ const USAGE = `usage:
 run flags:
   --driver synapse|complement|url   how the HSUT is provided (default synapse; url when --url is given)
   --image IMAGE                     image for the synapse or complement driver
+  --env KEY=VALUE                   environment for the HSUT container (repeatable; also host variables
+                                    prefixed with $COMPLEMENT_SHARE_ENV_PREFIX, prefix stripped)
   --url URL --server-name NAME      an HSUT that already runs (client URL)
   --federation-url URL              its federation URL (default: --url)
   --shared-secret S                 its registration shared secret (default: open registration)
@@ -60,6 +63,7 @@ exit codes: 0 every test as expected; 1 unexpected failures or unexpected passes
 const RUN_OPTIONS = {
   driver: { type: 'string' },
   image: { type: 'string' },
+  env: { type: 'string', multiple: true },
   url: { type: 'string' },
   'federation-url': { type: 'string' },
   'server-name': { type: 'string' },
@@ -119,6 +123,8 @@ function parseRunFlags(args: string[]) {
   if (values.url !== undefined && driver !== 'url') throw new UsageError('--url goes with --driver url');
   if (values['hsut-log'] !== undefined && driver !== 'url') throw new UsageError('--hsut-log goes with --driver url (the container drivers read the container log)');
   if (values['hsut-log'] !== undefined && !existsSync(values['hsut-log'])) throw new UsageError(`--hsut-log: no such file ${values['hsut-log']}`);
+  if (values.env?.length && driver === 'url') throw new UsageError('--env goes with --driver synapse or complement (a --url HSUT keeps its own environment)');
+  const env = containerEnv(values.env);
   for (const flag of ['url', 'federation-url'] as const) {
     const value = values[flag];
     if (value !== undefined && !/^https?:\/\/[^/]+/.test(value)) throw new UsageError(`--${flag} must be an http(s) URL (got "${value}")`);
@@ -165,11 +171,11 @@ function parseRunFlags(args: string[]) {
   } catch (error) {
     throw new UsageError(`--spec: ${(error as Error).message} (suite files are under suites/, e.g. suites/send-knock.test.ts)`);
   }
-  return { values, driver, timeoutMs, outDir, spec, jobs, specVersion, grep };
+  return { values, driver, timeoutMs, outDir, spec, jobs, specVersion, grep, env };
 }
 
 async function runCommand(args: string[]): Promise<number> {
-  const { values, driver, timeoutMs, outDir, spec, jobs, specVersion: specVersionFlag, grep } = parseRunFlags(args);
+  const { values, driver, timeoutMs, outDir, spec, jobs, specVersion: specVersionFlag, grep, env } = parseRunFlags(args);
   if (values.help) {
     process.stdout.write(`${USAGE}\n`);
     return 0;
@@ -190,6 +196,7 @@ async function runCommand(args: string[]): Promise<number> {
       hsutLog: values['hsut-log'],
       keep: values.keep,
       reportDir: outDir,
+      env,
     });
     const readyMs = Date.now() - startedAt;
     process.stderr.write(
@@ -318,6 +325,9 @@ async function defaultExpectedFailures(homeserver: { federationUrl: string }, dr
 /** A mocha run described by a .mocharc file: the unit tests, or the harness's own fault and signal tests. */
 async function mochaConfigCommand(configFile: string, args: string[]): Promise<number> {
   const { values } = parse(args, { grep: RUN_OPTIONS.grep, reporter: { type: 'string', short: 'R' } });
+  if (!existsSync(join(PROJECT_ROOT, configFile))) {
+    throw new UsageError(`the harness's own tests (${configFile}) are not in the npm package: run unit/selftest in a clone of the knockknock repository`);
+  }
   const config = JSON.parse(readFileSync(join(PROJECT_ROOT, configFile), 'utf8')) as { spec: string[]; timeout?: number; reporter?: string };
   const counts = await runMocha({
     spec: config.spec.map((pattern) => join(PROJECT_ROOT, pattern)),

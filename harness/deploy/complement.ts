@@ -26,9 +26,16 @@ export const COMPLEMENT_CA_MOUNT = '/complement/ca';
 export class ComplementContainer extends HomeserverContainer {
   private serverName = `localhost:${COMPLEMENT_FEDERATION_PORT}`;
   private caDir?: string;
+  private extraEnv: Record<string, string> = {};
 
   withServerName(serverName: string): this {
     this.serverName = serverName;
+    return this;
+  }
+
+  /** Extra container environment (--env, COMPLEMENT_SHARE_ENV_PREFIX); SERVER_NAME and BIND_ADDRESS stay ours. */
+  withExtraEnvironment(env: Record<string, string>): this {
+    this.extraEnv = { ...this.extraEnv, ...env };
     return this;
   }
 
@@ -53,7 +60,7 @@ export class ComplementContainer extends HomeserverContainer {
     const caDir = this.caDir ?? ownCaDir!;
     if (ownCaDir) await writeComplementCa(ownCaDir);
     // BIND_ADDRESS is our image's extra (others ignore it): with host networking, listen on loopback only.
-    this.withEnvironment({ SERVER_NAME: this.serverName, BIND_ADDRESS: '127.0.0.1' }).withBindMounts([{ source: caDir, target: COMPLEMENT_CA_MOUNT, mode: 'ro' }]);
+    this.withEnvironment({ ...this.extraEnv, SERVER_NAME: this.serverName, BIND_ADDRESS: '127.0.0.1' }).withBindMounts([{ source: caDir, target: COMPLEMENT_CA_MOUNT, mode: 'ro' }]);
     const clientUrl = `http://127.0.0.1:${COMPLEMENT_CLIENT_PORT}`;
     try {
       const started = await this.startAndWaitForClientApi(clientUrl, `Complement image ${this.imageName.string} (${this.serverName})`);
@@ -113,10 +120,12 @@ export interface ComplementDriverOptions {
   /** Any Complement-contract image; default: the project's Complement-style Synapse image. */
   image?: string;
   logFile?: string;
+  /** Extra container environment (see container-env.ts). */
+  env?: Record<string, string>;
 }
 
 export async function startComplement(options: ComplementDriverOptions = {}): Promise<StartedHomeserver & { describe(): HomeserverDescription }> {
   const image = options.image ?? (await ensureComplementSynapseImage());
-  const started = await new ComplementContainer(image, options.logFile).start();
+  const started = await new ComplementContainer(image, options.logFile).withExtraEnvironment(options.env ?? {}).start();
   return started.asHomeserver(`complement:${image}`, options.logFile);
 }

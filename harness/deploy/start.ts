@@ -24,6 +24,8 @@ export interface DeployOptions {
   reportDir?: string;
   /** The log file of a --url HSUT (read for transcripts). */
   hsutLog?: string;
+  /** Extra environment for the HSUT container (container drivers; see container-env.ts). */
+  env?: Record<string, string>;
 }
 
 export type RunHomeserver = StartedHomeserver & { describe(): HomeserverDescription };
@@ -45,8 +47,8 @@ export async function startHomeserver(options: DeployOptions): Promise<RunHomese
   const removeLabelled = onTeardown(removeRunContainers);
   const homeserver =
     options.driver === 'synapse'
-      ? await startSynapse({ image: options.image, logFile })
-      : await startComplement({ image: options.image, logFile });
+      ? await startSynapse({ image: options.image, logFile, env: options.env })
+      : await startComplement({ image: options.image, logFile, env: options.env });
   if (options.keep) {
     removeLabelled();
     return homeserver;

@@ -99,10 +99,14 @@ export interface SynapseDriverOptions {
   image?: string;
   logFile?: string;
   configOverrides?: Record<string, unknown>;
+  /** Extra container environment (see container-env.ts). */
+  env?: Record<string, string>;
 }
 
 export async function startSynapse(options: SynapseDriverOptions = {}): Promise<StartedHomeserver & { describe(): HomeserverDescription }> {
   const image = options.image ?? (await ensureSynapseBaseImage());
-  const started = await new SynapseContainer(image, options.logFile).withConfigOverrides(options.configOverrides ?? {}).start();
+  const container = new SynapseContainer(image, options.logFile).withConfigOverrides(options.configOverrides ?? {});
+  if (options.env && Object.keys(options.env).length) container.withEnvironment(options.env);
+  const started = await container.start();
   return started.asHomeserver(options.image ? `synapse:${options.image}` : 'synapse', options.logFile);
 }
