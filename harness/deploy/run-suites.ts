@@ -3,7 +3,7 @@
  * before this is called (the run command plays mocha's global setup) and reached through currentHomeserver().
  */
 import { writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { isAbsolute, resolve } from 'node:path';
 import Mocha from 'mocha';
 import { onTeardown } from './cleanup';
 
@@ -13,7 +13,8 @@ const { lookupFiles } = require('mocha/lib/cli') as {
   lookupFiles: (pattern: string, extensions: string[], recursive: boolean) => string | string[];
 };
 
-export const DEFAULT_SUITE_SPEC = resolve(__dirname, '..', '..', 'suites', '**', '*.test.ts');
+const PACKAGE_ROOT = resolve(__dirname, '..', '..');
+export const DEFAULT_SUITE_SPEC = resolve(PACKAGE_ROOT, 'suites', '**', '*.test.ts');
 
 export interface SuiteRunOptions {
   spec: string[];
@@ -38,16 +39,24 @@ export interface RunCounts {
   skipped: number;
 }
 
+function lookup(pattern: string): string[] {
+  try {
+    const result = lookupFiles(pattern, ['.ts', '.js'], true);
+    return Array.isArray(result) ? result : [result];
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * The files the patterns name, relative to the working directory or else to the package (so that
+ * `--spec suites/smoke.test.ts` also works where knockknock is installed as a dependency).
+ */
 export function collectSpecFiles(patterns: string[]): string[] {
   const files = new Set<string>();
   for (const pattern of patterns) {
-    let found: string[];
-    try {
-      const result = lookupFiles(pattern, ['.ts', '.js'], true);
-      found = Array.isArray(result) ? result : [result];
-    } catch {
-      found = [];
-    }
+    let found = lookup(pattern);
+    if (found.length === 0 && !isAbsolute(pattern)) found = lookup(resolve(PACKAGE_ROOT, pattern));
     if (found.length === 0) throw new Error(`no test files match ${pattern}`);
     for (const file of found) files.add(resolve(file));
   }
@@ -70,7 +79,7 @@ export async function runMocha(options: SuiteRunOptions): Promise<RunCounts> {
     dryRun: options.dryRun,
     reporter: options.reporter,
     ...(jobs > 1
-      ? { parallel: true, jobs, require: ['tsx/cjs', ...(options.workerRequires ?? [])] }
+      ? { parallel: true, jobs, require: [require.resolve('tsx/cjs'), ...(options.workerRequires ?? [])] }
       : {}),
   } as Mocha.MochaOptions);
   for (const file of files) mocha.addFile(file);
