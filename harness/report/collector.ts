@@ -13,7 +13,7 @@ import type { ExpectedFailures } from './expected-failures';
 import { findSpecClause } from './spec-clauses';
 import type { RunResult, TestError, TestRecord } from './results';
 import { summarize } from './results';
-import { parseTitleTags, testIdFromTitle } from './test-id';
+import { logicalTestId, parseTitleTags, testIdFromTitle } from './test-id';
 import { formatTranscript } from './transcript';
 
 /** The parts of a mocha Test/Hook the collector reads; parallel mode hands over deserialised look-alikes. */
@@ -218,6 +218,7 @@ export class RunCollector {
     const expectedFailure = this.options.expectedFailures.get(fullTitle);
     const record: TestRecord = {
       id,
+      logicalId: logicalTestId(fullTitle),
       title: test.title,
       fullTitle,
       suitePath: path.slice(0, -1),

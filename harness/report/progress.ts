@@ -3,6 +3,9 @@ import { posix } from 'node:path';
 import type { Outcome } from './expected-failures';
 import type { RunResult, TestRecord } from './results';
 import { finalCountLine } from './results';
+import type { TestGroup } from './groups';
+import { clip, describeRunsWith, groupOutcomes, groupWarnings } from './groups';
+import { logicalTitle, withoutVersionTags } from './test-id';
 import { firstLine } from './transcript';
 
 const SYMBOLS: Record<Outcome, string> = {
@@ -37,11 +40,10 @@ export function progressSummary(run: RunResult, reportFiles: string[]): string {
     `knockknock: ${summary.total} tests in ${((run.endedAt - run.startedAt) / 1000).toFixed(1)}s${run.specVersion ? `, judged against spec v${run.specVersion}` : ''}`,
     `  passed ${summary.passed} · failed ${summary.failed} · xfail ${summary.xfail} · unexpected pass ${summary.unexpectedPass} · skipped ${summary.skipped} · not claimed ${summary.notClaimed} · warnings ${summary.warnings}`,
   ];
-  const failing = run.records.filter((r) => r.outcome === 'failed' || r.outcome === 'unexpected-pass');
-  if (failing.length > 0) {
-    lines.push('', 'Failing:');
-    for (const record of failing) lines.push(`  ${SYMBOLS[record.outcome]} ${record.fullTitle}`);
-  }
+  lines.push(...recap('Failed', groupOutcomes(run.records, 'failed')));
+  lines.push(...recap('Unexpected passes (listed as expected failures)', groupOutcomes(run.records, 'unexpected-pass')));
+  lines.push(...recap('Expected failures', groupOutcomes(run.records, 'xfail')));
+  lines.push(...recap('SHOULD warnings', groupWarnings(run.records)));
   for (const warning of run.runWarnings) lines.push(`  ⚠ (outside any test) ${firstLine(warning.message)}`);
   if (run.staleExpectedFailures.length > 0 && !run.filtered) {
     lines.push('', `Expected-failure entries that matched no test (${run.staleExpectedFailures.length}):`);
@@ -53,10 +55,53 @@ export function progressSummary(run: RunResult, reportFiles: string[]): string {
   return `${lines.join('\n')}\n`;
 }
 
+const RECAP: Record<TestGroup['kind'], { symbol: string; verb: string; what: string }> = {
+  failed: { symbol: '✗', verb: 'failed', what: 'first failure' },
+  'unexpected-pass': { symbol: '!', verb: 'passed', what: 'listed reason' },
+  xfail: { symbol: '~', verb: 'expected failure', what: 'reason' },
+  warning: { symbol: '⚠', verb: 'warned', what: 'first warning' },
+};
+
+/** One line per clause and logical test: "clause — 'title': failed in v7–v12 (6) — first failure: …". */
+function recap(label: string, groups: readonly TestGroup[]): string[] {
+  if (groups.length === 0) return [];
+  const runs = groups.reduce((n, g) => n + g.runs.length, 0);
+  const lines = ['', `${label}: ${groups.length} test${groups.length === 1 ? '' : 's'} (${runs} run${runs === 1 ? '' : 's'} across room versions)`];
+  for (const group of groups) {
+    const { symbol, verb, what } = RECAP[group.kind];
+    const first = group.runs[0];
+    const message = group.kind === 'xfail' || group.kind === 'unexpected-pass' ? (first.record.expectedFailure?.reason ?? '') : group.kind === 'warning' ? first.detail : first.message;
+    lines.push(`  ${symbol} ${group.clause ? `${group.clause} — ` : ''}'${clip(group.title, 90)}': ${describeRunsWith(verb, group)} — ${what}: ${clip(message, group.kind === 'failed' ? 240 : 140)}`);
+    if (group.kind === 'failed' || group.kind === 'unexpected-pass') lines.push(`      rerun: ${rerunGroupCommand(group)}`);
+  }
+  return lines;
+}
+
 /** A command that runs exactly this test again, safe to paste into a POSIX shell. */
 export function rerunCommand(record: Pick<TestRecord, 'fullTitle' | 'file' | 'roomVersion'>): string {
   const quote = (text: string) => `'${text.replace(/'/g, `'\\''`)}'`;
   const spec = record.file ? ` --spec ${quote(posix.relative(process.cwd(), record.file) || record.file)}` : '';
   const version = record.roomVersion ? ` --room-version ${record.roomVersion}` : '';
   return `npx knockknock run${spec}${version} --fgrep ${quote(record.fullTitle)}`;
+}
+
+/**
+ * A command that runs a logical test in every room version it failed in: its own title without the version tag
+ * is part of each version's full title.
+ */
+export function rerunGroupCommand(group: Pick<TestGroup, 'runs' | 'versions'>): string {
+  const record = group.runs[0].record;
+  if (group.runs.length === 1) return rerunCommand(record);
+  const spec = record.file ? ` --spec ${shellQuote(posix.relative(process.cwd(), record.file) || record.file)}` : '';
+  const versions = [...new Set(group.versions)];
+  const version = versions.length > 0 ? ` --room-version ${versions.join(',')}` : '';
+  const own = withoutVersionTags(record.title);
+  const logical = logicalTitle(record.title);
+  // A title that names its version in words differs per version: match that word as any number.
+  const select = logical === own ? `--fgrep ${shellQuote(own)}` : `--grep ${shellQuote(logical.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/version N/g, 'version \\d+'))}`;
+  return `npx knockknock run${spec}${version} ${select}`;
+}
+
+function shellQuote(text: string): string {
+  return `'${text.replace(/'/g, `'\\''`)}'`;
 }

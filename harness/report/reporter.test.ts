@@ -177,17 +177,20 @@ describe('reporter (in-process mocha run)', function () {
   it('writes summary.md with the coverage matrix, not-covered clauses marked', () => {
     const markdown = readFileSync(join(run.outDir, 'summary.md'), 'utf8');
     expect(markdown.split('\n')[0]).to.equal('## ❌ knockknock: 2 passed, 2 failed, 1 skipped');
-    const row = (id: string) => markdown.split('\n').find((line) => line.includes(`\`${id}\``)) ?? '';
-    expect(row('make_knock.forbidden')).to.contain('❌ fail (1)');
-    expect(row('make_knock.incompatible-version')).to.contain('⚠️ expected failure (1)');
-    expect(row('membership.knock-reason')).to.contain('✅ pass (1)');
-    expect(row('sync.knock-section')).to.contain('**⬜ not covered**');
-    expect(row('room-versions.knock-refused-before-v7')).to.match(/\| n\/a \| n\/a \|$/);
-    expect(markdown).to.match(/\| Area \| Clause \| Level \| Spec \| All versions \| v7 \| v8 \|/);
-    expect(markdown).to.contain('### Failures (1)');
-    expect(markdown).to.contain('### Expected failures (1)');
+    const lines = markdown.split('\n');
+    const gridRow = (id: string) => lines.find((line) => line.startsWith(`| [\`${id}\`]`)) ?? '';
+    expect(gridRow('make_knock.forbidden')).to.contain('❌ fail (1)');
+    expect(gridRow('make_knock.incompatible-version')).to.contain('⚠️ expected failure (1)');
+    expect(lines.find((line) => line.startsWith('- membership:'))).to.contain('`membership.knock-reason` 1');
+    expect(lines.find((line) => line.startsWith('⬜ **Not covered**'))).to.contain('`sync.knock-section`');
+    expect(markdown).to.match(/\| Clause \| Level \| Spec \| All versions \| v7 \| v8 \|/);
+    expect(markdown).to.contain('### ❌ Failures: 1 test (1 run across room versions)');
+    expect(markdown).to.contain('### Expected failures: 1 test (1 run across room versions)');
     expect(markdown).to.contain('### Unexpected passes');
     expect(markdown).to.contain('a test that was renamed');
+    // transcript links are relative to the report directory, where summary.md is
+    expect(markdown).to.match(/\[transcript\]\(transcripts\/[^)]+\.txt\)/);
+    expect(markdown).not.to.contain(run.outDir);
     expect(existsSync(join(run.outDir, 'junit.xml'))).to.equal(true);
   });
 });

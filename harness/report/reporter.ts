@@ -122,7 +122,7 @@ export function createReporters(options: ReportOptions = {}): Reporting {
       };
       writeFileSync(files.json, renderJsonReport(run));
       writeFileSync(files.junit, renderJUnit(run, { reportDirForDisplay: displayDir }));
-      const markdown = renderMarkdownSummary(run, { reportDirForDisplay: displayDir });
+      const markdown = renderMarkdownSummary(run);
       writeFileSync(files.markdown, markdown);
       if (options.stepSummaryFile) appendFileSync(options.stepSummaryFile, markdown);
       if (options.parallel) rmSync(captureDir, { recursive: true, force: true });

@@ -14,7 +14,10 @@ export interface TestError {
 }
 
 export interface TestRecord {
+  /** Unique per run: the full title's slug and hash (each room version has its own). */
   id: string;
+  /** The same for every room version of the test (the title without its `[vN]` tags). */
+  logicalId: string;
   title: string;
   fullTitle: string;
   /** Titles of the enclosing describes, outermost first. */

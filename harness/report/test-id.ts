@@ -37,3 +37,33 @@ export function parseTitleTags(title: string): TitleTags {
   }
   return { clauses, roomVersions };
 }
+
+/** Room-version tags (`[v7]`, also in a describe title): what varies between the runs of one logical test. */
+const ROOM_VERSION_TAG = /\s*\[v\d[0-9A-Za-z.\-]*\]/g;
+
+/**
+ * The full title without its room-version tags: the same for every room version a test runs in. A title that
+ * also names its own version in words ("… a PDU of room version 7 [v7]") reads "version N".
+ */
+export function logicalTitle(fullTitle: string): string {
+  let title = withoutVersionTags(fullTitle);
+  for (const version of parseTitleTags(fullTitle).roomVersions) {
+    title = title.replace(new RegExp(`\\bversion ${version.replace(/[.\-]/g, '\\$&')}\\b(?![.\\d])`, 'g'), 'version N');
+  }
+  return title.replace(/\s{2,}/g, ' ').trim();
+}
+
+/** The title without its `[vN]` tags (and nothing else changed). */
+export function withoutVersionTags(title: string): string {
+  return title.replace(ROOM_VERSION_TAG, '').replace(/\s{2,}/g, ' ').trim();
+}
+
+/** A test id that is the same across room versions (testIdFromTitle of the logical title). */
+export function logicalTestId(fullTitle: string): string {
+  return testIdFromTitle(logicalTitle(fullTitle));
+}
+
+/** A title as a reader scans it: without `[spec:…]`, `[v7]` or other tags. */
+export function plainTitle(title: string): string {
+  return title.replace(/\s*\[[^\]]*\]/g, '').replace(/\s{2,}/g, ' ').trim();
+}
