@@ -2,7 +2,8 @@
  * `npm run bench`: how fast knockknock is, measured rather than asserted. Writes bench/results.json and prints
  * each figure next to its target (issue #9): image build (cached, and cold with --cold), HSUT start-to-ready,
  * whole-suite wall time, per-file and slowest tests, harness CPU share, wall time against the time spent
- * waiting on the HSUT, the HSUT's own CPU time and its busiest endpoints, time to the first test result, and core crypto throughput against the raw library.
+ * waiting on the HSUT, the HSUT's own CPU time and its busiest endpoints, time to the first test result, core crypto throughput against the raw library,
+ * and the CLI's start-up time with tsx at run time against tsc-compiled JavaScript (scripts/cli-startup.ts).
  *
  *   npx tsx scripts/bench.ts [--cold] [--runs N] [-- run flags…]
  */
@@ -14,6 +15,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { RunMetrics as RecordedRunMetrics } from '../harness/deploy/run-metrics';
 import { canonicalJsonBytes, generateSigningKey, redactEvent, signEvent, signJson, verifyJsonSignature } from '../harness/core';
+import { measureCliStartup } from './cli-startup';
 
 const root = path.resolve(__dirname, '..');
 const cli = path.join(root, 'bin', 'knockknock.js');
@@ -147,6 +149,7 @@ async function main(): Promise<void> {
     perFileMs: perFile,
     slowestTests: slowest,
     crypto: cryptoThroughput(),
+    cliStartup: measureCliStartup(),
   };
   mkdirSync(path.join(root, 'bench'), { recursive: true });
   writeFileSync(path.join(root, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
@@ -171,6 +174,9 @@ async function main(): Promise<void> {
   );
   line('events hashed+signed per second', `${results.crypto.eventsHashedAndSignedPerSecond}`, undefined, `raw ed25519 ${results.crypto.rawEd25519SignPerSecond}/s (ratio ${results.crypto.signRatio})`);
   line('signatures verified per second', `${results.crypto.signaturesVerifiedPerSecond}`, undefined, `raw ed25519 ${results.crypto.rawEd25519VerifyPerSecond}/s (ratio ${results.crypto.verifyRatio})`);
+  const startup = results.cliStartup;
+  line('CLI start-up: list one suite (tsx)', s(startup.tsxListMs), undefined, `precompiled JS ${s(startup.compiledListMs)}, after a ${s(startup.compileMs)} tsc build`);
+  line('CLI start-up: --help (tsx)', s(startup.tsxHelpMs), undefined, `precompiled JS ${s(startup.compiledHelpMs)}`);
   console.log('HSUT request time by endpoint (summed over concurrent requests):');
   for (const e of results.hsutTimeByEndpoint.slice(0, 8)) {
     console.log(`  ${String(e.totalMs).padStart(7)} ms  ${String(e.requests).padStart(5)} × ${String(e.meanMs).padStart(6)} ms  ${e.route}`);
