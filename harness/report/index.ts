@@ -5,4 +5,5 @@ export type { ExpectedFailure, ExpectedFailures, Outcome } from './expected-fail
 export { SPEC_CLAUSES, findSpecClause } from './spec-clauses';
 export type { SpecClause } from './spec-clauses';
 export { testIdFromTitle, parseTitleTags } from './test-id';
+export { ciCounts, countsPhrase, finalCountLine } from './results';
 export type { RunResult, TestRecord, RunSummary } from './results';

@@ -6,6 +6,7 @@
  */
 import { posix } from 'node:path';
 import type { RunResult, TestRecord } from './results';
+import { countsPhrase } from './results';
 import { firstLine } from './transcript';
 
 export interface JUnitOptions {
@@ -22,6 +23,8 @@ export function renderJUnit(run: RunResult, { reportDirForDisplay }: JUnitOption
   const { summary } = run;
   const lines = [
     '<?xml version="1.0" encoding="UTF-8"?>',
+    // The counts in the words of the other reports: JUnit itself only knows failures, errors and skipped.
+    `<!-- knockknock: ${text(countsPhrase(summary, { all: true })).replace(/--/g, '- -')}; failures = failed + unexpected passes, skipped = expected failures + not claimed + skipped -->`,
     `<testsuites name="knockknock" tests="${summary.total}" failures="${summary.runFailures}" errors="0" skipped="${summary.skipped + summary.notClaimed + summary.xfail}" time="${seconds(run.endedAt - run.startedAt)}" timestamp="${new Date(run.startedAt).toISOString()}">`,
   ];
   for (const [suiteName, records] of groups) {
@@ -56,7 +59,7 @@ function renderTestcase(record: TestRecord, reportDir: string): string[] {
     }
     case 'unexpected-pass': {
       const expected = record.expectedFailure;
-      body.push(`      <failure message="${attr(`passed, but listed as an expected failure: ${expected?.reason ?? ''} (${expected?.link ?? ''})`)}" type="unexpected-pass">${text('Remove the entry from the expected-failures file if the bug is fixed.')}</failure>`);
+      body.push(`      <failure message="${attr(`unexpected pass: passed, but listed as an expected failure: ${expected?.reason ?? ''} (${expected?.link ?? ''})`)}" type="unexpected-pass">${text('Remove the entry from the expected-failures file if the bug is fixed.')}</failure>`);
       break;
     }
     case 'xfail': {
@@ -67,7 +70,7 @@ function renderTestcase(record: TestRecord, reportDir: string): string[] {
       break;
     }
     case 'skipped':
-      body.push('      <skipped/>');
+      body.push('      <skipped message="skipped" type="skipped"/>');
       break;
     case 'not-claimed':
       body.push(`      <skipped message="${attr(`not claimed: ${record.warnings.find((w) => w.notClaimed)?.message ?? ''}`)}" type="not-claimed"/>`);

@@ -13,7 +13,7 @@ import { rerunGroupCommand } from './progress';
 import type { RunResult, TestRecord } from './results';
 import { SPEC_CLAUSES, describeClauseRange } from './spec-clauses';
 import type { SpecClause } from './spec-clauses';
-import { finalCountLine } from './results';
+import { countParts, countsPhrase } from './results';
 
 export type CoverageCell = 'pass' | 'fail' | 'xfail' | 'skipped' | 'not-claimed' | 'not-covered' | 'n/a';
 
@@ -53,11 +53,13 @@ export function renderMarkdownSummary(run: RunResult, options: MarkdownOptions =
   const { summary } = run;
   const lines: string[] = [];
   const verdict = summary.runFailures === 0 ? '✅' : '❌';
-  lines.push(`## ${verdict} knockknock: ${finalCountLine(summary)}`, '');
+  // The headline says what the table says, in the same words (results.ts COUNT_WORDS).
+  lines.push(`## ${verdict} knockknock: ${countsPhrase(summary)} (${plural(summary.total, 'test')})`, '');
   if (run.specVersion) lines.push(`Judged against Matrix spec **v${run.specVersion}**: rules of other releases are "not claimed", never failures.`, '');
-  lines.push('| passed | failed | expected failures | unexpected passes | skipped | not claimed | warnings |');
-  lines.push('|---:|---:|---:|---:|---:|---:|---:|');
-  lines.push(`| ${summary.passed} | ${summary.failed} | ${summary.xfail} | ${summary.unexpectedPass} | ${summary.skipped} | ${summary.notClaimed} | ${summary.warnings} |`, '');
+  const parts = countParts(summary);
+  lines.push(`| ${parts.map((p) => p.heading).join(' | ')} | tests |`);
+  lines.push(`|${parts.map(() => '---:|').join('')}---:|`);
+  lines.push(`| ${parts.map((p) => p.n).join(' | ')} | ${summary.total} |`, '');
   if (run.filtered) lines.push('> The run was filtered (--grep/--fgrep, --spec or --room-version): coverage and stale expected failures are partial.', '');
 
   lines.push(...renderFailures(groupOutcomes(run.records, 'failed')));

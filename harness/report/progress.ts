@@ -2,7 +2,7 @@
 import { posix } from 'node:path';
 import type { Outcome } from './expected-failures';
 import type { RunResult, TestRecord } from './results';
-import { finalCountLine } from './results';
+import { countsPhrase, finalCountLine, finalCountNote } from './results';
 import type { TestGroup } from './groups';
 import { clip, describeRunsWith, groupOutcomes, groupWarnings } from './groups';
 import { logicalTitle, withoutVersionTags } from './test-id';
@@ -38,7 +38,7 @@ export function progressSummary(run: RunResult, reportFiles: string[]): string {
   const lines = [
     '',
     `knockknock: ${summary.total} tests in ${((run.endedAt - run.startedAt) / 1000).toFixed(1)}s${run.specVersion ? `, judged against spec v${run.specVersion}` : ''}`,
-    `  passed ${summary.passed} · failed ${summary.failed} · xfail ${summary.xfail} · unexpected pass ${summary.unexpectedPass} · skipped ${summary.skipped} · not claimed ${summary.notClaimed} · warnings ${summary.warnings}`,
+    `  ${countsPhrase(summary, { all: true })}`,
   ];
   lines.push(...recap('Failed', groupOutcomes(run.records, 'failed')));
   lines.push(...recap('Unexpected passes (listed as expected failures)', groupOutcomes(run.records, 'unexpected-pass')));
@@ -51,7 +51,8 @@ export function progressSummary(run: RunResult, reportFiles: string[]): string {
   }
   if (run.unknownClauses.length > 0) lines.push('', `Clauses not in the catalogue: ${run.unknownClauses.join(', ')}`);
   if (reportFiles.length > 0) lines.push('', `Reports: ${reportFiles.join(', ')}`);
-  lines.push('', finalCountLine(summary));
+  const note = finalCountNote(summary);
+  lines.push('', ...(note ? [note] : []), finalCountLine(summary));
   return `${lines.join('\n')}\n`;
 }
 

@@ -9,6 +9,7 @@ import { match, must, should, spec } from '../match';
 import { parseExpectedFailures } from './expected-failures';
 import { createReporters } from './reporter';
 import type { RunResult } from './results';
+import { COUNT_WORDS } from './results';
 
 const KNOCK_SUITE = 'knock over federation';
 const XFAIL_TITLE = 'make_knock refuses a server without the room version [spec:make_knock.incompatible-version] [v7]';
@@ -136,7 +137,8 @@ describe('reporter (in-process mocha run)', function () {
     expect(run.output).to.contain('~ xfail');
     expect(run.output).to.contain('! XPASS');
     expect(run.output).to.contain('⚠ the knock reason SHOULD be kept');
-    expect(run.output).to.contain('passed 1 · failed 1 · xfail 1 · unexpected pass 1 · skipped 1 · not claimed 0 · warnings 1');
+    expect(run.output).to.contain('  1 passed · 1 failed · 1 expected failure · 1 unexpected pass · 0 not claimed · 1 skipped · 1 warning\n');
+    expect(lines.at(-2)).to.equal('(in the last line expected failures count as passed, unexpected passes as failed)');
   });
 
   it('writes report.json with clauses, room version, status, warnings, error and transcript', () => {
@@ -152,6 +154,8 @@ describe('reporter (in-process mocha run)', function () {
     const warned = report.tests.find((t: { warnings: unknown[] }) => t.warnings.length > 0);
     expect(warned.warnings[0].rule).to.equal('the knock reason SHOULD be kept');
     expect(report.summary).to.include({ passed: 1, failed: 1, xfail: 1, unexpectedPass: 1, skipped: 1, warnings: 1, runFailures: 2 });
+    expect(report.summary).to.include({ expectedFailures: 1, unexpectedPasses: 1, notClaimed: 0 });
+    expect(report.statusLabels).to.deep.equal({ passed: 'passed', failed: 'failed', xfail: 'expected failure', 'unexpected-pass': 'unexpected pass', 'not-claimed': 'not claimed', skipped: 'skipped' });
   });
 
   it('writes JUnit XML that a JUnit consumer parses, with xfail as skipped and unexpected pass as failure', async () => {
@@ -174,9 +178,32 @@ describe('reporter (in-process mocha run)', function () {
     expect(warned['system-out'][0]).to.contain('WARNING the knock reason SHOULD be kept');
   });
 
+  it('uses one vocabulary in every report, and summary.md says in its headline what its table says', async () => {
+    const markdown = readFileSync(join(run.outDir, 'summary.md'), 'utf8').split('\n');
+    const headerAt = markdown.findIndex((l) => l.startsWith('| passed |'));
+    const headings = markdown[headerAt].split('|').map((c) => c.trim()).filter(Boolean);
+    const values = markdown[headerAt + 2].split('|').map((c) => c.trim()).filter(Boolean).map(Number);
+    expect(headings).to.deep.equal(['passed', 'failed', 'expected failures', 'unexpected passes', 'not claimed', 'skipped', 'warnings', 'tests']);
+    // every count the headline names is the table's, under the same word (singular or plural)
+    const plurals = new Map<string, string>([...COUNT_WORDS.map((w) => [w.one, w.many] as [string, string]), ['warning', 'warnings'], ['test', 'tests']]);
+    const said = new Map<string, number>();
+    for (const [, n, label] of markdown[0].replace(/^## . knockknock: /, '').matchAll(/(\d+) ([a-z ]+?)(?= ·| \(|\)|$)/g)) said.set(plurals.get(label) ?? label, Number(n));
+    expect(said.get('tests')).to.equal(5);
+    for (const [heading, n] of said) expect(values[headings.indexOf(heading)], heading).to.equal(n);
+    headings.forEach((heading, i) => expect(said.get(heading) ?? 0, `${heading} in the headline`).to.equal(values[i]));
+    // the console and JUnit's summary comment use the same words for the same numbers
+    const phrase = '1 passed · 1 failed · 1 expected failure · 1 unexpected pass · 0 not claimed · 1 skipped · 1 warning';
+    expect(run.output).to.contain(phrase);
+    const junit = readFileSync(join(run.outDir, 'junit.xml'), 'utf8');
+    expect(junit).to.contain(`<!-- knockknock: ${phrase};`);
+    const { parse } = await import('junit2json');
+    const parsed = (await parse(junit)) as { tests?: number; failures?: number; skipped?: number };
+    expect([parsed.tests, parsed.failures, parsed.skipped]).to.deep.equal([5, 2, 2]);
+  });
+
   it('writes summary.md with the coverage matrix, not-covered clauses marked', () => {
     const markdown = readFileSync(join(run.outDir, 'summary.md'), 'utf8');
-    expect(markdown.split('\n')[0]).to.equal('## ❌ knockknock: 2 passed, 2 failed, 1 skipped');
+    expect(markdown.split('\n')[0]).to.equal('## ❌ knockknock: 1 passed · 1 failed · 1 expected failure · 1 unexpected pass · 1 skipped · 1 warning (5 tests)');
     const lines = markdown.split('\n');
     const gridRow = (id: string) => lines.find((line) => line.startsWith(`| [\`${id}\`]`)) ?? '';
     expect(gridRow('make_knock.forbidden')).to.contain('❌ fail (1)');

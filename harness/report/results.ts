@@ -85,9 +85,66 @@ export function summarize(records: readonly TestRecord[], runWarnings: readonly 
   return { ...summary, runFailures: summary.failed + summary.unexpectedPass };
 }
 
-/** The last line of the progress output: xfail counts as passed, an unexpected pass as failed. */
+/**
+ * The one vocabulary every output uses for the run's counts, in this order: the console, summary.md (headline
+ * and table), JUnit's summary comment and report.json (`summary`, `statusLabels`).
+ */
+export const COUNT_WORDS = [
+  { key: 'passed', outcome: 'passed', one: 'passed', many: 'passed' },
+  { key: 'failed', outcome: 'failed', one: 'failed', many: 'failed' },
+  { key: 'xfail', outcome: 'xfail', one: 'expected failure', many: 'expected failures' },
+  { key: 'unexpectedPass', outcome: 'unexpected-pass', one: 'unexpected pass', many: 'unexpected passes' },
+  { key: 'notClaimed', outcome: 'not-claimed', one: 'not claimed', many: 'not claimed' },
+  { key: 'skipped', outcome: 'skipped', one: 'skipped', many: 'skipped' },
+] as const satisfies ReadonlyArray<{ key: keyof RunSummary; outcome: TestRecord['outcome']; one: string; many: string }>;
+
+/** What each report.json status means, in the words of COUNT_WORDS. */
+export const STATUS_LABELS: Record<TestRecord['outcome'], string> = Object.fromEntries(COUNT_WORDS.map((w) => [w.outcome, w.one])) as Record<TestRecord['outcome'], string>;
+
+export interface CountPart {
+  label: string;
+  /** Singular and plural label, for a table header. */
+  heading: string;
+  n: number;
+}
+
+/** The counts in vocabulary order, then the warnings: every category, zeros included. */
+export function countParts(summary: RunSummary): CountPart[] {
+  return [
+    ...COUNT_WORDS.map((w) => ({ label: summary[w.key] === 1 ? w.one : w.many, heading: w.many, n: summary[w.key] })),
+    { label: summary.warnings === 1 ? 'warning' : 'warnings', heading: 'warnings', n: summary.warnings },
+  ];
+}
+
+/**
+ * "905 passed · 0 failed · 45 expected failures · 6 not claimed · 123 warnings": passed and failed always, the
+ * other categories when not zero (`all`: every one).
+ */
+export function countsPhrase(summary: RunSummary, options: { all?: boolean } = {}): string {
+  return countParts(summary)
+    .filter((p, i) => options.all || i < 2 || p.n > 0)
+    .map((p) => `${p.n} ${p.label}`)
+    .join(' · ');
+}
+
+/** The counts `knockknock test` adds up and the last line shows: xfail counts as passed, an unexpected pass as failed. */
+export function ciCounts(summary: RunSummary): { passed: number; failed: number; skipped: number } {
+  return { passed: summary.passed + summary.xfail, failed: summary.failed + summary.unexpectedPass, skipped: summary.skipped + summary.notClaimed };
+}
+
+/** The last line of the progress output, for CI: exactly `N passed, N failed[, N skipped]` (see ciCounts). */
 export function finalCountLine(summary: RunSummary): string {
-  const line = `${summary.passed + summary.xfail} passed, ${summary.failed + summary.unexpectedPass} failed`;
-  const skipped = summary.skipped + summary.notClaimed;
+  const { passed, failed, skipped } = ciCounts(summary);
+  const line = `${passed} passed, ${failed} failed`;
   return skipped > 0 ? `${line}, ${skipped} skipped` : line;
+}
+
+/** Says how the last line's three numbers are made of the categories, when they are not the same. */
+export function finalCountNote(summary: RunSummary): string | undefined {
+  const parts = [
+    summary.xfail > 0 ? 'expected failures count as passed' : '',
+    summary.unexpectedPass > 0 ? 'unexpected passes as failed' : '',
+    summary.notClaimed > 0 ? 'not claimed as skipped' : '',
+  ].filter(Boolean);
+  return parts.length > 0 ? `(in the last line ${parts.join(', ')})` : undefined;
 }
