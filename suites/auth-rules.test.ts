@@ -122,7 +122,7 @@ describe('Knock auth rules in rooms the HSUT hosts', function () {
           const user = await env.newUser();
           const res = await localKnock(user, roomId);
           expectClientKnockRefused(res, `${RULE_I}; the join_rule is ${joinRule}`);
-          must.equal(await membershipOf(owner, roomId, user.userId!), undefined, spec('auth-rules.knock.join-rule-not-knock', `${RULE_I}; the join_rule is ${joinRule}, so no knock may enter the room`));
+          must.equal(await membershipOf(owner, roomId, user.userId), undefined, spec('auth-rules.knock.join-rule-not-knock', `${RULE_I}; the join_rule is ${joinRule}, so no knock may enter the room`));
         });
       }
     });
@@ -139,8 +139,8 @@ describe('Knock auth rules in rooms the HSUT hosts', function () {
       it(`A knock pushed over /send by a joined member on behalf of an HSUT user is rejected [spec:auth-rules.knock.sender-not-state-key] ${tag}`, async () => {
         const r = await residentHsutRoom(env, { roomVersion, joinRule: 'knock' });
         const target = await env.newUser();
-        await pushMemberEventAndSettle(env, r, { sender: r.witness, stateKey: target.userId!, content: { membership: 'knock' } });
-        must.equal(await membershipOf(r.owner, r.roomId, target.userId!), undefined, spec('auth-rules.knock.sender-not-state-key', `${RULE_II}: ${r.witness} knocked for ${target.userId}, so the HSUT must reject it`));
+        await pushMemberEventAndSettle(env, r, { sender: r.witness, stateKey: target.userId, content: { membership: 'knock' } });
+        must.equal(await membershipOf(r.owner, r.roomId, target.userId), undefined, spec('auth-rules.knock.sender-not-state-key', `${RULE_II}: ${r.witness} knocked for ${target.userId}, so the HSUT must reject it`));
       });
     });
 
@@ -169,7 +169,7 @@ describe('Knock auth rules in rooms the HSUT hosts', function () {
         const roomId = await createHsutRoom(owner, { roomVersion, joinRule: 'knock' });
         const user = await env.newUser();
         must.matchResponse(await localKnock(user, roomId), { status: 200 }, spec('auth-rules.knock.from-leave', `${RULE_III}: POST /knock must answer 200 for a user with no membership`));
-        must.equal(await membershipOf(owner, roomId, user.userId!), 'knock', spec('auth-rules.knock.from-leave', `${RULE_III}: the knock is room state`));
+        must.equal(await membershipOf(owner, roomId, user.userId), 'knock', spec('auth-rules.knock.from-leave', `${RULE_III}: the knock is room state`));
       });
 
       it(`A knock pushed over /send by a user whose membership is leave (a withdrawn knock) is accepted: state knock [spec:auth-rules.knock.from-leave,auth-rules.leave.from-knock] ${tag}`, async () => {
@@ -216,9 +216,9 @@ describe('Knock auth rules in rooms the HSUT hosts', function () {
         const user = await env.newUser();
         must.matchResponse(await localKnock(user, roomId, 'first'), { status: 200 }, spec('auth-rules.knock.from-leave', `${RULE_III}: the first knock is accepted`));
         await user.leave(roomId);
-        must.equal(await membershipOf(owner, roomId, user.userId!), 'leave', spec('transitions.knock-to-leave.self', 'Knocks can be retracted by calling /leave: the knocker\'s membership becomes leave'));
+        must.equal(await membershipOf(owner, roomId, user.userId), 'leave', spec('transitions.knock-to-leave.self', 'Knocks can be retracted by calling /leave: the knocker\'s membership becomes leave'));
         must.matchResponse(await localKnock(user, roomId, 'second'), { status: 200 }, spec('auth-rules.knock.from-leave', `${RULE_III}: POST /knock must answer 200 when the user's membership is leave`));
-        must.equal(await membershipOf(owner, roomId, user.userId!), 'knock', spec('auth-rules.knock.from-leave', `${RULE_III}: the new knock is room state`));
+        must.equal(await membershipOf(owner, roomId, user.userId), 'knock', spec('auth-rules.knock.from-leave', `${RULE_III}: the new knock is room state`));
       });
 
       it(`A second knock pushed over /send by a user who is already knocking is accepted and becomes the member event [spec:auth-rules.knock.from-knock] ${tag}`, async () => {
@@ -250,7 +250,7 @@ describe('Knock auth rules in rooms the HSUT hosts', function () {
         const user = await env.newUser();
         must.matchResponse(await localKnock(user, roomId, 'first'), { status: 200 }, spec('auth-rules.knock.from-leave', `${RULE_III}: the first knock (no membership yet) is accepted`));
         must.matchResponse(await localKnock(user, roomId, 'second'), { status: 200 }, spec('auth-rules.knock.from-knock', `${RULE_III}: POST /knock must answer 200 to a user whose membership is knock`));
-        const member = await memberEventOf(owner, roomId, user.userId!);
+        const member = await memberEventOf(owner, roomId, user.userId);
         must.equal(member?.content?.membership, 'knock', spec('auth-rules.knock.from-knock', `${RULE_III}: the user is still knocking`));
         must.equal(member?.content?.reason, 'second', spec('auth-rules.knock.from-knock', `${RULE_III}: the repeated knock is the current member event`));
       });
@@ -279,10 +279,10 @@ describe('Knock auth rules in rooms the HSUT hosts', function () {
         const owner = await env.newUser();
         const roomId = await createHsutRoom(owner, { roomVersion, joinRule: 'knock' });
         const user = await env.newUser();
-        await owner.ban(roomId, user.userId!);
+        await owner.ban(roomId, user.userId);
         const res = await localKnock(user, roomId);
         expectClientKnockRefused(res, `${RULE_IV_BAN}`);
-        must.equal(await membershipOf(owner, roomId, user.userId!), 'ban', spec('auth-rules.knock.from-ban', `${RULE_IV_BAN}; the user stays banned`));
+        must.equal(await membershipOf(owner, roomId, user.userId), 'ban', spec('auth-rules.knock.from-ban', `${RULE_IV_BAN}; the user stays banned`));
       });
 
       it(`A knock pushed over /send by an invited user is rejected: the user stays invited [spec:auth-rules.knock.from-invite] ${tag}`, async () => {
@@ -307,10 +307,10 @@ describe('Knock auth rules in rooms the HSUT hosts', function () {
         const owner = await env.newUser();
         const roomId = await createHsutRoom(owner, { roomVersion, joinRule: 'knock' });
         const user = await env.newUser();
-        await owner.invite(roomId, user.userId!);
+        await owner.invite(roomId, user.userId);
         const res = await localKnock(user, roomId);
         expectClientKnockRefused(res, `${RULE_IV_INVITE}`);
-        must.equal(await membershipOf(owner, roomId, user.userId!), 'invite', spec('auth-rules.knock.from-invite', `${RULE_IV_INVITE}; the user stays invited`));
+        must.equal(await membershipOf(owner, roomId, user.userId), 'invite', spec('auth-rules.knock.from-invite', `${RULE_IV_INVITE}; the user stays invited`));
       });
 
       it(`A knock pushed over /send by a joined member is rejected: the member stays joined [spec:auth-rules.knock.from-join] ${tag}`, async () => {
@@ -329,11 +329,11 @@ describe('Knock auth rules in rooms the HSUT hosts', function () {
       it(`A joined HSUT user's knock through the client API is refused with 403 M_FORBIDDEN: the user stays joined [spec:auth-rules.knock.from-join,client.knock-forbidden] ${tag}`, async () => {
         const owner = await env.newUser();
         const user = await env.newUser();
-        const roomId = await createHsutRoom(owner, { roomVersion, joinRule: 'knock', invite: [user.userId!] });
+        const roomId = await createHsutRoom(owner, { roomVersion, joinRule: 'knock', invite: [user.userId] });
         await user.join(roomId);
         const res = await localKnock(user, roomId);
         expectClientKnockRefused(res, `${RULE_IV_JOIN}`);
-        must.equal(await membershipOf(owner, roomId, user.userId!), 'join', spec('auth-rules.knock.from-join', `${RULE_IV_JOIN}; the user stays joined`));
+        must.equal(await membershipOf(owner, roomId, user.userId), 'join', spec('auth-rules.knock.from-join', `${RULE_IV_JOIN}; the user stays joined`));
       });
     });
   }

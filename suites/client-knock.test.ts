@@ -73,8 +73,8 @@ describe('Client API: POST /knock/{roomIdOrAlias} on rooms of the HSUT', functio
       const knocker = await env.newUser();
       const response = await knocker.do('POST', knocker.knockPath(roomId), { body: {} });
       must.matchResponse(response, { status: 200, body: [jsonKeyEqual('room_id', roomId)] }, spec('client.knock', RULE_200));
-      await expectMembership(owner, roomId, knocker.userId!, 'knock', spec('membership.knock', RULE_MEMBERSHIP));
-      const event = await memberEventOf(owner, roomId, knocker.userId!);
+      await expectMembership(owner, roomId, knocker.userId, 'knock', spec('membership.knock', RULE_MEMBERSHIP));
+      const event = await memberEventOf(owner, roomId, knocker.userId);
       must.matchJson(event, [jsonKeyEqual('sender', knocker.userId), jsonKeyEqual('content.membership', 'knock')], spec('membership.knock', RULE_MEMBERSHIP));
       // No reason was given: the server should not invent one.
       should.ok(event?.content?.reason === undefined, spec('membership.knock-reason', RULE_NO_REASON), `content ${JSON.stringify(event?.content)}`);
@@ -87,7 +87,7 @@ describe('Client API: POST /knock/{roomIdOrAlias} on rooms of the HSUT', functio
       const knocker = await env.newUser();
       const response = await knocker.do('POST', knocker.knockPath(alias), { body: {} });
       must.matchResponse(response, { status: 200, body: [jsonKeyTypeOf('room_id', 'string'), jsonKeyEqual('room_id', roomId)] }, spec('client.knock-alias', RULE_ALIAS));
-      await expectMembership(owner, roomId, knocker.userId!, 'knock', spec('client.knock-alias', RULE_ALIAS));
+      await expectMembership(owner, roomId, knocker.userId, 'knock', spec('client.knock-alias', RULE_ALIAS));
     });
 
     it(`The knock's reason lands in the knock member event the room owner reads back [spec:client.knock-reason] [spec:membership.knock-reason] [v${version}]`, async () => {
@@ -96,7 +96,7 @@ describe('Client API: POST /knock/{roomIdOrAlias} on rooms of the HSUT', functio
       const reason = `please let me in (v${version}) ✓`;
       const response = await knocker.do('POST', knocker.knockPath(roomId), { body: { reason } });
       must.matchResponse(response, { status: 200, body: [jsonKeyEqual('room_id', roomId)] }, spec('client.knock', RULE_200));
-      const event = await memberEventOf(owner, roomId, knocker.userId!);
+      const event = await memberEventOf(owner, roomId, knocker.userId);
       must.matchJson(event, [jsonKeyEqual('sender', knocker.userId), jsonKeyEqual('content.membership', 'knock')], spec('membership.knock', RULE_MEMBERSHIP));
       should.matchJson(event, [jsonKeyEqual('content.reason', reason)], spec('client.knock-reason', RULE_REASON));
     });
@@ -105,10 +105,10 @@ describe('Client API: POST /knock/{roomIdOrAlias} on rooms of the HSUT', functio
       const { owner, roomId } = await knockRoom(version);
       const knocker = await env.newUser();
       await knocker.knock(roomId, { reason: 'first knock' });
-      await expectMembership(owner, roomId, knocker.userId!, 'knock', setup('the first knock is in place'));
+      await expectMembership(owner, roomId, knocker.userId, 'knock', setup('the first knock is in place'));
       const again = await knocker.do('POST', knocker.knockPath(roomId), { body: { reason: 'second knock' } });
       must.matchResponse(again, { status: 200, body: [jsonKeyEqual('room_id', roomId)] }, spec('auth-rules.knock.from-knock', RULE_REKNOCK));
-      const event = await memberEventOf(owner, roomId, knocker.userId!);
+      const event = await memberEventOf(owner, roomId, knocker.userId);
       must.matchJson(event, [jsonKeyEqual('content.membership', 'knock')], spec('auth-rules.knock.from-knock', RULE_REKNOCK));
       // The spec does not say a repeated knock must make a new event; if it does, it carries the new reason.
       should.matchJson(event, [jsonKeyEqual('content.reason', 'second knock')], spec('client.knock-reason', `${RULE_REASON}: the repeated knock's reason replaces the first`));
@@ -117,22 +117,22 @@ describe('Client API: POST /knock/{roomIdOrAlias} on rooms of the HSUT', functio
     it(`A banned user's knock is refused with 403 and the user stays banned [spec:client.knock-forbidden] [spec:auth-rules.knock.from-ban] [v${version}]`, async () => {
       const { owner, roomId } = await knockRoom(version);
       const knocker = await env.newUser();
-      await owner.ban(roomId, knocker.userId!, 'no knocking');
-      await waitForMembership(owner, roomId, knocker.userId!, 'ban');
+      await owner.ban(roomId, knocker.userId, 'no knocking');
+      await waitForMembership(owner, roomId, knocker.userId, 'ban');
       const response = await knocker.do('POST', knocker.knockPath(roomId), { body: { reason: 'sorry' } });
       must.matchResponse(response, { status: 403 }, spec('client.knock-forbidden', RULE_BANNED));
-      await expectMembership(owner, roomId, knocker.userId!, 'ban', spec('auth-rules.knock.from-ban', RULE_UNCHANGED));
+      await expectMembership(owner, roomId, knocker.userId, 'ban', spec('auth-rules.knock.from-ban', RULE_UNCHANGED));
     });
 
     it(`A banned user's refused knock carries errcode M_FORBIDDEN [spec:client.knock-forbidden] [spec:auth-rules.knock.from-ban] [v${version}]`, async () => {
       const { owner, roomId } = await knockRoom(version);
       const knocker = await env.newUser();
-      await owner.ban(roomId, knocker.userId!);
-      await waitForMembership(owner, roomId, knocker.userId!, 'ban');
+      await owner.ban(roomId, knocker.userId);
+      await waitForMembership(owner, roomId, knocker.userId, 'ban');
       const response = await knocker.do('POST', knocker.knockPath(roomId), { body: {} });
       must.matchResponse(response, { status: 403 }, spec('client.knock-forbidden', RULE_BANNED));
       should.matchResponse(response, { status: 403, errcode: 'M_FORBIDDEN' }, spec('client.knock-forbidden', RULE_FORBIDDEN_ERRCODE));
-      await expectMembership(owner, roomId, knocker.userId!, 'ban', spec('auth-rules.knock.from-ban', RULE_UNCHANGED));
+      await expectMembership(owner, roomId, knocker.userId, 'ban', spec('auth-rules.knock.from-ban', RULE_UNCHANGED));
     });
 
     it(`A joined member's knock is refused with 403 M_FORBIDDEN and the member stays joined [spec:client.knock-forbidden] [spec:auth-rules.knock.from-join] [v${version}]`, async () => {
@@ -141,22 +141,22 @@ describe('Client API: POST /knock/{roomIdOrAlias} on rooms of the HSUT', functio
       const member = await env.newUser();
       await member.join(roomId);
       await owner.sendState(roomId, 'm.room.join_rules', '', { join_rule: 'knock' });
-      await waitForMembership(owner, roomId, member.userId!, 'join');
+      await waitForMembership(owner, roomId, member.userId, 'join');
       const response = await member.do('POST', member.knockPath(roomId), { body: {} });
       must.matchResponse(response, { status: 403 }, spec('client.knock-forbidden', RULE_JOINED));
       should.matchResponse(response, { status: 403, errcode: 'M_FORBIDDEN' }, spec('client.knock-forbidden', RULE_FORBIDDEN_ERRCODE));
-      await expectMembership(owner, roomId, member.userId!, 'join', spec('auth-rules.knock.from-join', RULE_UNCHANGED));
+      await expectMembership(owner, roomId, member.userId, 'join', spec('auth-rules.knock.from-join', RULE_UNCHANGED));
     });
 
     it(`An invited user's knock is refused with 403 M_FORBIDDEN and the invite stands [spec:client.knock-forbidden] [spec:auth-rules.knock.from-invite] [v${version}]`, async () => {
       const { owner, roomId } = await knockRoom(version);
       const invitee = await env.newUser();
-      await owner.invite(roomId, invitee.userId!);
-      await waitForMembership(owner, roomId, invitee.userId!, 'invite');
+      await owner.invite(roomId, invitee.userId);
+      await waitForMembership(owner, roomId, invitee.userId, 'invite');
       const response = await invitee.do('POST', invitee.knockPath(roomId), { body: {} });
       must.matchResponse(response, { status: 403 }, spec('client.knock-forbidden', RULE_INVITED));
       should.matchResponse(response, { status: 403, errcode: 'M_FORBIDDEN' }, spec('client.knock-forbidden', RULE_FORBIDDEN_ERRCODE));
-      await expectMembership(owner, roomId, invitee.userId!, 'invite', spec('auth-rules.knock.from-invite', RULE_UNCHANGED));
+      await expectMembership(owner, roomId, invitee.userId, 'invite', spec('auth-rules.knock.from-invite', RULE_UNCHANGED));
     });
 
     const refusingRules: HsutJoinRule[] = ['public', 'invite'];
@@ -175,7 +175,7 @@ describe('Client API: POST /knock/{roomIdOrAlias} on rooms of the HSUT', functio
         const response = await knocker.do('POST', knocker.knockPath(roomId), { body: { reason: 'may I?' } });
         must.matchResponse(response, { status: 403 }, spec('client.knock-forbidden', RULE_JOIN_RULE));
         should.matchResponse(response, { status: 403, errcode: 'M_FORBIDDEN' }, spec('client.knock-forbidden', RULE_FORBIDDEN_ERRCODE));
-        await expectMembership(owner, roomId, knocker.userId!, undefined, spec('auth-rules.knock.join-rule-not-knock', RULE_UNCHANGED));
+        await expectMembership(owner, roomId, knocker.userId, undefined, spec('auth-rules.knock.join-rule-not-knock', RULE_UNCHANGED));
       });
     }
   }

@@ -4,11 +4,11 @@
  * What the HSUT does is checked with must/should against the federation clauses; what only the fake server does
  * (its own X-Matrix check, its unexpected-request bookkeeping) stays a harness check.
  */
-import { TEST_TIMEOUT_MS, WAIT_MS } from '../harness/testkit';
+import { newUserClient, TEST_TIMEOUT_MS, WAIT_MS } from '../harness/testkit';
 import { expect } from 'chai';
 import { currentHomeserver } from '../harness/deploy/current';
 import type { StartedHomeserver } from '../harness/deploy/types';
-import { CSClient, SyncTimeoutError, type SyncBody } from '../harness/clients/cs-client';
+import { SyncTimeoutError, type SyncBody } from '../harness/clients/cs-client';
 import { generateSigningKey } from '../harness/core';
 import { handleKeyRequests, standardHandlers, startFakeServer, type FakeServer } from '../harness/fake-server';
 import { must, setup, should, spec, type MustRule } from '../harness/match';
@@ -16,11 +16,6 @@ import { clauseClaimedAt, findSpecClause } from '../harness/report/spec-clauses'
 import { judgedSpecVersion } from '../harness/core/spec-versions';
 
 const ROOM_VERSIONS = ['7', '12'];
-
-async function newClient(hs: StartedHomeserver): Promise<CSClient> {
-  const user = await hs.registerUser();
-  return new CSClient({ baseUrl: hs.clientUrl, accessToken: user.accessToken, userId: user.userId, deviceId: user.deviceId });
-}
 
 /** Awaits what the HSUT is to do; a wait that runs out is the HSUT not doing it (a MUST of `rule`). */
 async function within<T>(rule: MustRule, pending: Promise<T>): Promise<T> {
@@ -64,7 +59,7 @@ describe('The fake homeserver federates with the homeserver under test', functio
   for (const roomVersion of ROOM_VERSIONS) {
     it(`An HSUT user joins a room the fake server hosts, sees the fake's message in /sync, and the fake receives the reply through /send [spec:federation.joins] [v${roomVersion}]`, async () => {
       const rule = (text: string) => spec('federation.joins', text);
-      const client = await newClient(hs);
+      const client = await newUserClient(hs);
       const host = fake.userId(`host-v${roomVersion}`);
       const room = fake.createRoom({ roomVersion, creator: host, joinRule: 'public', name: `fake room v${roomVersion}` });
 
@@ -73,7 +68,7 @@ describe('The fake homeserver federates with the homeserver under test', functio
       const joinPdu = await within(rule('The HSUT MUST complete the join with send_join to the fake server'), fake.waitForPdu((p) => p.via === 'send_join' && p.roomId === room.roomId, { timeoutMs: WAIT_MS }));
       must.ok(joinPdu.accepted, rule("The HSUT's join event MUST pass the fake server's PDU checks and auth rules"), joinPdu.rejection);
       must.ok(joinPdu.signatureVerified, rule("The HSUT's join event MUST carry a signature that verifies with the HSUT's key"));
-      must.equal(room.membership(client.userId!), 'join', rule('After send_join the HSUT user MUST be joined to the fake room'));
+      must.equal(room.membership(client.userId), 'join', rule('After send_join the HSUT user MUST be joined to the fake room'));
 
       const message = await fake.sendMessage(room, host, `hello from the fake server (v${roomVersion})`);
       must.equal(message.responses[hs.serverName]?.status, 200, rule("The HSUT MUST answer the fake server's /send transaction with 200"));
@@ -96,7 +91,7 @@ describe('The fake homeserver federates with the homeserver under test', functio
 
     it(`An HSUT user knocks on a room the fake server hosts; the fake answers make_knock/send_knock and /sync shows the knock with its stripped state [spec:federation.knock,sync.knock-section] [v${roomVersion}]`, async () => {
       const rule = (text: string) => spec('federation.knock', text);
-      const client = await newClient(hs);
+      const client = await newUserClient(hs);
       const host = fake.userId(`door-v${roomVersion}`);
       const room = fake.createRoom({ roomVersion, creator: host, joinRule: 'knock', name: `knock here v${roomVersion}` });
 
@@ -106,7 +101,7 @@ describe('The fake homeserver federates with the homeserver under test', functio
       const knockContent = (knock.event.content ?? {}) as Record<string, unknown>;
       must.equal(knockContent.membership, 'knock', rule('The event sent through send_knock MUST be a knock'));
       should.equal(knockContent.reason, 'let me in', spec('client.knock-reason', 'The reason of the knock request SHOULD be the reason of the knock event'));
-      must.equal(room.membership(client.userId!), 'knock', rule('After send_knock the HSUT user MUST be knocking on the fake room'));
+      must.equal(room.membership(client.userId), 'knock', rule('After send_knock the HSUT user MUST be knocking on the fake room'));
       const { body } = await within(
         spec('sync.knock-section', "/sync MUST list the knocked room under rooms.knock"),
         client.syncUntil((b) => b.rooms?.knock?.[room.roomId] !== undefined, { timeoutMs: WAIT_MS }),
@@ -121,25 +116,25 @@ describe('The fake homeserver federates with the homeserver under test', functio
 
     it(`The fake server invites an HSUT user (invite v2); the HSUT countersigns, /sync shows the invite, and the user's join reaches the fake [spec:federation.invite] [v${roomVersion}]`, async () => {
       const rule = (text: string) => spec('federation.invite', text);
-      const client = await newClient(hs);
+      const client = await newUserClient(hs);
       const host = fake.userId(`inviter-v${roomVersion}`);
       const room = fake.createRoom({ roomVersion, creator: host, joinRule: 'invite', topic: 'invite only' });
 
-      const invite = await fake.inviteRemoteUser(room, { sender: host, userId: client.userId! });
+      const invite = await fake.inviteRemoteUser(room, { sender: host, userId: client.userId });
       must.equal(invite.response.status, 200, rule('The HSUT MUST answer invite v2 with 200 and the countersigned event'));
       must.equal(Object.keys(invite.event.signatures ?? {}).sort(), [fake.serverName, hs.serverName].sort(), rule('The invite event MUST come back signed by the inviting and the invited server'));
-      must.equal(room.membership(client.userId!), 'invite', rule('After invite v2 the HSUT user MUST be invited to the fake room'));
+      must.equal(room.membership(client.userId), 'invite', rule('After invite v2 the HSUT user MUST be invited to the fake room'));
       await within(rule('/sync MUST show the invite under rooms.invite'), client.syncUntil((b) => b.rooms?.invite?.[room.roomId] !== undefined, { timeoutMs: WAIT_MS }));
 
       await client.join(room.roomId, { via: [fake.serverName] });
       const join = await within(rule("The invited user's join MUST reach the fake server through send_join"), fake.waitForPdu((p) => p.via === 'send_join' && p.roomId === room.roomId, { timeoutMs: WAIT_MS }));
       must.ok(join.accepted, rule("The invited user's join MUST pass the fake server's PDU checks and auth rules"), join.rejection);
-      must.equal(room.membership(client.userId!), 'join', rule('After the join the HSUT user MUST be joined to the fake room'));
+      must.equal(room.membership(client.userId), 'join', rule('After the join the HSUT user MUST be joined to the fake room'));
     });
 
     it(`The fake server's user joins an HSUT room through make_join/send_join and receives its new events through /send with verified signatures [spec:federation.joins] [v${roomVersion}]`, async () => {
       const rule = (text: string) => spec('federation.joins', text);
-      const client = await newClient(hs);
+      const client = await newUserClient(hs);
       const { room_id: roomId } = await client.createRoom({ room_version: roomVersion, preset: 'public_chat', name: `HSUT room v${roomVersion}` });
 
       const visitor = fake.userId(`visitor-v${roomVersion}`);
@@ -165,8 +160,8 @@ describe('The fake homeserver federates with the homeserver under test', functio
   }
 
   it('A federation request to the HSUT signed with a wrong key or not at all is refused [spec:federation.request-auth]', async () => {
-    const client = await newClient(hs);
-    const query = { user_id: client.userId! };
+    const client = await newUserClient(hs);
+    const query = { user_id: client.userId };
     const path = '/_matrix/federation/v1/query/profile';
 
     const genuine = await fake.request({ method: 'GET', path, query });
@@ -209,7 +204,7 @@ describe('The fake homeserver federates with the homeserver under test', functio
   it('A request the fake server has no handler for is answered 404 M_UNRECOGNIZED and listed as unexpected [harness]', async () => {
     const bare = await startFakeServer({ hsut: hs, handlers: [handleKeyRequests()] });
     try {
-      const client = await newClient(hs);
+      const client = await newUserClient(hs);
       const response = await client.do('GET', `/_matrix/client/v3/profile/${encodeURIComponent(bare.userId('nobody'))}`);
       expect(response.status).to.be.greaterThanOrEqual(400);
       const unexpected = await bare.waitFor((r) => r.kind === 'inbound' && r.unexpected, { timeoutMs: WAIT_MS });

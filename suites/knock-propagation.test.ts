@@ -46,7 +46,7 @@ describe('Knock propagation: the resident HSUT sends accepted knocks to the othe
       const knocker = await env.newUser();
       const since = env.fake.mark();
       await knocker.knock(roomId, { reason: 'let me in' });
-      await waitForMembership(owner, roomId, knocker.userId!, 'knock');
+      await waitForMembership(owner, roomId, knocker.userId, 'knock');
       const pdu = await env.fake
         .waitForPdu((p) => p.via === 'send' && p.roomId === roomId && p.event.type === 'm.room.member' && p.event.state_key === knocker.userId, { timeoutMs: WAIT_MS, since })
         .catch(() => undefined);

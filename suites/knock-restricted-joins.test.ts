@@ -39,11 +39,11 @@ describe('knock_restricted refuses joins that meet no allow condition; before ro
       const user = await env.newUser();
       const first = await user.do('POST', `/_matrix/client/v3/join/${enc(roomId)}`, { body: {} });
       must.ok(first.status === 403, spec('knock-restricted.restricted-join', 'POST /join answers 403 ("You do not have permission to join the room") to a user meeting no allow condition'), `got ${first.status} ${JSON.stringify(first.body)}`);
-      must.equal(await membershipOf(owner, roomId, user.userId!), undefined, rule);
+      must.equal(await membershipOf(owner, roomId, user.userId), undefined, rule);
       must.matchResponse(await user.do('POST', user.knockPath(roomId), { body: {} }), { status: 200 }, setup('the user knocks'));
       const second = await user.do('POST', `/_matrix/client/v3/join/${enc(roomId)}`, { body: {} });
       must.ok(second.status === 403, spec('knock-restricted.restricted-join', 'a knock is no invite: POST /join still answers 403'), `got ${second.status} ${JSON.stringify(second.body)}`);
-      must.equal(await membershipOf(owner, roomId, user.userId!), 'knock', rule);
+      must.equal(await membershipOf(owner, roomId, user.userId), 'knock', rule);
     });
 
     it(`A fake user in no allowed room cannot join a knock_restricted room over make_join/send_join [spec:knock-restricted.restricted-join] [v${v}]`, async () => {
@@ -63,10 +63,10 @@ describe('knock_restricted refuses joins that meet no allow condition; before ro
       const user = await env.newUser();
       await user.join(allowedRoom);
       await user.leave(allowedRoom);
-      await waitForMembership(owner, allowedRoom, user.userId!, 'leave');
+      await waitForMembership(owner, allowedRoom, user.userId, 'leave');
       const res = await user.do('POST', `/_matrix/client/v3/join/${enc(roomId)}`, { body: {} });
       must.ok(res.status === 403, spec('knock-restricted.restricted-join', 'the allow condition is membership of the allowed room now: a user who left it is answered 403'), `got ${res.status} ${JSON.stringify(res.body)}`);
-      must.equal(await membershipOf(owner, roomId, user.userId!), undefined, rule);
+      must.equal(await membershipOf(owner, roomId, user.userId), undefined, rule);
     });
   }
 
@@ -78,7 +78,7 @@ describe('knock_restricted refuses joins that meet no allow condition; before ro
       const res = await user.do('POST', `/_matrix/client/v3/join/${enc(roomId)}`, { body: {} });
       const before10 = spec('knock-restricted.refused-before-v10', 'before room version 10 knock_restricted is no join rule: a join without an invite is rejected whatever the allow list says');
       must.ok(res.status >= 400 && res.status < 500, before10, `POST /join got ${res.status} ${JSON.stringify(res.body)}`);
-      must.equal(await membershipOf(owner, roomId, user.userId!), undefined, before10);
+      must.equal(await membershipOf(owner, roomId, user.userId), undefined, before10);
       const joiner = env.fake.userId(unique('joiner'));
       await env.fake.joinRemoteRoom({ roomId: allowedRoom, userId: joiner });
       const join = await env.fake.joinRemoteRoom({ roomId, userId: joiner }).then(

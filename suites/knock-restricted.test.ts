@@ -107,7 +107,7 @@ describe('The knock_restricted join rule in rooms the HSUT hosts', function () {
         const user = await env.newUser();
         const res = await user.do('POST', user.knockPath(roomId), { body: { reason: 'let me in' } });
         must.matchResponse(res, { status: 200 }, spec('knock-restricted.knock', `${KNOCK_OK}: POST /knock must answer 200`));
-        must.equal(await membershipOf(owner, roomId, user.userId!), 'knock', spec('knock-restricted.knock', `${KNOCK_OK}: the knock is room state`));
+        must.equal(await membershipOf(owner, roomId, user.userId), 'knock', spec('knock-restricted.knock', `${KNOCK_OK}: the knock is room state`));
       });
 
       it(`An HSUT user who is a member of the allowed room joins a knock_restricted room without an invite [spec:knock-restricted.restricted-join] ${tag}`, async () => {
@@ -116,7 +116,7 @@ describe('The knock_restricted join rule in rooms the HSUT hosts', function () {
         await user.join(allowedRoom);
         const res = await user.do('POST', `/_matrix/client/v3/join/${enc(roomId)}`, { body: {} });
         must.matchResponse(res, { status: 200 }, spec('knock-restricted.restricted-join', `${RESTRICTED_JOIN}: POST /join must answer 200`));
-        must.equal(await membershipOf(owner, roomId, user.userId!), 'join', spec('knock-restricted.restricted-join', `${RESTRICTED_JOIN}: the user is joined`));
+        must.equal(await membershipOf(owner, roomId, user.userId), 'join', spec('knock-restricted.restricted-join', `${RESTRICTED_JOIN}: the user is joined`));
       });
 
       it(`A fake user who is a member of the allowed room joins a knock_restricted room through make_join/send_join [spec:knock-restricted.restricted-join] ${tag}`, async () => {
@@ -125,7 +125,7 @@ describe('The knock_restricted join rule in rooms the HSUT hosts', function () {
         await env.fake.joinRemoteRoom({ roomId: allowedRoom, userId: joiner });
         const join = await env.fake.joinRemoteRoom({ roomId, userId: joiner }).catch((error: Error) => error);
         must.ok(!(join instanceof Error), spec('knock-restricted.restricted-join', `${RESTRICTED_JOIN}: make_join/send_join must succeed`), join instanceof Error ? join.message : undefined);
-        must.equal(join.event.content?.join_authorised_via_users_server, owner.userId!, spec('knock-restricted.restricted-join', `${RESTRICTED_JOIN}: the join names the authorising member of the HSUT`));
+        must.equal(join.event.content?.join_authorised_via_users_server, owner.userId, spec('knock-restricted.restricted-join', `${RESTRICTED_JOIN}: the join names the authorising member of the HSUT`));
         must.equal(await membershipOf(owner, roomId, joiner), 'join', spec('knock-restricted.restricted-join', `${RESTRICTED_JOIN}: the user is joined`));
       });
 
@@ -136,7 +136,7 @@ describe('The knock_restricted join rule in rooms the HSUT hosts', function () {
         await user.join(allowedRoom);
         const res = await user.do('POST', `/_matrix/client/v3/join/${enc(roomId)}`, { body: {} });
         must.matchResponse(res, { status: 200 }, spec('knock-restricted.restricted-join', `${RESTRICTED_JOIN}: a knocking user satisfying allow may join (POST /join must answer 200)`));
-        must.equal(await membershipOf(owner, roomId, user.userId!), 'join', spec('knock-restricted.restricted-join', `${RESTRICTED_JOIN}: the user is joined`));
+        must.equal(await membershipOf(owner, roomId, user.userId), 'join', spec('knock-restricted.restricted-join', `${RESTRICTED_JOIN}: the user is joined`));
       });
     });
 
@@ -154,7 +154,7 @@ describe('The knock_restricted join rule in rooms the HSUT hosts', function () {
         const user = await env.newUser();
         const res = await user.do('POST', user.knockPath(roomId), { body: {} });
         expectRefused(res, 'POST /knock', RESTRICTED_NO_KNOCK);
-        must.equal(await membershipOf(owner, roomId, user.userId!), undefined, spec('auth-rules.knock.join-rule-not-knock', `${RESTRICTED_NO_KNOCK}: no knock enters the room`));
+        must.equal(await membershipOf(owner, roomId, user.userId), undefined, spec('auth-rules.knock.join-rule-not-knock', `${RESTRICTED_NO_KNOCK}: no knock enters the room`));
       });
     });
   }
@@ -185,7 +185,7 @@ describe('The knock_restricted join rule in rooms the HSUT hosts', function () {
         const user = await env.newUser();
         const res = await user.do('POST', user.knockPath(roomId), { body: {} });
         expectRefused(res, 'POST /knock', BEFORE_V10);
-        must.equal(await membershipOf(owner, roomId, user.userId!), undefined, spec('knock-restricted.refused-before-v10', `${BEFORE_V10}: no knock enters the room`));
+        must.equal(await membershipOf(owner, roomId, user.userId), undefined, spec('knock-restricted.refused-before-v10', `${BEFORE_V10}: no knock enters the room`));
       });
     });
   }

@@ -137,14 +137,14 @@ describe('Outbound knock: an HSUT user knocks on a room the fake server hosts (m
         `ver=${JSON.stringify(ver)} lacks "${v}"`,
       );
       must.matchResponse(res, { status: 200, body: [match.jsonKeyEqual('room_id', room.roomId)] }, spec('client.knock', 'POST /knock MUST answer 200 with the knocked room_id once the resident server accepted the knock'));
-      must.equal(room.membership(client.userId!), 'knock', spec('send_knock.outbound', "A knock accepted through send_knock is the user's membership in the resident server's room"));
+      must.equal(room.membership(client.userId), 'knock', spec('send_knock.outbound', "A knock accepted through send_knock is the user's membership in the resident server's room"));
     });
 
     it(`The HSUT's send_knock carries a knock event of the user, hashed, signed by the HSUT and sent under its own event ID [spec:send_knock.outbound,membership.knock] [v${v}]`, async () => {
       const client = await env.newUser();
       const room = knockRoom(env.fake, v);
       // The fake's own make_knock template cites the auth events selection from the room's state before the knock.
-      const expectedAuth = referencedIds(room.membershipTemplate(client.userId!, 'knock').auth_events);
+      const expectedAuth = referencedIds(room.membershipTemplate(client.userId, 'knock').auth_events);
       const since = env.fake.mark();
       const res = await knock(client, room.roomId, { via: [env.fake.serverName] });
 
@@ -218,7 +218,7 @@ describe('Outbound knock: an HSUT user knocks on a room the fake server hosts (m
       const room = knockRoom(env.fake, old);
       env.fake.use(
         handleMakeKnock({
-          wrap: forRoom(room.roomId, () => ({ status: 200, body: { room_version: old, event: room.membershipTemplate(client.userId!, 'knock') } })),
+          wrap: forRoom(room.roomId, () => ({ status: 200, body: { room_version: old, event: room.membershipTemplate(client.userId, 'knock') } })),
         }),
       );
       // A resident server that goes along with it: send_knock is accepted, so only the HSUT can stop the knock.
@@ -372,7 +372,7 @@ describe('Outbound knock: an HSUT user knocks on a room the fake server hosts (m
     const res = await knock(client, room.roomId, { serverName: [env.fake.serverName] });
     must.matchResponse(res, { status: 200, body: [match.jsonKeyEqual('room_id', room.roomId)] }, spec('client.knock-server-name', 'POST /knock with server_name MUST knock through the named server and answer 200 with room_id'));
     must.ok(inboundFor(env.fake, since, 'send_knock', room.roomId).length > 0, spec('client.knock-server-name', 'The knocking server MUST knock through the server named in server_name'), 'no send_knock reached the fake');
-    must.equal(room.membership(client.userId!), 'knock', spec('send_knock.outbound', "The knock MUST become the user's membership in the resident server's room"));
+    must.equal(room.membership(client.userId), 'knock', spec('send_knock.outbound', "The knock MUST become the user's membership in the resident server's room"));
   });
 
   it(`Knocking by an alias of the fake server resolves it over federation and knocks on the aliased room [spec:client.knock-alias,send_knock.outbound] [v${v}]`, async () => {
@@ -388,7 +388,7 @@ describe('Outbound knock: an HSUT user knocks on a room the fake server hosts (m
     }
     must.matchResponse(res, { status: 200, body: [match.jsonKeyEqual('room_id', room.roomId)] }, spec('client.knock-alias', 'POST /knock with an alias MUST knock on the aliased room and answer 200 with its room_id'));
     must.ok(inboundFor(env.fake, since, 'send_knock', room.roomId).length > 0, spec('send_knock.outbound', 'The knocking server MUST knock through the servers the alias resolved to'), 'no send_knock reached the fake');
-    must.equal(room.membership(client.userId!), 'knock', spec('client.knock-alias', "The knock MUST become the user's membership in the aliased room"));
+    must.equal(room.membership(client.userId), 'knock', spec('client.knock-alias', "The knock MUST become the user's membership in the aliased room"));
   });
 
   it(`Knocking without a reason sends a knock event without a reason [spec:client.knock,membership.knock] [v${v}]`, async () => {

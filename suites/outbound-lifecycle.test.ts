@@ -166,7 +166,7 @@ describe('Outbound knock lifecycle: /sync of the knocking user, acceptance, reje
         spec('sync.knock-section', 'An initial /sync MUST list a room the user knocked on under rooms.knock'),
       );
       must.equal(sectionsListing(body, knocked.room.roomId), ['knock'], spec('sync.knock-section', 'A knocked room MUST be listed only under rooms.knock (not join, invite or leave)'));
-      mustShowKnockState(body, knocked, client.userId!, 'An initial');
+      mustShowKnockState(body, knocked, client.userId, 'An initial');
     });
 
     it(`An incremental /sync from before the knock lists the knocked room under rooms.knock with its knock_state [spec:sync.knock-section,sync.knock-state-stripped,sync.knock-state-create,sync.knock-state-pruned] [v${v}]`, async () => {
@@ -183,7 +183,7 @@ describe('Outbound knock lifecycle: /sync of the knocking user, acceptance, reje
         spec('sync.knock-section', 'An incremental /sync covering the knock MUST list the room under rooms.knock'),
       );
       must.equal(sectionsListing(body, knocked.room.roomId), ['knock'], spec('sync.knock-section', 'A knocked room MUST be listed only under rooms.knock (not join, invite or leave)'));
-      mustShowKnockState(body, knocked, client.userId!, 'An incremental');
+      mustShowKnockState(body, knocked, client.userId, 'An incremental');
     });
 
     it(`The fake's invite accepts the knock: an incremental /sync moves the room from rooms.knock to rooms.invite, and after the user joins through the fake, to rooms.join [spec:sync.knock-accepted-to-invite,transitions.knock-to-invite,transitions.invite-accepts-knock] [v${v}]`, async () => {
@@ -191,7 +191,7 @@ describe('Outbound knock lifecycle: /sync of the knocking user, acceptance, reje
       const knocked = knockRoom(env.fake, v);
       let since = await knockAndSettle(env, client, knocked);
 
-      const invite = await env.fake.inviteRemoteUser(knocked.room, { sender: knocked.host, userId: client.userId! });
+      const invite = await env.fake.inviteRemoteUser(knocked.room, { sender: knocked.host, userId: client.userId });
       must.matchResponse(invite.response, { status: 200 }, spec('federation.invite', 'The knocking server MUST accept (countersign) an invite into a room its user knocked on: the invite is how a knock is accepted'));
       // "Homeservers are permitted to automatically accept invites as a result of knocks": rooms.join passes too.
       const accepted = await syncShowing(
@@ -213,7 +213,7 @@ describe('Outbound knock lifecycle: /sync of the knocking user, acceptance, reje
         const joined = await client.do('POST', `/_matrix/client/v3/join/${encodeURIComponent(knocked.room.roomId)}`, { query: { via: [env.fake.serverName] }, body: {} });
         must.matchResponse(joined, { status: 200, body: [match.jsonKeyEqual('room_id', knocked.room.roomId)] }, spec('federation.joins', 'An invited user MUST be able to join the room whose knock was accepted'));
       }
-      must.equal(knocked.room.membership(client.userId!), 'join', spec('federation.joins', "The join MUST reach the resident server (make_join/send_join) and become the user's membership there"));
+      must.equal(knocked.room.membership(client.userId), 'join', spec('federation.joins', "The join MUST reach the resident server (make_join/send_join) and become the user's membership there"));
       if (sections[0] === 'invite') {
         const afterJoin = await syncShowing(
           client,
@@ -279,7 +279,7 @@ describe('Outbound knock lifecycle: /sync of the knocking user, acceptance, reje
         spec('transitions.knock-to-leave.self-over-federation', `${rule} (the leave event)`),
       );
       should.ok(pdu.signatureVerified && pdu.accepted, spec('transitions.knock-to-leave.self-over-federation', `${rule}: the leave is signed by the HSUT and passes the resident server's auth rules`), pdu.rejection);
-      should.equal(knocked.room.membership(client.userId!), 'leave', spec('transitions.knock-to-leave.self-over-federation', `${rule}: the user's membership on the resident server becomes leave`));
+      should.equal(knocked.room.membership(client.userId), 'leave', spec('transitions.knock-to-leave.self-over-federation', `${rule}: the user's membership on the resident server becomes leave`));
     });
 
     it(`knock_room_state is not trusted: a forged name and power levels in send_knock's answer do not become the room's state once the user joins [spec:send_knock.accepted,sync.knock-state-stripped] [v${v}]`, async () => {
@@ -296,7 +296,7 @@ describe('Outbound knock lifecycle: /sync of the knocking user, acceptance, reje
             const state = (answer.body as { knock_room_state: Array<Partial<Pdu>> }).knock_room_state;
             // The forged name keeps the rest of the entry (a PDU since v1.16, whose hash then no longer matches).
             const forged: Array<Partial<Pdu>> = state.map((e) => (e.type === 'm.room.name' ? { ...e, content: { name: forgedName } } : e));
-            const forgedPowerLevels = { users: { [client.userId!]: 100 }, users_default: 100 };
+            const forgedPowerLevels = { users: { [client.userId]: 100 }, users_default: 100 };
             if (roomStateIsPdus(judgedSpecVersion())) {
               // A properly hashed and signed PDU of the room version that is not part of the room's graph.
               forged.push(knocked.room.buildEvent({ type: 'm.room.power_levels', stateKey: '', sender: knocked.host, content: forgedPowerLevels }).event);
@@ -308,10 +308,10 @@ describe('Outbound knock lifecycle: /sync of the knocking user, acceptance, reje
         }),
       );
       await knockAndSettle(env, client, knocked);
-      const invite = await env.fake.inviteRemoteUser(knocked.room, { sender: knocked.host, userId: client.userId! });
+      const invite = await env.fake.inviteRemoteUser(knocked.room, { sender: knocked.host, userId: client.userId });
       must.matchResponse(invite.response, { status: 200 }, spec('federation.invite', 'The knocking server MUST accept an invite into a room its user knocked on'));
       // Auto-accept is permitted: the user may already be joined; otherwise the user joins now.
-      if (knocked.room.membership(client.userId!) !== 'join') {
+      if (knocked.room.membership(client.userId) !== 'join') {
         const joined = await client.do('POST', `/_matrix/client/v3/join/${encodeURIComponent(roomId)}`, { query: { via: [env.fake.serverName] }, body: {} });
         must.matchResponse(joined, { status: 200 }, spec('federation.joins', 'An invited user MUST be able to join the room whose knock was accepted'));
       }
@@ -322,7 +322,7 @@ describe('Outbound knock lifecycle: /sync of the knocking user, acceptance, reje
       const powerLevels = await client.do('GET', `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/state/m.room.power_levels/`);
       must.matchResponse(
         powerLevels,
-        { status: 200, body: [match.jsonKeyAbsent(`users.${client.userId!.replace(/\./g, '\\.')}`), match.jsonKeyEqual('users_default', 0)] },
+        { status: 200, body: [match.jsonKeyAbsent(`users.${client.userId.replace(/\./g, '\\.')}`), match.jsonKeyEqual('users_default', 0)] },
         spec('federation.joins', `${rule} (m.room.power_levels)`),
       );
       const send = await client.do('PUT', `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/state/m.room.name/`, { body: { name: 'renamed by a powerless user' } });
@@ -341,7 +341,7 @@ describe('Outbound knock lifecycle: /sync of the knocking user, acceptance, reje
     const { event, eventId } = knocked.room.buildEvent({
       type: 'm.room.member',
       sender: knocked.host,
-      stateKey: client.userId!,
+      stateKey: client.userId,
       content: { membership: 'leave', reason: 'knock denied' },
     });
     const verdict = knocked.room.addEvent(event, { eventId });

@@ -126,7 +126,7 @@ describe('Room versions 1–6: the HSUT refuses knocks in rooms whose version ha
         spec('client.knock-forbidden', `POST /knock MUST answer 403 (you do not have permission to knock) on a room of version ${v}: no knock membership before version 7`),
       );
       should.matchResponse(res, { status: 403, errcode: 'M_FORBIDDEN' }, spec('client.knock-forbidden', 'POST /knock on a room without knocking SHOULD answer errcode M_FORBIDDEN'));
-      await mustHaveMembership(owner, roomId, knocker.userId!, undefined, spec('room-versions.knock-refused-before-v7', 'A refused knock MUST NOT change room state'));
+      await mustHaveMembership(owner, roomId, knocker.userId, undefined, spec('room-versions.knock-refused-before-v7', 'A refused knock MUST NOT change room state'));
     });
   }
 });

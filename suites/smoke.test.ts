@@ -5,10 +5,10 @@
  * and sync suites: statuses MUST, errcodes SHOULD (examples in the spec), the reason SHOULD, m.room.create in
  * knock_state MUST from v1.16, and after the invite rooms.invite or rooms.join (auto-accept is permitted).
  */
-import { TEST_TIMEOUT_MS, WAIT_MS } from '../harness/testkit';
+import { newUserClient, TEST_TIMEOUT_MS, WAIT_MS } from '../harness/testkit';
 import { expect } from 'chai';
 import { versionsWhere } from '../harness/core';
-import { CSClient, SyncTimeoutError, type ClientEvent, type SyncBody } from '../harness/clients/cs-client';
+import { SyncTimeoutError, type CSClient, type ClientEvent, type SyncBody } from '../harness/clients/cs-client';
 import { match, must, setNotClaimedSkipper, should, spec, type MustRule } from '../harness/match';
 import { skipUnlessClaimed } from '../harness/testkit/claimed';
 import { isClaimed } from '../harness/match/rule';
@@ -16,11 +16,6 @@ import { currentHomeserver } from '../harness/deploy/current';
 import type { StartedHomeserver } from '../harness/deploy/types';
 
 const KNOCK_VERSIONS = versionsWhere((v) => v.knockAllowed);
-
-async function newClient(hs: StartedHomeserver): Promise<CSClient> {
-  const user = await hs.registerUser();
-  return new CSClient({ baseUrl: hs.clientUrl, accessToken: user.accessToken, userId: user.userId, deviceId: user.deviceId });
-}
 
 function memberEventInTimeline(body: SyncBody, roomId: string, userId: string, membership: string): ClientEvent | undefined {
   return (body.rooms?.join?.[roomId]?.timeline?.events ?? []).find(
@@ -63,8 +58,8 @@ describe('Smoke: a local knock is seen by the room and answered with an invite',
 
   for (const version of KNOCK_VERSIONS) {
     it(`A user knocks on a knock room through the client API, the owner sees the knock in /sync and invites [spec:client.knock,join-rules.knock,sync.room-members-see-knock,sync.knock-section,transitions.knock-to-invite] [v${version}]`, async () => {
-      const owner = await newClient(hs);
-      const knocker = await newClient(hs);
+      const owner = await newUserClient(hs);
+      const knocker = await newUserClient(hs);
       const { room_id: roomId } = await owner.createRoom({
         room_version: version,
         preset: 'private_chat',
@@ -76,11 +71,11 @@ describe('Smoke: a local knock is seen by the room and answered with an invite',
       const knock = await knocker.do('POST', knocker.knockPath(roomId), { body: { reason } });
       must.matchResponse(knock, { status: 200, body: [jsonKeyEqual('room_id', roomId)] }, spec('client.knock', 'POST /knock answers 200 with the knocked room ID in `room_id`'));
 
-      const seen = await syncUntilOrFail(owner, (body) => Boolean(memberEventInTimeline(body, roomId, knocker.userId!, 'knock')), since, spec('sync.room-members-see-knock', "The owner's /sync timeline shows the knock member event"));
-      const knockEvent = memberEventInTimeline(seen.body, roomId, knocker.userId!, 'knock')!;
+      const seen = await syncUntilOrFail(owner, (body) => Boolean(memberEventInTimeline(body, roomId, knocker.userId, 'knock')), since, spec('sync.room-members-see-knock', "The owner's /sync timeline shows the knock member event"));
+      const knockEvent = memberEventInTimeline(seen.body, roomId, knocker.userId, 'knock')!;
       must.equal(knockEvent.sender, knocker.userId, spec('membership.knock', 'The knock member event is sent by the knocking user'));
       should.equal(knockEvent.content.reason, reason, spec('client.knock-reason', 'The knock carries the request\'s reason'));
-      must.equal((await owner.stateEvent(roomId, 'm.room.member', knocker.userId!)).membership, 'knock', spec('membership.knock', "The knocker's membership in the room state is knock"));
+      must.equal((await owner.stateEvent(roomId, 'm.room.member', knocker.userId)).membership, 'knock', spec('membership.knock', "The knocker's membership in the room state is knock"));
 
       const knocked = await syncUntilOrFail(knocker, (body) => Boolean(body.rooms?.knock?.[roomId]), undefined, spec('sync.knock-section', "The knocker's /sync lists the room under rooms.knock"));
       const knockState = knocked.body.rooms!.knock![roomId].knock_state?.events ?? [];
@@ -98,8 +93,8 @@ describe('Smoke: a local knock is seen by the room and answered with an invite',
       must.matchResponse(join, { status: 403 }, spec('join-rules.knock-needs-invite-to-join', 'Joining a knock room without an invite is refused with 403'));
       should.matchResponse(join, { status: 403, errcode: 'M_FORBIDDEN' }, spec('join-rules.knock-needs-invite-to-join', 'The refused join answers errcode M_FORBIDDEN (the /join 403 example)'));
 
-      await owner.invite(roomId, knocker.userId!);
-      const member = await owner.stateEvent(roomId, 'm.room.member', knocker.userId!);
+      await owner.invite(roomId, knocker.userId);
+      const member = await owner.stateEvent(roomId, 'm.room.member', knocker.userId);
       // The server may accept the invite for the knocker at once ("permitted to automatically accept invites").
       must.ok(member.membership === 'invite' || member.membership === 'join', spec('transitions.knock-to-invite', 'The owner\'s /invite accepts the knock: the membership becomes invite (or join, auto-accepted)'), `membership ${member.membership}`);
       await syncUntilOrFail(knocker, (body) => Boolean(body.rooms?.invite?.[roomId] ?? body.rooms?.join?.[roomId]), undefined, spec('sync.knock-accepted-to-invite', "The knocker's /sync lists the room under rooms.invite (or rooms.join, auto-accepted)"));
@@ -107,13 +102,13 @@ describe('Smoke: a local knock is seen by the room and answered with an invite',
   }
 
   it('Knocking on an invite-only room is refused with 403 M_FORBIDDEN [spec:client.knock-forbidden,join-rules.knock-only-with-knock-rule] [v7]', async () => {
-    const owner = await newClient(hs);
-    const knocker = await newClient(hs);
+    const owner = await newUserClient(hs);
+    const knocker = await newUserClient(hs);
     const { room_id: roomId } = await owner.createRoom({ room_version: KNOCK_VERSIONS[0], preset: 'private_chat' });
     const knock = await knocker.do('POST', knocker.knockPath(roomId), { body: {} });
     must.matchResponse(knock, { status: 403 }, spec('client.knock-forbidden', 'A knock on an invite-only room answers 403'));
     should.matchResponse(knock, { status: 403, errcode: 'M_FORBIDDEN' }, spec('client.knock-forbidden', 'The refused knock answers errcode M_FORBIDDEN (the knockRoom 403 example)'));
     const members = (await owner.state(roomId)).filter((e) => e.type === 'm.room.member').map((e) => e.state_key);
-    must.ok(!members.includes(knocker.userId!), spec('join-rules.knock-only-with-knock-rule', 'The refused knock gives the user no membership'), `members ${JSON.stringify(members)}`);
+    must.ok(!members.includes(knocker.userId), spec('join-rules.knock-only-with-knock-rule', 'The refused knock gives the user no membership'), `members ${JSON.stringify(members)}`);
   });
 });

@@ -44,8 +44,8 @@ describe('/sync sections follow the current membership when a knock and its outc
         const roomId = await createHsutRoom(owner, { roomVersion: v, joinRule: 'knock' });
         const before = await freshSync(user);
         await user.knock(roomId);
-        await outcome.act(owner, roomId, user.userId!);
-        await waitForMembership(owner, roomId, user.userId!, outcome.membership);
+        await outcome.act(owner, roomId, user.userId);
+        await waitForMembership(owner, roomId, user.userId, outcome.membership);
 
         const sections = await sectionsOnceListed(user, roomId, before.next_batch);
         must.ok(

@@ -214,7 +214,7 @@ describe('/sync: knocks on rooms of the HSUT as the knocker and the room members
       const member = await env.newUser();
       await member.join(roomId);
       await owner.sendState(roomId, 'm.room.join_rules', '', { join_rule: 'knock' });
-      await waitForMembership(owner, roomId, member.userId!, 'join');
+      await waitForMembership(owner, roomId, member.userId, 'join');
       const knocker = await env.newUser();
       await knocker.knock(roomId);
       const { body } = await syncUntilOrFail(knocker, (b) => knockStateEvents(b, roomId) !== undefined, {}, spec('sync.knock-section', RULE_KNOCK_SECTION));
@@ -227,7 +227,7 @@ describe('/sync: knocks on rooms of the HSUT as the knocker and the room members
 
     it(`When the owner accepts the knock with an invite, the knocker's incremental /sync moves the room from rooms.knock to rooms.invite [spec:sync.knock-accepted-to-invite] [spec:transitions.knock-to-invite] [v${version}]`, async () => {
       const { owner, roomId, knocker, since } = await knockedRoom(version);
-      await owner.invite(roomId, knocker.userId!);
+      await owner.invite(roomId, knocker.userId);
       const { body, autoAccepted } = await syncAfterInvite(knocker, roomId, since);
       // "Homeservers are permitted to automatically accept invites as a result of knocks": rooms.join passes as it is.
       if (autoAccepted) return;
@@ -237,7 +237,7 @@ describe('/sync: knocks on rooms of the HSUT as the knocker and the room members
 
     it(`When the knocker joins after the invite, the incremental /sync lists the room under rooms.join, not rooms.knock [spec:sync.knock-accepted-to-invite] [v${version}]`, async () => {
       const { owner, roomId, knocker, since } = await knockedRoom(version);
-      await owner.invite(roomId, knocker.userId!);
+      await owner.invite(roomId, knocker.userId);
       const invited = await syncAfterInvite(knocker, roomId, since);
       let body = invited.body;
       if (!invited.autoAccepted) {
@@ -249,7 +249,7 @@ describe('/sync: knocks on rooms of the HSUT as the knocker and the room members
 
     it(`When the owner denies the knock with a kick, the knocker's incremental /sync moves the room from rooms.knock to rooms.leave [spec:sync.knock-rejected-to-leave] [spec:transitions.knock-to-leave.other] [v${version}]`, async () => {
       const { owner, roomId, knocker, since } = await knockedRoom(version);
-      await owner.kick(roomId, knocker.userId!, 'not today');
+      await owner.kick(roomId, knocker.userId, 'not today');
       const { body } = await syncUntilOrFail(knocker, (b) => b.rooms?.leave?.[roomId] !== undefined, { since }, spec('sync.knock-rejected-to-leave', RULE_TO_LEAVE_KICK));
       must.equal(sections(body, roomId), ['leave'], spec('sync.knock-rejected-to-leave', RULE_TO_LEAVE_KICK));
       const leave = timelineEvents(body, roomId, 'leave').find((e) => e.type === 'm.room.member' && e.state_key === knocker.userId);

@@ -19,6 +19,7 @@ import {
   membershipOf,
   useFederationEnvironment,
   type FederationEnvironment,
+  type UserClient,
   unique,
 } from '../harness/testkit';
 
@@ -41,7 +42,7 @@ const AFTER_LEAVE = "Knock auth rule iii (rooms v7+): if the sender's current me
 const NO_JOIN =
   'Auth rules, membership join (rooms v7+): if the join_rule is invite or knock, allow only if the sender is invited or joined — a knocking user cannot join without an invite';
 
-async function knockRoom(env: FederationEnvironment, roomVersion: string): Promise<{ owner: CSClient; roomId: string }> {
+async function knockRoom(env: FederationEnvironment, roomVersion: string): Promise<{ owner: UserClient; roomId: string }> {
   const owner = await env.newUser();
   const roomId = await createHsutRoom(owner, { roomVersion, joinRule: 'knock' });
   return { owner, roomId };
@@ -56,11 +57,11 @@ async function fakeKnocks(fake: FakeServer, owner: CSClient, roomId: string, pre
   return knocker;
 }
 
-async function localKnocks(env: FederationEnvironment, owner: CSClient, roomId: string): Promise<CSClient> {
+async function localKnocks(env: FederationEnvironment, owner: CSClient, roomId: string): Promise<UserClient> {
   const user = await env.newUser();
   const res = await user.do('POST', user.knockPath(roomId), { body: { reason: 'please' } });
   must.matchResponse(res, { status: 200 }, spec('auth-rules.knock.from-leave', 'Precondition (knock auth rule iii): POST /knock of a user with no membership in a knock room answers 200'));
-  must.equal(await membershipOf(owner, roomId, user.userId!), 'knock', spec('auth-rules.knock.from-leave', 'Precondition (knock auth rule iii): the knock is room state'));
+  must.equal(await membershipOf(owner, roomId, user.userId), 'knock', spec('auth-rules.knock.from-leave', 'Precondition (knock auth rule iii): the knock is room state'));
   return user;
 }
 
@@ -76,14 +77,14 @@ async function roomWithRanks(env: FederationEnvironment, roomVersion: string, ex
   const version = getRoomVersion(roomVersion);
   const users: Record<string, number> = {
     // From v12 the creator has infinite power and must not be listed.
-    ...(version.creatorsHaveInfinitePower ? {} : { [owner.userId!]: 100 }),
-    [moderator.userId!]: 50,
+    ...(version.creatorsHaveInfinitePower ? {} : { [owner.userId]: 100 }),
+    [moderator.userId]: 50,
     ...extraUsers,
   };
   const roomId = await createHsutRoom(owner, {
     roomVersion,
     joinRule: 'knock',
-    invite: [moderator.userId!, member.userId!],
+    invite: [moderator.userId, member.userId],
     powerLevels: { users, users_default: 0, invite: 50, kick: 50, ban: 50 },
   });
   await moderator.join(roomId);
@@ -156,7 +157,7 @@ describe('Membership transitions from knock in rooms the HSUT hosts', function (
             match.jsonKeyEqual('type', 'm.room.member'),
             match.jsonKeyEqual('content.membership', 'invite'),
             match.jsonKeyEqual('state_key', knocker),
-            match.jsonKeyEqual('sender', owner.userId!),
+            match.jsonKeyEqual('sender', owner.userId),
             match.jsonKeyEqual('room_id', roomId),
           ],
           spec('federation.invite', `${ACCEPT}: the HSUT asks the knocking user's server to sign the invite event`),
@@ -172,11 +173,11 @@ describe('Membership transitions from knock in rooms the HSUT hosts', function (
       it(`An HSUT member accepts a local user's knock: invite answers 200, membership invite, and the user can join [spec:transitions.knock-to-invite,join-rules.knock-needs-invite-to-join] ${tag}`, async () => {
         const { owner, roomId } = await knockRoom(env, roomVersion);
         const user = await localKnocks(env, owner, roomId);
-        must.matchResponse(await membershipCall(owner, 'invite', roomId, user.userId!), { status: 200 }, spec('transitions.knock-to-invite', `${ACCEPT}: POST /invite must answer 200`));
-        await expectAccepted(owner, roomId, user.userId!);
+        must.matchResponse(await membershipCall(owner, 'invite', roomId, user.userId), { status: 200 }, spec('transitions.knock-to-invite', `${ACCEPT}: POST /invite must answer 200`));
+        await expectAccepted(owner, roomId, user.userId);
         const join = await user.do('POST', `/_matrix/client/v3/join/${enc(roomId)}`, { body: {} });
         must.matchResponse(join, { status: 200 }, spec('join-rules.knock-needs-invite-to-join', `${ACCEPT}: the invited user may join (POST /join must answer 200)`));
-        must.equal(await membershipOf(owner, roomId, user.userId!), 'join', spec('join-rules.knock-needs-invite-to-join', `${ACCEPT}: after the join the user is a member`));
+        must.equal(await membershipOf(owner, roomId, user.userId), 'join', spec('join-rules.knock-needs-invite-to-join', `${ACCEPT}: after the join the user is a member`));
       });
 
       it(`A member below the invite level cannot accept a knock: invite answers 403 M_FORBIDDEN and the user stays knocking [spec:transitions.knock-to-invite.insufficient-power,transitions.invite-refused-403] ${tag}`, async () => {
@@ -190,8 +191,8 @@ describe('Membership transitions from knock in rooms the HSUT hosts', function (
       it(`A moderator with the invite level accepts a local user's knock [spec:transitions.knock-to-invite] ${tag}`, async () => {
         const { owner, moderator, roomId } = await roomWithRanks(env, roomVersion);
         const user = await localKnocks(env, owner, roomId);
-        must.matchResponse(await membershipCall(moderator, 'invite', roomId, user.userId!), { status: 200 }, spec('transitions.knock-to-invite', `${ACCEPT}: POST /invite by a member at the invite level must answer 200`));
-        await expectAccepted(owner, roomId, user.userId!);
+        must.matchResponse(await membershipCall(moderator, 'invite', roomId, user.userId), { status: 200 }, spec('transitions.knock-to-invite', `${ACCEPT}: POST /invite by a member at the invite level must answer 200`));
+        await expectAccepted(owner, roomId, user.userId);
       });
     });
 
@@ -212,7 +213,7 @@ describe('Membership transitions from knock in rooms the HSUT hosts', function (
         const user = await localKnocks(env, owner, roomId);
         const res = await user.do('POST', `/_matrix/client/v3/rooms/${enc(roomId)}/leave`, { body: {} });
         must.matchResponse(res, { status: 200 }, spec('transitions.knock-to-leave.self', `${RESCIND}: POST /leave must answer 200`));
-        must.equal(await membershipOf(owner, roomId, user.userId!), 'leave', spec('transitions.knock-to-leave.self', `${RESCIND}: the knocker's membership becomes leave`));
+        must.equal(await membershipOf(owner, roomId, user.userId), 'leave', spec('transitions.knock-to-leave.self', `${RESCIND}: the knocker's membership becomes leave`));
       });
     });
 
@@ -223,7 +224,7 @@ describe('Membership transitions from knock in rooms the HSUT hosts', function (
         must.matchResponse(await membershipCall(moderator, 'kick', roomId, knocker), { status: 200 }, spec('transitions.knock-to-leave.other', `${REJECT}: POST /kick by a member at the kick level must answer 200`));
         const member = (await owner.state(roomId)).find((e) => e.type === 'm.room.member' && e.state_key === knocker);
         must.equal(member?.content?.membership, 'leave', spec('transitions.knock-to-leave.other', `${REJECT}: the knocker's membership becomes leave`));
-        must.equal(member?.sender, moderator.userId!, spec('transitions.knock-to-leave.other', `${REJECT}: the leave is sent by the moderator`));
+        must.equal(member?.sender, moderator.userId, spec('transitions.knock-to-leave.other', `${REJECT}: the leave is sent by the moderator`));
       });
 
       it(`The rejection of a fake user's knock is sent to the knocking server [spec:transitions.knock-to-leave.other,transitions.rejection-reaches-knocking-server] ${tag}`, async () => {
@@ -260,8 +261,8 @@ describe('Membership transitions from knock in rooms the HSUT hosts', function (
       it(`An HSUT moderator rejects a local user's knock: kick answers 200 and the membership becomes leave [spec:transitions.knock-to-leave.other] ${tag}`, async () => {
         const { owner, moderator, roomId } = await roomWithRanks(env, roomVersion);
         const user = await localKnocks(env, owner, roomId);
-        must.matchResponse(await membershipCall(moderator, 'kick', roomId, user.userId!), { status: 200 }, spec('transitions.knock-to-leave.other', `${REJECT}: POST /kick by a member at the kick level must answer 200`));
-        must.equal(await membershipOf(owner, roomId, user.userId!), 'leave', spec('transitions.knock-to-leave.other', `${REJECT}: the knocker's membership becomes leave`));
+        must.matchResponse(await membershipCall(moderator, 'kick', roomId, user.userId), { status: 200 }, spec('transitions.knock-to-leave.other', `${REJECT}: POST /kick by a member at the kick level must answer 200`));
+        must.equal(await membershipOf(owner, roomId, user.userId), 'leave', spec('transitions.knock-to-leave.other', `${REJECT}: the knocker's membership becomes leave`));
       });
 
       it(`A member below the kick level cannot reject a knock: kick answers 403 M_FORBIDDEN and the user stays knocking [spec:transitions.knock-to-leave.other-insufficient-power,transitions.kick-refused-403] ${tag}`, async () => {
@@ -314,16 +315,16 @@ describe('Membership transitions from knock in rooms the HSUT hosts', function (
       it(`Banning a knocking local user sets ban; its next knock is refused with 403; after an unban it may knock again [spec:transitions.knock-to-ban,transitions.knock-to-ban.sets-ban,client.knock-forbidden,transitions.unban-to-leave,auth-rules.knock.from-leave] ${tag}`, async () => {
         const { owner, roomId } = await knockRoom(env, roomVersion);
         const user = await localKnocks(env, owner, roomId);
-        must.matchResponse(await membershipCall(owner, 'ban', roomId, user.userId!), { status: 200 }, spec('transitions.knock-to-leave.other', `${BAN}: POST /ban by the room creator (ban level) must answer 200`));
-        must.equal(await membershipOf(owner, roomId, user.userId!), 'ban', spec('transitions.knock-to-ban.sets-ban', `${BAN}: the knocker's membership becomes ban`));
+        must.matchResponse(await membershipCall(owner, 'ban', roomId, user.userId), { status: 200 }, spec('transitions.knock-to-leave.other', `${BAN}: POST /ban by the room creator (ban level) must answer 200`));
+        must.equal(await membershipOf(owner, roomId, user.userId), 'ban', spec('transitions.knock-to-ban.sets-ban', `${BAN}: the knocker's membership becomes ban`));
         const refused = await user.do('POST', user.knockPath(roomId), { body: {} });
         expectForbidden(refused, spec('client.knock-forbidden', `${BANNED_KNOCK}: POST /knock must answer 403 (the user has been banned from the room)`));
-        must.equal(await membershipOf(owner, roomId, user.userId!), 'ban', spec('transitions.knock-to-ban', `${BANNED_KNOCK}: the user stays banned`));
-        must.matchResponse(await membershipCall(owner, 'unban', roomId, user.userId!), { status: 200 }, spec('transitions.unban-to-leave', 'POST /unban by the room creator must answer 200'));
-        must.equal(await membershipOf(owner, roomId, user.userId!), 'leave', spec('transitions.unban-to-leave', 'An unban sets the membership to leave'));
+        must.equal(await membershipOf(owner, roomId, user.userId), 'ban', spec('transitions.knock-to-ban', `${BANNED_KNOCK}: the user stays banned`));
+        must.matchResponse(await membershipCall(owner, 'unban', roomId, user.userId), { status: 200 }, spec('transitions.unban-to-leave', 'POST /unban by the room creator must answer 200'));
+        must.equal(await membershipOf(owner, roomId, user.userId), 'leave', spec('transitions.unban-to-leave', 'An unban sets the membership to leave'));
         const again = await user.do('POST', user.knockPath(roomId), { body: { reason: 'sorry' } });
         must.matchResponse(again, { status: 200 }, spec('auth-rules.knock.from-leave', `${UNBAN}: POST /knock must answer 200`));
-        must.equal(await membershipOf(owner, roomId, user.userId!), 'knock', spec('auth-rules.knock.from-leave', `${UNBAN}: the new knock is room state`));
+        must.equal(await membershipOf(owner, roomId, user.userId), 'knock', spec('auth-rules.knock.from-leave', `${UNBAN}: the new knock is room state`));
       });
     });
 
@@ -356,7 +357,7 @@ describe('Membership transitions from knock in rooms the HSUT hosts', function (
         const user = await localKnocks(env, owner, roomId);
         const res = await user.do('POST', `/_matrix/client/v3/join/${enc(roomId)}`, { body: {} });
         expectForbidden(res, spec('transitions.join-refused-403', `${NO_JOIN}: POST /join must answer 403`));
-        must.equal(await membershipOf(owner, roomId, user.userId!), 'knock', spec('transitions.knock-to-join-refused', `${NO_JOIN}: the user stays knocking`));
+        must.equal(await membershipOf(owner, roomId, user.userId), 'knock', spec('transitions.knock-to-join-refused', `${NO_JOIN}: the user stays knocking`));
       });
     });
   }

@@ -13,19 +13,23 @@ import { must, setNotClaimedSkipper, setup } from '../match';
 import { skipUnlessClaimed } from './claimed';
 import { TEST_TIMEOUT_MS } from './timeouts';
 
+/** A client logged in as a registered HSUT user: its `userId` is always set. */
+export type UserClient = CSClient & { userId: string };
+
 export interface FederationEnvironment {
   readonly hs: StartedHomeserver;
   readonly fake: FakeServer;
   /** A freshly registered HSUT user, as a client. */
-  newUser(localpart?: string): Promise<CSClient>;
+  newUser(localpart?: string): Promise<UserClient>;
   /** Another fake homeserver (its own name and key), closed after the file. */
   startOtherFakeServer(handlers?: FederationHandler[]): Promise<FakeServer>;
 }
 
-export function newUserClient(hs: StartedHomeserver, localpart?: string): Promise<CSClient> {
-  return hs.registerUser(localpart ? { localpart } : {}).then(
-    (user) => new CSClient({ baseUrl: hs.clientUrl, accessToken: user.accessToken, userId: user.userId, deviceId: user.deviceId }),
-  );
+/** Registers a user on the HSUT and returns a client logged in as that user. */
+export async function newUserClient(hs: StartedHomeserver, localpart?: string): Promise<UserClient> {
+  const user = await hs.registerUser(localpart ? { localpart } : {});
+  const client = new CSClient({ baseUrl: hs.clientUrl, accessToken: user.accessToken, userId: user.userId, deviceId: user.deviceId });
+  return Object.assign(client, { userId: user.userId });
 }
 
 export function useFederationEnvironment(options: { handlers?: () => FederationHandler[] } = {}): FederationEnvironment {

@@ -1,5 +1,5 @@
 /** What suites share: environment hooks, users, HSUT rooms, version lists, waits and deadlines. */
-export { useFederationEnvironment, newUserClient, type FederationEnvironment } from './environment';
+export { useFederationEnvironment, newUserClient, type FederationEnvironment, type UserClient } from './environment';
 export { createHsutRoom, membershipOf, memberEventOf, type HsutRoomOptions, type HsutJoinRule } from './hsut-rooms';
 export { KNOCK_VERSIONS, PRE_KNOCK_VERSIONS, KNOCK_RESTRICTED_VERSIONS, KNOCK_WITHOUT_KNOCK_RESTRICTED_VERSIONS } from './versions';
 export { pollUntil, ConditionTimeoutError, type PollOptions } from './poll';

@@ -3,16 +3,15 @@
  * the room, receives its events and can push PDUs into it over /send. Events pushed that way meet nothing but
  * the HSUT's auth rules (no make_/send_ pre-checks), which is how the suites test those rules alone.
  */
-import type { CSClient } from '../clients/cs-client';
 import type { FakeRoom } from '../fake-server';
 import { must, setup } from '../match';
-import type { FederationEnvironment } from './environment';
+import type { FederationEnvironment, UserClient } from './environment';
 import { createHsutRoom, type HsutRoomOptions } from './hsut-rooms';
 import { unique } from './unique';
 import { waitForEvent } from './waits';
 
 export interface ResidentRoom {
-  owner: CSClient;
+  owner: UserClient;
   roomId: string;
   /** The fake's copy of the room (events the HSUT sends land here). */
   room: FakeRoom;
@@ -29,7 +28,7 @@ export async function residentHsutRoom(env: FederationEnvironment, options: Hsut
 }
 
 /** Makes the fake resident in an existing room: the owner invites a witness, who joins. */
-export async function makeFakeResident(env: FederationEnvironment, owner: CSClient, roomId: string): Promise<ResidentRoom> {
+export async function makeFakeResident(env: FederationEnvironment, owner: UserClient, roomId: string): Promise<ResidentRoom> {
   const witness = env.fake.userId(unique('witness'));
   await owner.invite(roomId, witness);
   const join = await env.fake.joinRemoteRoom({ roomId, userId: witness });
