@@ -16,11 +16,11 @@
  *   iii. If the sender's current membership is not ban, invite, or join, allow.
  *   iv.  Otherwise, reject.
  */
-import type { CSClient } from '../harness/clients/cs-client';
 import { getRoomVersion } from '../harness/core';
 import { knockOn, leaveRoom, makeKnock, sendKnock, type FakeRoom } from '../harness/fake-server';
 import { must, should, spec, type MatchableResponse } from '../harness/match';
 import {
+  KNOCK_BARRING_MEMBERSHIPS,
   KNOCK_VERSIONS,
   createHsutRoom,
   memberEventOf,
@@ -33,7 +33,9 @@ import {
   WAIT_MS,
   type FederationEnvironment,
   type HsutJoinRule,
+  type KnockBarringMembershipName,
   type ResidentRoom,
+  type UserClient,
   unique,
 } from '../harness/testkit';
 
@@ -42,12 +44,6 @@ const RULE_I =
 const RULE_II = 'Knock auth rule ii (rooms v7+, m.room.member membership knock): if sender does not match state_key, reject';
 const RULE_III =
   "Knock auth rule iii (rooms v7+, m.room.member membership knock): if the sender's current membership is not ban, invite, or join, allow";
-const RULE_IV_BAN =
-  "Knock auth rule iv (rooms v7+, m.room.member membership knock): otherwise reject — a sender whose current membership is ban may not knock";
-const RULE_IV_INVITE =
-  "Knock auth rule iv (rooms v7+, m.room.member membership knock): otherwise reject — a sender whose current membership is invite may not knock";
-const RULE_IV_JOIN =
-  "Knock auth rule iv (rooms v7+, m.room.member membership knock): otherwise reject — a sender whose current membership is join may not knock";
 
 /** Waits until the fake's copy of the room has `userId` at `membership` (so its next events cite that state). */
 async function copyHas(room: FakeRoom, userId: string, membership: string): Promise<void> {
@@ -88,8 +84,77 @@ function expectClientKnockRefused(res: MatchableResponse, why: string): void {
   should.matchResponse(res, { status: 403, errcode: 'M_FORBIDDEN' }, spec('client.knock-forbidden', `${why}: POST /knock's 403 should carry errcode M_FORBIDDEN (the example of the 403 response)`));
 }
 
-function localKnock(user: CSClient, roomId: string, reason?: string) {
+function localKnock(user: UserClient, roomId: string, reason?: string) {
   return user.do('POST', user.knockPath(roomId), { body: reason === undefined ? {} : { reason } });
+}
+
+/**
+ * Rule iv, per membership the rule bars (the rows of KNOCK_BARRING_MEMBERSHIPS): the titles of its three tests and
+ * how each test's knocker comes to have that membership — a fake user whose join, ban or invite the fake's copy of
+ * the resident room holds (pushed knock; for the handshake of a joined user, the witness), and an HSUT user.
+ */
+const BARRED: Record<
+  KnockBarringMembershipName,
+  {
+    pushed: string;
+    handshake: string;
+    client: string;
+    pushingUser(env: FederationEnvironment, r: ResidentRoom): Promise<string>;
+    handshakeUser(env: FederationEnvironment, r: ResidentRoom): Promise<string>;
+    hsutUser(env: FederationEnvironment, roomVersion: string): Promise<{ owner: UserClient; roomId: string; user: UserClient }>;
+  }
+> = {
+  ban: {
+    pushed: 'A knock pushed over /send by a banned user is rejected: the user stays banned',
+    handshake: 'make_knock and send_knock by a banned fake user answer 403 M_FORBIDDEN: the user stays banned',
+    client: "A banned HSUT user's knock through the client API is refused with 403: the user stays banned",
+    pushingUser: (env, r) => fakeUserWith(env, r, 'banned', 'ban'),
+    handshakeUser: (env, r) => fakeUserWith(env, r, 'banned', 'ban'),
+    async hsutUser(env, roomVersion) {
+      const owner = await env.newUser();
+      const roomId = await createHsutRoom(owner, { roomVersion, joinRule: 'knock' });
+      const user = await env.newUser();
+      await owner.ban(roomId, user.userId);
+      return { owner, roomId, user };
+    },
+  },
+  invite: {
+    pushed: 'A knock pushed over /send by an invited user is rejected: the user stays invited',
+    handshake: 'make_knock and send_knock by an invited fake user answer 403 M_FORBIDDEN: the user stays invited',
+    client: "An invited HSUT user's knock through the client API is refused with 403 M_FORBIDDEN: the user stays invited",
+    pushingUser: (env, r) => fakeUserWith(env, r, 'invited', 'invite'),
+    handshakeUser: (env, r) => fakeUserWith(env, r, 'invited', 'invite'),
+    async hsutUser(env, roomVersion) {
+      const owner = await env.newUser();
+      const roomId = await createHsutRoom(owner, { roomVersion, joinRule: 'knock' });
+      const user = await env.newUser();
+      await owner.invite(roomId, user.userId);
+      return { owner, roomId, user };
+    },
+  },
+  join: {
+    pushed: 'A knock pushed over /send by a joined member is rejected: the member stays joined',
+    handshake: 'make_knock and send_knock by a joined fake user answer 403 M_FORBIDDEN: the user stays joined',
+    client: "A joined HSUT user's knock through the client API is refused with 403 M_FORBIDDEN: the user stays joined",
+    pushingUser: (env, r) => joinedFakeUser(env, r, 'member'),
+    handshakeUser: async (_env, r) => r.witness,
+    async hsutUser(env, roomVersion) {
+      const owner = await env.newUser();
+      const user = await env.newUser();
+      const roomId = await createHsutRoom(owner, { roomVersion, joinRule: 'knock', invite: [user.userId] });
+      await user.join(roomId);
+      return { owner, roomId, user };
+    },
+  },
+};
+
+/** A fake user the owner bans or invites, once the fake's copy of the room shows it (so its knock cites it). */
+async function fakeUserWith(env: FederationEnvironment, r: ResidentRoom, localpart: string, membership: 'ban' | 'invite'): Promise<string> {
+  const user = env.fake.userId(unique(localpart));
+  if (membership === 'ban') await r.owner.ban(r.roomId, user);
+  else await r.owner.invite(r.roomId, user);
+  await copyHas(r.room, user, membership);
+  return user;
 }
 
 describe('Knock auth rules in rooms the HSUT hosts', function () {
@@ -257,84 +322,31 @@ describe('Knock auth rules in rooms the HSUT hosts', function () {
     });
 
     describe(`rule iv: knocking is refused to banned, invited and joined users ${tag}`, () => {
-      it(`A knock pushed over /send by a banned user is rejected: the user stays banned [spec:auth-rules.knock.from-ban] ${tag}`, async () => {
-        const r = await residentHsutRoom(env, { roomVersion, joinRule: 'knock' });
-        const knocker = env.fake.userId(unique('banned'));
-        await r.owner.ban(r.roomId, knocker);
-        await copyHas(r.room, knocker, 'ban');
-        await pushMemberEventAndSettle(env, r, { sender: knocker, stateKey: knocker, content: { membership: 'knock' } });
-        must.equal(await membershipOf(r.owner, r.roomId, knocker), 'ban', spec('auth-rules.knock.from-ban', `${RULE_IV_BAN}; the HSUT must reject the knock`));
-      });
+      for (const barred of KNOCK_BARRING_MEMBERSHIPS) {
+        const c = BARRED[barred.membership];
+        const { membership, adjective, rule } = barred;
 
-      it(`make_knock and send_knock by a banned fake user answer 403 M_FORBIDDEN: the user stays banned [spec:auth-rules.knock.from-ban,make_knock.forbidden,send_knock.forbidden] ${tag}`, async () => {
-        const r = await residentHsutRoom(env, { roomVersion, joinRule: 'knock' });
-        const knocker = env.fake.userId(unique('banned'));
-        await r.owner.ban(r.roomId, knocker);
-        await copyHas(r.room, knocker, 'ban');
-        await expectHandshakeRefused(env, r, knocker, RULE_IV_BAN);
-        must.equal(await membershipOf(r.owner, r.roomId, knocker), 'ban', spec('auth-rules.knock.from-ban', `${RULE_IV_BAN}; the user stays banned`));
-      });
+        it(`${c.pushed} [spec:${barred.clause}] ${tag}`, async () => {
+          const r = await residentHsutRoom(env, { roomVersion, joinRule: 'knock' });
+          const knocker = await c.pushingUser(env, r);
+          await pushMemberEventAndSettle(env, r, { sender: knocker, stateKey: knocker, content: { membership: 'knock' } });
+          must.equal(await membershipOf(r.owner, r.roomId, knocker), membership, spec(barred.clause, `${rule}; the HSUT must reject the knock`));
+        });
 
-      it(`A banned HSUT user's knock through the client API is refused with 403: the user stays banned [spec:auth-rules.knock.from-ban,client.knock-forbidden] ${tag}`, async () => {
-        const owner = await env.newUser();
-        const roomId = await createHsutRoom(owner, { roomVersion, joinRule: 'knock' });
-        const user = await env.newUser();
-        await owner.ban(roomId, user.userId);
-        const res = await localKnock(user, roomId);
-        expectClientKnockRefused(res, `${RULE_IV_BAN}`);
-        must.equal(await membershipOf(owner, roomId, user.userId), 'ban', spec('auth-rules.knock.from-ban', `${RULE_IV_BAN}; the user stays banned`));
-      });
+        it(`${c.handshake} [spec:${barred.clause},make_knock.forbidden,send_knock.forbidden] ${tag}`, async () => {
+          const r = await residentHsutRoom(env, { roomVersion, joinRule: 'knock' });
+          const knocker = await c.handshakeUser(env, r);
+          await expectHandshakeRefused(env, r, knocker, rule);
+          must.equal(await membershipOf(r.owner, r.roomId, knocker), membership, spec(barred.clause, `${rule}; the user stays ${adjective}`));
+        });
 
-      it(`A knock pushed over /send by an invited user is rejected: the user stays invited [spec:auth-rules.knock.from-invite] ${tag}`, async () => {
-        const r = await residentHsutRoom(env, { roomVersion, joinRule: 'knock' });
-        const knocker = env.fake.userId(unique('invited'));
-        await r.owner.invite(r.roomId, knocker);
-        await copyHas(r.room, knocker, 'invite');
-        await pushMemberEventAndSettle(env, r, { sender: knocker, stateKey: knocker, content: { membership: 'knock' } });
-        must.equal(await membershipOf(r.owner, r.roomId, knocker), 'invite', spec('auth-rules.knock.from-invite', `${RULE_IV_INVITE}; the HSUT must reject the knock`));
-      });
-
-      it(`make_knock and send_knock by an invited fake user answer 403 M_FORBIDDEN: the user stays invited [spec:auth-rules.knock.from-invite,make_knock.forbidden,send_knock.forbidden] ${tag}`, async () => {
-        const r = await residentHsutRoom(env, { roomVersion, joinRule: 'knock' });
-        const knocker = env.fake.userId(unique('invited'));
-        await r.owner.invite(r.roomId, knocker);
-        await copyHas(r.room, knocker, 'invite');
-        await expectHandshakeRefused(env, r, knocker, RULE_IV_INVITE);
-        must.equal(await membershipOf(r.owner, r.roomId, knocker), 'invite', spec('auth-rules.knock.from-invite', `${RULE_IV_INVITE}; the user stays invited`));
-      });
-
-      it(`An invited HSUT user's knock through the client API is refused with 403 M_FORBIDDEN: the user stays invited [spec:auth-rules.knock.from-invite,client.knock-forbidden] ${tag}`, async () => {
-        const owner = await env.newUser();
-        const roomId = await createHsutRoom(owner, { roomVersion, joinRule: 'knock' });
-        const user = await env.newUser();
-        await owner.invite(roomId, user.userId);
-        const res = await localKnock(user, roomId);
-        expectClientKnockRefused(res, `${RULE_IV_INVITE}`);
-        must.equal(await membershipOf(owner, roomId, user.userId), 'invite', spec('auth-rules.knock.from-invite', `${RULE_IV_INVITE}; the user stays invited`));
-      });
-
-      it(`A knock pushed over /send by a joined member is rejected: the member stays joined [spec:auth-rules.knock.from-join] ${tag}`, async () => {
-        const r = await residentHsutRoom(env, { roomVersion, joinRule: 'knock' });
-        const member = await joinedFakeUser(env, r, 'member');
-        await pushMemberEventAndSettle(env, r, { sender: member, stateKey: member, content: { membership: 'knock' } });
-        must.equal(await membershipOf(r.owner, r.roomId, member), 'join', spec('auth-rules.knock.from-join', `${RULE_IV_JOIN}; the HSUT must reject the knock`));
-      });
-
-      it(`make_knock and send_knock by a joined fake user answer 403 M_FORBIDDEN: the user stays joined [spec:auth-rules.knock.from-join,make_knock.forbidden,send_knock.forbidden] ${tag}`, async () => {
-        const r = await residentHsutRoom(env, { roomVersion, joinRule: 'knock' });
-        await expectHandshakeRefused(env, r, r.witness, RULE_IV_JOIN);
-        must.equal(await membershipOf(r.owner, r.roomId, r.witness), 'join', spec('auth-rules.knock.from-join', `${RULE_IV_JOIN}; the user stays joined`));
-      });
-
-      it(`A joined HSUT user's knock through the client API is refused with 403 M_FORBIDDEN: the user stays joined [spec:auth-rules.knock.from-join,client.knock-forbidden] ${tag}`, async () => {
-        const owner = await env.newUser();
-        const user = await env.newUser();
-        const roomId = await createHsutRoom(owner, { roomVersion, joinRule: 'knock', invite: [user.userId] });
-        await user.join(roomId);
-        const res = await localKnock(user, roomId);
-        expectClientKnockRefused(res, `${RULE_IV_JOIN}`);
-        must.equal(await membershipOf(owner, roomId, user.userId), 'join', spec('auth-rules.knock.from-join', `${RULE_IV_JOIN}; the user stays joined`));
-      });
+        it(`${c.client} [spec:${barred.clause},client.knock-forbidden] ${tag}`, async () => {
+          const { owner, roomId, user } = await c.hsutUser(env, roomVersion);
+          const res = await localKnock(user, roomId);
+          expectClientKnockRefused(res, `${rule}`);
+          must.equal(await membershipOf(owner, roomId, user.userId), membership, spec(barred.clause, `${rule}; the user stays ${adjective}`));
+        });
+      }
     });
   }
 });

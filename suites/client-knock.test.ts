@@ -18,13 +18,13 @@
  * `server_name` (v1.1–v1.13) and `via` (v1.12+) only matter for remote rooms; these local knocks send neither.
  */
 import { getRoomVersion } from '../harness/core';
-import type { CSClient } from '../harness/clients/cs-client';
-import { match, must, setup, should, spec, type MustRule } from '../harness/match';
+import { match, must, setup, should, spec } from '../harness/match';
 import {
   KNOCK_VERSIONS,
   createHsutRoom,
   memberEventOf,
-  membershipOf,
+  mustHaveMembership,
+  newKnockRoom,
   useFederationEnvironment,
   waitForMembership,
   type HsutJoinRule,
@@ -47,33 +47,25 @@ const RULE_UNCHANGED = 'A refused knock leaves the user\'s membership unchanged 
 const RULE_404 = 'A room that "could not be found or resolved to a room ID" answers 404 (knockRoom)';
 const RULE_404_ERRCODE = 'A room that could not be found answers 404 with errcode M_NOT_FOUND (the knockRoom 404 example; the errcode is not fixed)';
 
+/** The suite's knock rooms are named `knock target v<version>`. */
+const ROOM = { label: 'knock target' } as const;
+
 let uniq = 0;
 function unique(label: string): string {
   uniq += 1;
   return `kk-${label}-${process.pid}-${Date.now().toString(36)}-${uniq}`;
 }
 
-/** The owner's view (GET /state) of `userId`'s membership, with the rule named in the failure. */
-async function expectMembership(owner: CSClient, roomId: string, userId: string, want: string | undefined, rule: MustRule): Promise<void> {
-  must.equal(await membershipOf(owner, roomId, userId), want, rule);
-}
-
 describe('Client API: POST /knock/{roomIdOrAlias} on rooms of the HSUT', function () {
   const env = useFederationEnvironment();
 
-  async function knockRoom(version: string, joinRule: HsutJoinRule = 'knock', extra: { aliasLocalpart?: string } = {}) {
-    const owner = await env.newUser();
-    const roomId = await createHsutRoom(owner, { roomVersion: version, joinRule, name: `knock target v${version}`, ...extra });
-    return { owner, roomId };
-  }
-
   for (const version of KNOCK_VERSIONS) {
     it(`Knocking by room ID answers 200 with the room_id and makes the user's membership knock [spec:client.knock] [spec:membership.knock] [v${version}]`, async () => {
-      const { owner, roomId } = await knockRoom(version);
+      const { owner, roomId } = await newKnockRoom(env, version, ROOM);
       const knocker = await env.newUser();
       const response = await knocker.do('POST', knocker.knockPath(roomId), { body: {} });
       must.matchResponse(response, { status: 200, body: [jsonKeyEqual('room_id', roomId)] }, spec('client.knock', RULE_200));
-      await expectMembership(owner, roomId, knocker.userId, 'knock', spec('membership.knock', RULE_MEMBERSHIP));
+      await mustHaveMembership(owner, roomId, knocker.userId, 'knock', spec('membership.knock', RULE_MEMBERSHIP));
       const event = await memberEventOf(owner, roomId, knocker.userId);
       must.matchJson(event, [jsonKeyEqual('sender', knocker.userId), jsonKeyEqual('content.membership', 'knock')], spec('membership.knock', RULE_MEMBERSHIP));
       // No reason was given: the server should not invent one.
@@ -82,16 +74,16 @@ describe('Client API: POST /knock/{roomIdOrAlias} on rooms of the HSUT', functio
 
     it(`Knocking by room alias answers 200 with the aliased room's ID and the user knocks on that room [spec:client.knock-alias] [v${version}]`, async () => {
       const aliasLocalpart = unique(`alias-v${version}`);
-      const { owner, roomId } = await knockRoom(version, 'knock', { aliasLocalpart });
+      const { owner, roomId } = await newKnockRoom(env, version, { ...ROOM, aliasLocalpart });
       const alias = `#${aliasLocalpart}:${env.hs.serverName}`;
       const knocker = await env.newUser();
       const response = await knocker.do('POST', knocker.knockPath(alias), { body: {} });
       must.matchResponse(response, { status: 200, body: [jsonKeyTypeOf('room_id', 'string'), jsonKeyEqual('room_id', roomId)] }, spec('client.knock-alias', RULE_ALIAS));
-      await expectMembership(owner, roomId, knocker.userId, 'knock', spec('client.knock-alias', RULE_ALIAS));
+      await mustHaveMembership(owner, roomId, knocker.userId, 'knock', spec('client.knock-alias', RULE_ALIAS));
     });
 
     it(`The knock's reason lands in the knock member event the room owner reads back [spec:client.knock-reason] [spec:membership.knock-reason] [v${version}]`, async () => {
-      const { owner, roomId } = await knockRoom(version);
+      const { owner, roomId } = await newKnockRoom(env, version, ROOM);
       const knocker = await env.newUser();
       const reason = `please let me in (v${version}) ✓`;
       const response = await knocker.do('POST', knocker.knockPath(roomId), { body: { reason } });
@@ -102,10 +94,10 @@ describe('Client API: POST /knock/{roomIdOrAlias} on rooms of the HSUT', functio
     });
 
     it(`Knocking again while already knocking answers 200 and the membership stays knock with the new reason [spec:auth-rules.knock.from-knock] [spec:client.knock] [v${version}]`, async () => {
-      const { owner, roomId } = await knockRoom(version);
+      const { owner, roomId } = await newKnockRoom(env, version, ROOM);
       const knocker = await env.newUser();
       await knocker.knock(roomId, { reason: 'first knock' });
-      await expectMembership(owner, roomId, knocker.userId, 'knock', setup('the first knock is in place'));
+      await mustHaveMembership(owner, roomId, knocker.userId, 'knock', setup('the first knock is in place'));
       const again = await knocker.do('POST', knocker.knockPath(roomId), { body: { reason: 'second knock' } });
       must.matchResponse(again, { status: 200, body: [jsonKeyEqual('room_id', roomId)] }, spec('auth-rules.knock.from-knock', RULE_REKNOCK));
       const event = await memberEventOf(owner, roomId, knocker.userId);
@@ -115,29 +107,29 @@ describe('Client API: POST /knock/{roomIdOrAlias} on rooms of the HSUT', functio
     });
 
     it(`A banned user's knock is refused with 403 and the user stays banned [spec:client.knock-forbidden] [spec:auth-rules.knock.from-ban] [v${version}]`, async () => {
-      const { owner, roomId } = await knockRoom(version);
+      const { owner, roomId } = await newKnockRoom(env, version, ROOM);
       const knocker = await env.newUser();
       await owner.ban(roomId, knocker.userId, 'no knocking');
       await waitForMembership(owner, roomId, knocker.userId, 'ban');
       const response = await knocker.do('POST', knocker.knockPath(roomId), { body: { reason: 'sorry' } });
       must.matchResponse(response, { status: 403 }, spec('client.knock-forbidden', RULE_BANNED));
-      await expectMembership(owner, roomId, knocker.userId, 'ban', spec('auth-rules.knock.from-ban', RULE_UNCHANGED));
+      await mustHaveMembership(owner, roomId, knocker.userId, 'ban', spec('auth-rules.knock.from-ban', RULE_UNCHANGED));
     });
 
     it(`A banned user's refused knock carries errcode M_FORBIDDEN [spec:client.knock-forbidden] [spec:auth-rules.knock.from-ban] [v${version}]`, async () => {
-      const { owner, roomId } = await knockRoom(version);
+      const { owner, roomId } = await newKnockRoom(env, version, ROOM);
       const knocker = await env.newUser();
       await owner.ban(roomId, knocker.userId);
       await waitForMembership(owner, roomId, knocker.userId, 'ban');
       const response = await knocker.do('POST', knocker.knockPath(roomId), { body: {} });
       must.matchResponse(response, { status: 403 }, spec('client.knock-forbidden', RULE_BANNED));
       should.matchResponse(response, { status: 403, errcode: 'M_FORBIDDEN' }, spec('client.knock-forbidden', RULE_FORBIDDEN_ERRCODE));
-      await expectMembership(owner, roomId, knocker.userId, 'ban', spec('auth-rules.knock.from-ban', RULE_UNCHANGED));
+      await mustHaveMembership(owner, roomId, knocker.userId, 'ban', spec('auth-rules.knock.from-ban', RULE_UNCHANGED));
     });
 
     it(`A joined member's knock is refused with 403 M_FORBIDDEN and the member stays joined [spec:client.knock-forbidden] [spec:auth-rules.knock.from-join] [v${version}]`, async () => {
       // A public room the member joined, then switched to `knock`, so that the join rule itself allows knocks.
-      const { owner, roomId } = await knockRoom(version, 'public');
+      const { owner, roomId } = await newKnockRoom(env, version, { ...ROOM, joinRule: 'public' });
       const member = await env.newUser();
       await member.join(roomId);
       await owner.sendState(roomId, 'm.room.join_rules', '', { join_rule: 'knock' });
@@ -145,18 +137,18 @@ describe('Client API: POST /knock/{roomIdOrAlias} on rooms of the HSUT', functio
       const response = await member.do('POST', member.knockPath(roomId), { body: {} });
       must.matchResponse(response, { status: 403 }, spec('client.knock-forbidden', RULE_JOINED));
       should.matchResponse(response, { status: 403, errcode: 'M_FORBIDDEN' }, spec('client.knock-forbidden', RULE_FORBIDDEN_ERRCODE));
-      await expectMembership(owner, roomId, member.userId, 'join', spec('auth-rules.knock.from-join', RULE_UNCHANGED));
+      await mustHaveMembership(owner, roomId, member.userId, 'join', spec('auth-rules.knock.from-join', RULE_UNCHANGED));
     });
 
     it(`An invited user's knock is refused with 403 M_FORBIDDEN and the invite stands [spec:client.knock-forbidden] [spec:auth-rules.knock.from-invite] [v${version}]`, async () => {
-      const { owner, roomId } = await knockRoom(version);
+      const { owner, roomId } = await newKnockRoom(env, version, ROOM);
       const invitee = await env.newUser();
       await owner.invite(roomId, invitee.userId);
       await waitForMembership(owner, roomId, invitee.userId, 'invite');
       const response = await invitee.do('POST', invitee.knockPath(roomId), { body: {} });
       must.matchResponse(response, { status: 403 }, spec('client.knock-forbidden', RULE_INVITED));
       should.matchResponse(response, { status: 403, errcode: 'M_FORBIDDEN' }, spec('client.knock-forbidden', RULE_FORBIDDEN_ERRCODE));
-      await expectMembership(owner, roomId, invitee.userId, 'invite', spec('auth-rules.knock.from-invite', RULE_UNCHANGED));
+      await mustHaveMembership(owner, roomId, invitee.userId, 'invite', spec('auth-rules.knock.from-invite', RULE_UNCHANGED));
     });
 
     const refusingRules: HsutJoinRule[] = ['public', 'invite'];
@@ -175,7 +167,7 @@ describe('Client API: POST /knock/{roomIdOrAlias} on rooms of the HSUT', functio
         const response = await knocker.do('POST', knocker.knockPath(roomId), { body: { reason: 'may I?' } });
         must.matchResponse(response, { status: 403 }, spec('client.knock-forbidden', RULE_JOIN_RULE));
         should.matchResponse(response, { status: 403, errcode: 'M_FORBIDDEN' }, spec('client.knock-forbidden', RULE_FORBIDDEN_ERRCODE));
-        await expectMembership(owner, roomId, knocker.userId, undefined, spec('auth-rules.knock.join-rule-not-knock', RULE_UNCHANGED));
+        await mustHaveMembership(owner, roomId, knocker.userId, undefined, spec('auth-rules.knock.join-rule-not-knock', RULE_UNCHANGED));
       });
     }
   }

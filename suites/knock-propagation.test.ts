@@ -5,7 +5,7 @@
  */
 import { knockOn } from '../harness/fake-server';
 import { must, setup, should, spec } from '../harness/match';
-import { createHsutRoom, KNOCK_VERSIONS, TEST_TIMEOUT_MS, useFederationEnvironment, waitForMembership, WAIT_MS, unique } from '../harness/testkit';
+import { KNOCK_VERSIONS, newKnockRoom, TEST_TIMEOUT_MS, useFederationEnvironment, waitForMembership, WAIT_MS, unique } from '../harness/testkit';
 
 describe('Knock propagation: the resident HSUT sends accepted knocks to the other servers in the room', function () {
   this.timeout(TEST_TIMEOUT_MS);
@@ -13,8 +13,7 @@ describe('Knock propagation: the resident HSUT sends accepted knocks to the othe
 
   /** An HSUT knock room with a member from the main fake server (invited, then joined over federation). */
   async function knockRoomWithRemoteMember(roomVersion: string) {
-    const owner = await env.newUser();
-    const roomId = await createHsutRoom(owner, { roomVersion, joinRule: 'knock', name: 'knock propagation' });
+    const { owner, roomId } = await newKnockRoom(env, roomVersion, { name: 'knock propagation' });
     const member = env.fake.userId(unique('member'));
     await owner.invite(roomId, member);
     await env.fake.joinRemoteRoom({ roomId, userId: member });

@@ -11,30 +11,31 @@
  */
 import type { CSClient } from '../harness/clients/cs-client';
 import type { RawResponse } from '../harness/clients/federation-client';
-import { authEventSelection, generateSigningKey, getRoomVersion, versionsWhere } from '../harness/core';
+import { authEventSelection, getRoomVersion, versionsWhere } from '../harness/core';
 import { makeKnock, referencedIds } from '../harness/fake-server';
-import { match, must, setup, should, spec, type MustRule } from '../harness/match';
-import { createHsutRoom, KNOCK_VERSIONS, membershipOf, TEST_TIMEOUT_MS, useFederationEnvironment, waitForMembership, type HsutJoinRule, unique } from '../harness/testkit';
+import { match, must, setup, should, spec } from '../harness/match';
+import {
+  createKnockRoom,
+  hostOf,
+  knockBarring,
+  KNOCK_VERSIONS,
+  mustHaveMembership,
+  mustRefuseIncompatibleVersion,
+  mustRequireXMatrix,
+  TEST_TIMEOUT_MS,
+  useFederationEnvironment,
+  waitForMembership,
+  type FederationEnvironment,
+  type HsutJoinRule,
+  type KnockBarringMembershipName,
+  type UserClient,
+  unique,
+} from '../harness/testkit';
 
 const enc = encodeURIComponent;
 const ALL_VERSIONS = versionsWhere(() => true);
-
-function knockRoom(owner: CSClient, roomVersion: string, joinRule: HsutJoinRule = 'knock'): Promise<string> {
-  return createHsutRoom(owner, { roomVersion, joinRule, name: `make_knock v${roomVersion} ${joinRule}` });
-}
-
-/** The host part of a server name (server ACLs ignore ports). */
-function hostOf(serverName: string): string {
-  const ipv6 = /^\[[^\]]+\]/.exec(serverName);
-  if (ipv6) return ipv6[0];
-  const colon = serverName.lastIndexOf(':');
-  return colon >= 0 ? serverName.slice(0, colon) : serverName;
-}
-
-async function mustHaveMembership(owner: CSClient, roomId: string, userId: string, expected: string | undefined, rule: MustRule): Promise<void> {
-  const seen = await membershipOf(owner, roomId, userId);
-  must.equal(seen ?? 'none', expected ?? 'none', { ...rule, text: `${rule.text} (membership of ${userId} as the room owner sees it)` });
-}
+/** The suite's knock rooms are named `make_knock v<version>`. */
+const ROOM = { label: 'make_knock' } as const;
 
 /** make_knock is a read: whatever it answers, the room's state stays as it was. */
 const UNCHANGED = 'make_knock MUST NOT change room state: the template is not an event of the room until send_knock';
@@ -88,14 +89,40 @@ function mustForbid(res: RawResponse, when: string): void {
   should.matchResponse(res, { status: 403, errcode: 'M_FORBIDDEN' }, spec('make_knock.forbidden', `make_knock SHOULD answer errcode M_FORBIDDEN ${when}`));
 }
 
-/** 400 is fixed for a version not listed in `ver`; the errcode is the example, but it requires room_version. */
-function mustRefuseIncompatibleVersion(res: RawResponse, v: string): void {
-  must.matchResponse(res, { status: 400 }, spec('make_knock.incompatible-version', "make_knock MUST answer 400 when ver does not list the room's version"));
-  should.matchResponse(res, { status: 400, errcode: 'M_INCOMPATIBLE_ROOM_VERSION' }, spec('make_knock.incompatible-version', 'make_knock SHOULD answer errcode M_INCOMPATIBLE_ROOM_VERSION (the example) when ver does not list the room\'s version'));
-  if (res.errcode === 'M_INCOMPATIBLE_ROOM_VERSION') {
-    must.matchJson(res.body, [match.jsonKeyEqual('room_version', v)], spec('make_knock.incompatible-version', "An M_INCOMPATIBLE_ROOM_VERSION answer MUST carry the room's room_version"));
-  }
-}
+/**
+ * A fake user whom knock auth rule iv bars from knocking (joined, invited, banned), per membership: the title's
+ * words, the user's localpart, what the refusal is checked for, and how the user comes to have that membership.
+ */
+const BARRED: Record<KnockBarringMembershipName, { who: string; localpart: string; when: string; enter(env: FederationEnvironment, owner: UserClient, roomId: string, user: string): Promise<void> }> = {
+  join: {
+    who: 'already joined',
+    localpart: 'member',
+    when: 'for a user who is joined (knock auth rule: reject when the sender is joined)',
+    async enter(env, owner, roomId, user) {
+      await owner.invite(roomId, user);
+      await env.fake.joinRemoteRoom({ roomId, userId: user });
+      await waitForMembership(owner, roomId, user, 'join');
+    },
+  },
+  invite: {
+    who: 'invited',
+    localpart: 'invitee',
+    when: 'for a user who is invited (knock auth rule: reject when the sender is invited)',
+    async enter(_env, owner, roomId, user) {
+      await owner.invite(roomId, user);
+      await waitForMembership(owner, roomId, user, 'invite');
+    },
+  },
+  ban: {
+    who: 'banned',
+    localpart: 'banned',
+    when: 'for a banned user (knock auth rule: reject when the sender is banned)',
+    async enter(_env, owner, roomId, user) {
+      await owner.ban(roomId, user, 'not welcome');
+      await waitForMembership(owner, roomId, user, 'ban');
+    },
+  },
+};
 
 describe('make_knock: the HSUT as resident server answers inbound make_knock requests', function () {
   this.timeout(TEST_TIMEOUT_MS);
@@ -114,7 +141,7 @@ describe('make_knock: the HSUT as resident server answers inbound make_knock req
 
     it(`make_knock answers 200 with a knock template for the fake user in the room's version and changes no state [spec:make_knock.template,auth-rules.auth-events-allowed,auth-rules.auth-events-selection] [v${v}]`, async () => {
       const owner = await env.newUser();
-      const roomId = await knockRoom(owner, v);
+      const roomId = await createKnockRoom(owner, v, ROOM);
       const user = env.fake.userId(unique('knocker'));
       const res = await makeKnock(env.fake, roomId, user, { ver: ALL_VERSIONS });
       must.matchResponse(
@@ -144,7 +171,7 @@ describe('make_knock: the HSUT as resident server answers inbound make_knock req
 
     it(`make_knock answers 400 M_INCOMPATIBLE_ROOM_VERSION with room_version when ver lacks the room's version [spec:make_knock.incompatible-version] [v${v}]`, async () => {
       const owner = await env.newUser();
-      const roomId = await knockRoom(owner, v);
+      const roomId = await createKnockRoom(owner, v, ROOM);
       const user = env.fake.userId(unique('knocker'));
       const res = await makeKnock(env.fake, roomId, user, { ver: ALL_VERSIONS.filter((x) => x !== v) });
       mustRefuseIncompatibleVersion(res, v);
@@ -153,7 +180,7 @@ describe('make_knock: the HSUT as resident server answers inbound make_knock req
 
     it(`make_knock without any ver parameter is refused with 400 [spec:make_knock.incompatible-version] [v${v}]`, async () => {
       const owner = await env.newUser();
-      const roomId = await knockRoom(owner, v);
+      const roomId = await createKnockRoom(owner, v, ROOM);
       const user = env.fake.userId(unique('knocker'));
       const res = await makeKnock(env.fake, roomId, user, { ver: null });
       must.matchResponse(res, { status: 400 }, spec('make_knock.incompatible-version', 'make_knock MUST answer 400 when the required ver query parameter is missing (the request is invalid)'));
@@ -172,7 +199,7 @@ describe('make_knock: the HSUT as resident server answers inbound make_knock req
     for (const joinRule of otherRules) {
       it(`make_knock answers 403 M_FORBIDDEN when the room's join rule is ${joinRule} [spec:make_knock.forbidden,auth-rules.knock.join-rule-not-knock] [v${v}]`, async () => {
         const owner = await env.newUser();
-        const roomId = await knockRoom(owner, v, joinRule);
+        const roomId = await createKnockRoom(owner, v, { joinRule, label: `make_knock ${joinRule}` });
         const user = env.fake.userId(unique('knocker'));
         const res = await makeKnock(env.fake, roomId, user, { ver: ALL_VERSIONS });
         mustForbid(res, `when the join rule is ${joinRule} (the room is not set up for receiving knocks; knock auth rule: reject unless join_rule is knock)`);
@@ -180,43 +207,23 @@ describe('make_knock: the HSUT as resident server answers inbound make_knock req
       });
     }
 
-    it(`make_knock answers 403 M_FORBIDDEN for a user who is already joined [spec:make_knock.forbidden,auth-rules.knock.from-join] [v${v}]`, async () => {
-      const owner = await env.newUser();
-      const roomId = await knockRoom(owner, v);
-      const user = env.fake.userId(unique('member'));
-      await owner.invite(roomId, user);
-      await env.fake.joinRemoteRoom({ roomId, userId: user });
-      await waitForMembership(owner, roomId, user, 'join');
-      const res = await makeKnock(env.fake, roomId, user, { ver: ALL_VERSIONS });
-      mustForbid(res, 'for a user who is joined (knock auth rule: reject when the sender is joined)');
-      await mustHaveMembership(owner, roomId, user, 'join', spec('make_knock.forbidden', UNCHANGED));
-    });
-
-    it(`make_knock answers 403 M_FORBIDDEN for a user who is invited [spec:make_knock.forbidden,auth-rules.knock.from-invite] [v${v}]`, async () => {
-      const owner = await env.newUser();
-      const roomId = await knockRoom(owner, v);
-      const user = env.fake.userId(unique('invitee'));
-      await owner.invite(roomId, user);
-      await waitForMembership(owner, roomId, user, 'invite');
-      const res = await makeKnock(env.fake, roomId, user, { ver: ALL_VERSIONS });
-      mustForbid(res, 'for a user who is invited (knock auth rule: reject when the sender is invited)');
-      await mustHaveMembership(owner, roomId, user, 'invite', spec('make_knock.forbidden', UNCHANGED));
-    });
-
-    it(`make_knock answers 403 M_FORBIDDEN for a user who is banned [spec:make_knock.forbidden,auth-rules.knock.from-ban] [v${v}]`, async () => {
-      const owner = await env.newUser();
-      const roomId = await knockRoom(owner, v);
-      const user = env.fake.userId(unique('banned'));
-      await owner.ban(roomId, user, 'not welcome');
-      await waitForMembership(owner, roomId, user, 'ban');
-      const res = await makeKnock(env.fake, roomId, user, { ver: ALL_VERSIONS });
-      mustForbid(res, 'for a banned user (knock auth rule: reject when the sender is banned)');
-      await mustHaveMembership(owner, roomId, user, 'ban', spec('make_knock.forbidden', UNCHANGED));
-    });
+    for (const membership of ['join', 'invite', 'ban'] as const) {
+      const barred = knockBarring(membership);
+      const c = BARRED[membership];
+      it(`make_knock answers 403 M_FORBIDDEN for a user who is ${c.who} [spec:make_knock.forbidden,${barred.clause}] [v${v}]`, async () => {
+        const owner = await env.newUser();
+        const roomId = await createKnockRoom(owner, v, ROOM);
+        const user = env.fake.userId(unique(c.localpart));
+        await c.enter(env, owner, roomId, user);
+        const res = await makeKnock(env.fake, roomId, user, { ver: ALL_VERSIONS });
+        mustForbid(res, c.when);
+        await mustHaveMembership(owner, roomId, user, barred.membership, spec('make_knock.forbidden', UNCHANGED));
+      });
+    }
 
     it(`make_knock refuses a user who is not on the requesting server [spec:make_knock.user-on-origin] [v${v}]`, async () => {
       const owner = await env.newUser();
-      const roomId = await knockRoom(owner, v);
+      const roomId = await createKnockRoom(owner, v, ROOM);
       const stranger = `@${unique('stranger')}:elsewhere.invalid`;
       const res = await makeKnock(env.fake, roomId, stranger, { ver: ALL_VERSIONS });
       must.ok(
@@ -230,7 +237,7 @@ describe('make_knock: the HSUT as resident server answers inbound make_knock req
 
     it(`make_knock answers 403 M_FORBIDDEN when the room's server ACL denies the requesting server [spec:federation.acl] [v${v}]`, async () => {
       const owner = await env.newUser();
-      const roomId = await knockRoom(owner, v);
+      const roomId = await createKnockRoom(owner, v, ROOM);
       const fakeHost = hostOf(env.fake.serverName);
       must.ok(fakeHost !== hostOf(env.hs.serverName), setup('the ACL test needs the fake and the HSUT on different hosts'), `both are ${fakeHost}`);
       await owner.sendState(roomId, 'm.room.server_acl', '', { allow: ['*'], deny: [fakeHost], allow_ip_literals: true });
@@ -242,16 +249,9 @@ describe('make_knock: the HSUT as resident server answers inbound make_knock req
 
     it(`make_knock without a valid X-Matrix signature is refused and changes no state [spec:make_knock.requires-auth] [v${v}]`, async () => {
       const owner = await env.newUser();
-      const roomId = await knockRoom(owner, v);
+      const roomId = await createKnockRoom(owner, v, ROOM);
       const user = env.fake.userId(unique('knocker'));
-      const path = `/_matrix/federation/v1/make_knock/${enc(roomId)}/${enc(user)}`;
-      const query = { ver: ALL_VERSIONS };
-      const unsigned = await env.fake.request({ method: 'GET', path, query, sign: false });
-      must.ok(unsigned.status >= 400, spec('make_knock.requires-auth', 'make_knock MUST refuse a request without X-Matrix authorization'), `got ${unsigned.status} ${JSON.stringify(unsigned.body)}`);
-      should.matchResponse(unsigned, { status: 401, errcode: 'M_UNAUTHORIZED' }, spec('make_knock.requires-auth', 'make_knock SHOULD answer 401 M_UNAUTHORIZED to a request without X-Matrix authorization'));
-      const forged = await env.fake.request({ method: 'GET', path, query, keyOverride: generateSigningKey(env.fake.key.keyId) });
-      must.ok(forged.status >= 400, spec('make_knock.requires-auth', "make_knock MUST refuse a request whose X-Matrix signature does not verify with the origin's key"), `got ${forged.status} ${JSON.stringify(forged.body)}`);
-      should.matchResponse(forged, { status: 401, errcode: 'M_UNAUTHORIZED' }, spec('make_knock.requires-auth', 'make_knock SHOULD answer 401 M_UNAUTHORIZED to a request whose X-Matrix signature does not verify'));
+      await mustRequireXMatrix(env.fake, 'make_knock', { method: 'GET', path: `/_matrix/federation/v1/make_knock/${enc(roomId)}/${enc(user)}`, query: { ver: ALL_VERSIONS } });
       await mustHaveMembership(owner, roomId, user, undefined, spec('make_knock.requires-auth', UNCHANGED));
     });
   }

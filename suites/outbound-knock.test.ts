@@ -19,28 +19,30 @@ import {
   matrixError,
   referencedIds,
   standardHandlers,
-  type CreateRoomOptions,
-  type FakeRoom,
   type FakeServer,
   type HandlerWrapper,
   type InboundRecord,
   type Pdu,
 } from '../harness/fake-server';
 import { match, must, setup, should, spec, type MustRule } from '../harness/match';
-import { KNOCK_VERSIONS, PRE_KNOCK_VERSIONS, pollUntil, TEST_TIMEOUT_MS, useFederationEnvironment, WAIT_MS, type FederationEnvironment, freshSync, unique } from '../harness/testkit';
+import {
+  createFakeKnockRoom,
+  KNOCK_VERSIONS,
+  PRE_KNOCK_VERSIONS,
+  pollUntil,
+  TEST_TIMEOUT_MS,
+  useFederationEnvironment,
+  WAIT_MS,
+  type FederationEnvironment,
+  freshSync,
+  unique,
+} from '../harness/testkit';
 
 const MAKE_KNOCK_PATH = '/_matrix/federation/v1/make_knock/{roomId}/{userId}';
 const SEND_KNOCK_PATH = '/_matrix/federation/v1/send_knock/{roomId}/{eventId}';
 
-function knockRoom(fake: FakeServer, roomVersion: string, extra: Partial<CreateRoomOptions> = {}): FakeRoom {
-  return fake.createRoom({
-    roomVersion,
-    creator: fake.userId(unique('doorkeeper')),
-    joinRule: 'knock',
-    name: `outbound knock v${roomVersion}`,
-    ...extra,
-  });
-}
+/** The suite's knock rooms (on the fake) are named `outbound knock v<version>` unless a test names its own. */
+const ROOM = { label: 'outbound knock' } as const;
 
 /** POST /knock as a raw response (never throws on status). */
 function knock(client: CSClient, roomIdOrAlias: string, options: { via?: string[]; serverName?: string[]; reason?: string } = {}): Promise<RawResponse> {
@@ -86,7 +88,7 @@ async function mustHaveRecordedNoKnock(
   before: string,
   rule: MustRule,
 ): Promise<void> {
-  const marker = knockRoom(env.fake, roomVersion, { name: 'marker room' });
+  const marker = createFakeKnockRoom(env.fake, roomVersion, { name: 'marker room' }).room;
   const markerKnock = await knock(client, marker.roomId, { via: [env.fake.serverName] });
   must.matchResponse(markerKnock, { status: 200 }, setup('the user knocks on a second room of the fake (the barrier for the absence check)'));
   let seen = 'no sync completed';
@@ -121,7 +123,7 @@ describe('Outbound knock: an HSUT user knocks on a room the fake server hosts (m
 
     it(`The HSUT asks the fake's make_knock for the room and the user, with ver listing the room's version, signed with X-Matrix, and the client gets 200 with room_id [spec:send_knock.outbound,client.knock] [v${v}]`, async () => {
       const client = await env.newUser();
-      const room = knockRoom(env.fake, v);
+      const room = createFakeKnockRoom(env.fake, v, ROOM).room;
       const since = env.fake.mark();
       const res = await knock(client, room.roomId, { via: [env.fake.serverName] });
 
@@ -142,7 +144,7 @@ describe('Outbound knock: an HSUT user knocks on a room the fake server hosts (m
 
     it(`The HSUT's send_knock carries a knock event of the user, hashed, signed by the HSUT and sent under its own event ID [spec:send_knock.outbound,membership.knock] [v${v}]`, async () => {
       const client = await env.newUser();
-      const room = knockRoom(env.fake, v);
+      const room = createFakeKnockRoom(env.fake, v, ROOM).room;
       // The fake's own make_knock template cites the auth events selection from the room's state before the knock.
       const expectedAuth = referencedIds(room.membershipTemplate(client.userId, 'knock').auth_events);
       const since = env.fake.mark();
@@ -193,7 +195,7 @@ describe('Outbound knock: an HSUT user knocks on a room the fake server hosts (m
 
     it(`The reason of the client's knock request reaches the knock event the HSUT sends to send_knock [spec:client.knock-reason,membership.knock-reason] [v${v}]`, async () => {
       const client = await env.newUser();
-      const room = knockRoom(env.fake, v);
+      const room = createFakeKnockRoom(env.fake, v, ROOM).room;
       const since = env.fake.mark();
       const reason = `please let me in (${unique('reason')})`;
       const res = await knock(client, room.roomId, { via: [env.fake.serverName], reason });
@@ -215,7 +217,7 @@ describe('Outbound knock: an HSUT user knocks on a room the fake server hosts (m
     it(`A make_knock answer for a room of version ${old}, which has no knocking, makes the HSUT fail the knock without calling send_knock, and no knock is recorded [spec:send_knock.outbound,room-versions.knock-refused-before-v7] [v${old}]`, async () => {
       const client = await env.newUser();
       const before = (await freshSync(client)).next_batch;
-      const room = knockRoom(env.fake, old);
+      const room = createFakeKnockRoom(env.fake, old, ROOM).room;
       env.fake.use(
         handleMakeKnock({
           wrap: forRoom(room.roomId, () => ({ status: 200, body: { room_version: old, event: room.membershipTemplate(client.userId, 'knock') } })),
@@ -240,7 +242,7 @@ describe('Outbound knock: an HSUT user knocks on a room the fake server hosts (m
     it(`A make_knock answer with an unknown room_version makes the HSUT fail the knock without calling send_knock, and no knock is recorded [spec:send_knock.outbound] [v${v}]`, async () => {
       const client = await env.newUser();
       const before = (await freshSync(client)).next_batch;
-      const room = knockRoom(env.fake, v);
+      const room = createFakeKnockRoom(env.fake, v, ROOM).room;
       env.fake.use(
         handleMakeKnock({
           wrap: forRoom(room.roomId, async (_request, next) => {
@@ -262,7 +264,7 @@ describe('Outbound knock: an HSUT user knocks on a room the fake server hosts (m
     it(`make_knock refused with 403 M_FORBIDDEN makes POST /knock answer 403 M_FORBIDDEN, with no send_knock and no knock recorded [spec:client.knock-forbidden,send_knock.outbound] [v${v}]`, async () => {
       const client = await env.newUser();
       const before = (await freshSync(client)).next_batch;
-      const room = knockRoom(env.fake, v);
+      const room = createFakeKnockRoom(env.fake, v, ROOM).room;
       env.fake.use(handleMakeKnock({ wrap: forRoom(room.roomId, () => matrixError(403, 'M_FORBIDDEN', 'You are not allowed to knock on this room')) }));
       const since = env.fake.mark();
       const res = await knock(client, room.roomId, { via: [env.fake.serverName] });
@@ -275,7 +277,7 @@ describe('Outbound knock: an HSUT user knocks on a room the fake server hosts (m
     it(`make_knock refused with 404 M_NOT_FOUND fails POST /knock with an error, with no send_knock and no knock recorded [spec:send_knock.outbound] [v${v}]`, async () => {
       const client = await env.newUser();
       const before = (await freshSync(client)).next_batch;
-      const room = knockRoom(env.fake, v);
+      const room = createFakeKnockRoom(env.fake, v, ROOM).room;
       env.fake.use(handleMakeKnock({ wrap: forRoom(room.roomId, () => matrixError(404, 'M_NOT_FOUND', 'Unknown room')) }));
       const since = env.fake.mark();
       const res = await knock(client, room.roomId, { via: [env.fake.serverName] });
@@ -287,7 +289,7 @@ describe('Outbound knock: an HSUT user knocks on a room the fake server hosts (m
 
     it(`make_knock refused with 404 M_NOT_FOUND by the only server to knock through makes POST /knock answer 404 M_NOT_FOUND [spec:client.knock,send_knock.outbound] [v${v}]`, async () => {
       const client = await env.newUser();
-      const room = knockRoom(env.fake, v);
+      const room = createFakeKnockRoom(env.fake, v, ROOM).room;
       env.fake.use(handleMakeKnock({ wrap: forRoom(room.roomId, () => matrixError(404, 'M_NOT_FOUND', 'Unknown room')) }));
       const res = await knock(client, room.roomId, { via: [env.fake.serverName] });
       must.ok(res.status >= 400, spec('client.knock-failed-is-not-200', 'POST /knock MUST fail when every server to knock through answered make_knock with 404'), `got ${res.status} ${JSON.stringify(res.body)}`);
@@ -298,7 +300,7 @@ describe('Outbound knock: an HSUT user knocks on a room the fake server hosts (m
     it(`send_knock refused with 403 M_FORBIDDEN makes POST /knock answer 403 M_FORBIDDEN and no knock is recorded [spec:client.knock-forbidden,send_knock.outbound] [v${v}]`, async () => {
       const client = await env.newUser();
       const before = (await freshSync(client)).next_batch;
-      const room = knockRoom(env.fake, v);
+      const room = createFakeKnockRoom(env.fake, v, ROOM).room;
       env.fake.use(handleSendKnock({ wrap: forRoom(room.roomId, () => matrixError(403, 'M_FORBIDDEN', 'The knock is refused')) }));
       const since = env.fake.mark();
       const res = await knock(client, room.roomId, { via: [env.fake.serverName] });
@@ -311,7 +313,7 @@ describe('Outbound knock: an HSUT user knocks on a room the fake server hosts (m
     it(`A send_knock answer without knock_room_state leaves the client's result and /sync consistent: never 200 without a recorded knock [spec:send_knock.accepted,sync.knock-section] [v${v}]`, async () => {
       const client = await env.newUser();
       const before = (await freshSync(client)).next_batch;
-      const room = knockRoom(env.fake, v);
+      const room = createFakeKnockRoom(env.fake, v, ROOM).room;
       env.fake.use(
         handleSendKnock({
           wrap: forRoom(room.roomId, async (_request, next) => {
@@ -348,7 +350,7 @@ describe('Outbound knock: an HSUT user knocks on a room the fake server hosts (m
         const before = (await freshSync(client)).next_batch;
         // Own fake server: these answers make the HSUT back off from the destination for minutes.
         const broken = await env.startOtherFakeServer([...standardHandlers(), customHandler('make_knock', () => response)]);
-        const room = knockRoom(broken, v);
+        const room = createFakeKnockRoom(broken, v, ROOM).room;
         const since = broken.mark();
         const res = await knock(client, room.roomId, { via: [broken.serverName] });
         must.ok(inboundFor(broken, since, 'make_knock', room.roomId).length > 0, spec('client.knock-via', 'The knocking server MUST ask the server named in via for make_knock'), 'no make_knock reached the fake');
@@ -367,7 +369,7 @@ describe('Outbound knock: an HSUT user knocks on a room the fake server hosts (m
 
   it(`Knocking by room ID with the deprecated server_name parameter knocks through that server [spec:client.knock-server-name] [v${v}]`, async () => {
     const client = await env.newUser();
-    const room = knockRoom(env.fake, v);
+    const room = createFakeKnockRoom(env.fake, v, ROOM).room;
     const since = env.fake.mark();
     const res = await knock(client, room.roomId, { serverName: [env.fake.serverName] });
     must.matchResponse(res, { status: 200, body: [match.jsonKeyEqual('room_id', room.roomId)] }, spec('client.knock-server-name', 'POST /knock with server_name MUST knock through the named server and answer 200 with room_id'));
@@ -378,7 +380,7 @@ describe('Outbound knock: an HSUT user knocks on a room the fake server hosts (m
   it(`Knocking by an alias of the fake server resolves it over federation and knocks on the aliased room [spec:client.knock-alias,send_knock.outbound] [v${v}]`, async () => {
     const client = await env.newUser();
     const alias = `#${unique('knock-alias')}:${env.fake.serverName}`;
-    const room = knockRoom(env.fake, v, { canonicalAlias: alias });
+    const room = createFakeKnockRoom(env.fake, v, { ...ROOM, canonicalAlias: alias }).room;
     const since = env.fake.mark();
     const res = await knock(client, alias);
     const query = env.fake.inboundRequests().find((r) => r.seq >= since && r.handler === 'query_directory' && r.query.get('room_alias') === alias);
@@ -393,7 +395,7 @@ describe('Outbound knock: an HSUT user knocks on a room the fake server hosts (m
 
   it(`Knocking without a reason sends a knock event without a reason [spec:client.knock,membership.knock] [v${v}]`, async () => {
     const client = await env.newUser();
-    const room = knockRoom(env.fake, v);
+    const room = createFakeKnockRoom(env.fake, v, ROOM).room;
     const since = env.fake.mark();
     const res = await knock(client, room.roomId, { via: [env.fake.serverName] });
     must.matchResponse(res, { status: 200, body: [match.jsonKeyEqual('room_id', room.roomId)] }, spec('client.knock', 'POST /knock without a reason MUST answer 200 with room_id'));

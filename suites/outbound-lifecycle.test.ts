@@ -5,10 +5,22 @@
  * leaves), and knock_room_state that lies about the room (it is informational, never the room's state).
  */
 import type { ClientEvent, CSClient, SyncBody } from '../harness/clients/cs-client';
-import { handleSendKnock, roomStateIsPdus, type CreateRoomOptions, type FakeRoom, type FakeServer, type Pdu } from '../harness/fake-server';
+import { handleSendKnock, roomStateIsPdus, type FakeServer, type Pdu } from '../harness/fake-server';
 import { match, must, setup, should, spec, type MustRule } from '../harness/match';
 import { judgedSpecVersion } from '../harness/core/spec-versions';
-import { KNOCK_VERSIONS, pollUntil, TEST_TIMEOUT_MS, useFederationEnvironment, WAIT_MS, type FederationEnvironment, freshSync, unique } from '../harness/testkit';
+import {
+  createFakeKnockRoom,
+  KNOCK_VERSIONS,
+  pollUntil,
+  TEST_TIMEOUT_MS,
+  useFederationEnvironment,
+  WAIT_MS,
+  type FakeKnockRoom,
+  type FakeKnockRoomOptions,
+  type FederationEnvironment,
+  freshSync,
+  unique,
+} from '../harness/testkit';
 
 /**
  * How long to wait for something Synapse is known not to do (rescind/reject over federation) before the check
@@ -16,25 +28,9 @@ import { KNOCK_VERSIONS, pollUntil, TEST_TIMEOUT_MS, useFederationEnvironment, W
  */
 const ABSENT_MS = Math.round(WAIT_MS / 5);
 
-interface KnockedRoom {
-  room: FakeRoom;
-  /** The fake's user who created the room (power 100: may invite, kick, ban). */
-  host: string;
-}
-
-function knockRoom(fake: FakeServer, roomVersion: string, extra: Partial<CreateRoomOptions> = {}): KnockedRoom {
-  const host = fake.userId(unique('doorkeeper'));
-  const room = fake.createRoom({
-    roomVersion,
-    creator: host,
-    joinRule: 'knock',
-    name: `knock lifecycle v${roomVersion}`,
-    topic: 'a room to knock on',
-    avatarUrl: 'mxc://example.org/knock-avatar',
-    canonicalAlias: `#${unique('lifecycle')}:${fake.serverName}`,
-    ...extra,
-  });
-  return { room, host };
+/** The suite's rooms on the fake: knock rooms with a name, topic, avatar and an alias of their own. */
+function lifecycleRoom(fake: FakeServer): FakeKnockRoomOptions {
+  return { label: 'knock lifecycle', topic: 'a room to knock on', avatarUrl: 'mxc://example.org/knock-avatar', canonicalAlias: `#${unique('lifecycle')}:${fake.serverName}` };
 }
 
 function sectionsListing(body: SyncBody, roomId: string): string[] {
@@ -72,7 +68,7 @@ async function syncShowing(client: CSClient, since: string | undefined, predicat
  * Either an initial sync or an incremental one from before the knock may show it (the tests of each flavour are
  * above), so a broken flavour fails those tests without stalling the rest.
  */
-async function knockAndSettle(env: FederationEnvironment, client: CSClient, knocked: KnockedRoom): Promise<string> {
+async function knockAndSettle(env: FederationEnvironment, client: CSClient, knocked: FakeKnockRoom): Promise<string> {
   const before = (await freshSync(client)).next_batch;
   const res = await client.do('POST', client.knockPath(knocked.room.roomId), { query: { via: [env.fake.serverName] }, body: {} });
   must.matchResponse(res, { status: 200, body: [match.jsonKeyEqual('room_id', knocked.room.roomId)] }, spec('client.knock', 'POST /knock MUST answer 200 with room_id after a successful make_knock/send_knock'));
@@ -109,7 +105,7 @@ const STRIPPED_KEYS = ['content', 'sender', 'state_key', 'type'];
  * v1.16 (MUST); the rest of what knock_room_state carried, and the user's own knock, are SHOULD ("should contain
  * some or all of"; the example). Extra events are permitted ("The server might include events not described here").
  */
-function mustShowKnockState(body: SyncBody, knocked: KnockedRoom, userId: string, which: string): void {
+function mustShowKnockState(body: SyncBody, knocked: FakeKnockRoom, userId: string, which: string): void {
   const roomId = knocked.room.roomId;
   must.matchJson(
     body,
@@ -155,7 +151,7 @@ describe('Outbound knock lifecycle: /sync of the knocking user, acceptance, reje
   for (const v of KNOCK_VERSIONS) {
     it(`An initial /sync lists the knocked room under rooms.knock with the stripped state from knock_room_state and the user's knock event [spec:sync.knock-section,sync.knock-state-stripped,sync.knock-state-create,sync.knock-state-pruned] [v${v}]`, async () => {
       const client = await env.newUser();
-      const knocked = knockRoom(env.fake, v);
+      const knocked = createFakeKnockRoom(env.fake, v, lifecycleRoom(env.fake));
       const res = await client.do('POST', client.knockPath(knocked.room.roomId), { query: { via: [env.fake.serverName] }, body: {} });
       must.matchResponse(res, { status: 200 }, spec('client.knock', 'POST /knock MUST answer 200 after a successful make_knock/send_knock'));
       const body = await syncShowing(
@@ -171,7 +167,7 @@ describe('Outbound knock lifecycle: /sync of the knocking user, acceptance, reje
 
     it(`An incremental /sync from before the knock lists the knocked room under rooms.knock with its knock_state [spec:sync.knock-section,sync.knock-state-stripped,sync.knock-state-create,sync.knock-state-pruned] [v${v}]`, async () => {
       const client = await env.newUser();
-      const knocked = knockRoom(env.fake, v);
+      const knocked = createFakeKnockRoom(env.fake, v, lifecycleRoom(env.fake));
       const before = (await freshSync(client)).next_batch;
       const res = await client.do('POST', client.knockPath(knocked.room.roomId), { query: { via: [env.fake.serverName] }, body: {} });
       must.matchResponse(res, { status: 200 }, spec('client.knock', 'POST /knock MUST answer 200 after a successful make_knock/send_knock'));
@@ -188,7 +184,7 @@ describe('Outbound knock lifecycle: /sync of the knocking user, acceptance, reje
 
     it(`The fake's invite accepts the knock: an incremental /sync moves the room from rooms.knock to rooms.invite, and after the user joins through the fake, to rooms.join [spec:sync.knock-accepted-to-invite,transitions.knock-to-invite,transitions.invite-accepts-knock] [v${v}]`, async () => {
       const client = await env.newUser();
-      const knocked = knockRoom(env.fake, v);
+      const knocked = createFakeKnockRoom(env.fake, v, lifecycleRoom(env.fake));
       let since = await knockAndSettle(env, client, knocked);
 
       const invite = await env.fake.inviteRemoteUser(knocked.room, { sender: knocked.host, userId: client.userId });
@@ -228,7 +224,7 @@ describe('Outbound knock lifecycle: /sync of the knocking user, acceptance, reje
 
     it(`Rescinding a knock on a remote room: POST /leave answers 200 and /sync moves the room from rooms.knock to rooms.leave [spec:transitions.knock-to-leave.self,sync.knock-rejected-to-leave] [v${v}]`, async () => {
       const client = await env.newUser();
-      const knocked = knockRoom(env.fake, v);
+      const knocked = createFakeKnockRoom(env.fake, v, lifecycleRoom(env.fake));
       const since = await knockAndSettle(env, client, knocked);
       const res = await client.do('POST', `/_matrix/client/v3/rooms/${encodeURIComponent(knocked.room.roomId)}/leave`, { body: {} });
       must.matchResponse(res, { status: 200 }, spec('transitions.knock-to-leave.self', 'POST /rooms/{roomId}/leave MUST answer 200 when the user retracts their knock'));
@@ -250,7 +246,7 @@ describe('Outbound knock lifecycle: /sync of the knocking user, acceptance, reje
 
     it(`Rescinding a knock on a remote room sends a leave of the user to the resident server with make_leave/send_leave [spec:transitions.knock-to-leave.self-over-federation] [v${v}]`, async () => {
       const client = await env.newUser();
-      const knocked = knockRoom(env.fake, v);
+      const knocked = createFakeKnockRoom(env.fake, v, lifecycleRoom(env.fake));
       await knockAndSettle(env, client, knocked);
       const mark = env.fake.mark();
       const res = await client.do('POST', `/_matrix/client/v3/rooms/${encodeURIComponent(knocked.room.roomId)}/leave`, { body: {} });
@@ -284,7 +280,7 @@ describe('Outbound knock lifecycle: /sync of the knocking user, acceptance, reje
 
     it(`knock_room_state is not trusted: a forged name and power levels in send_knock's answer do not become the room's state once the user joins [spec:send_knock.accepted,sync.knock-state-stripped] [v${v}]`, async () => {
       const client = await env.newUser();
-      const knocked = knockRoom(env.fake, v);
+      const knocked = createFakeKnockRoom(env.fake, v, lifecycleRoom(env.fake));
       const roomId = knocked.room.roomId;
       const realName = knocked.room.currentStateEvent('m.room.name')!.content.name;
       const forgedName = `forged name ${unique('x')}`;
@@ -335,7 +331,7 @@ describe('Outbound knock lifecycle: /sync of the knocking user, acceptance, reje
 
   it(`A leave for the knocking user sent by the server it knocked through (the fake's moderator rejects the knock) moves the room to rooms.leave [spec:transitions.knock-to-leave.other,sync.knock-rejected-to-leave] [v${v}]`, async () => {
     const client = await env.newUser();
-    const knocked = knockRoom(env.fake, v);
+    const knocked = createFakeKnockRoom(env.fake, v, lifecycleRoom(env.fake));
     const since = await knockAndSettle(env, client, knocked);
     // The HSUT is not in the room, so the fake's sendEvent would send it nowhere: build it and send it directly.
     const { event, eventId } = knocked.room.buildEvent({

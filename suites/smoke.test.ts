@@ -5,11 +5,11 @@
  * and sync suites: statuses MUST, errcodes SHOULD (examples in the spec), the reason SHOULD, m.room.create in
  * knock_state MUST from v1.16, and after the invite rooms.invite or rooms.join (auto-accept is permitted).
  */
-import { newUserClient, TEST_TIMEOUT_MS, WAIT_MS } from '../harness/testkit';
+import { mustSyncUntil, newUserClient, TEST_TIMEOUT_MS, WAIT_MS } from '../harness/testkit';
 import { expect } from 'chai';
 import { versionsWhere } from '../harness/core';
-import { SyncTimeoutError, type CSClient, type ClientEvent, type SyncBody } from '../harness/clients/cs-client';
-import { match, must, setNotClaimedSkipper, should, spec, type MustRule } from '../harness/match';
+import type { ClientEvent, SyncBody } from '../harness/clients/cs-client';
+import { match, must, setNotClaimedSkipper, should, spec } from '../harness/match';
 import { skipUnlessClaimed } from '../harness/testkit/claimed';
 import { isClaimed } from '../harness/match/rule';
 import { currentHomeserver } from '../harness/deploy/current';
@@ -25,15 +25,6 @@ function memberEventInTimeline(body: SyncBody, roomId: string, userId: string, m
 
 const { jsonKeyEqual } = match;
 
-/** syncUntil, with a timeout turned into a failure that names the rule. */
-async function syncUntilOrFail(client: CSClient, predicate: (body: SyncBody) => boolean, since: string | undefined, rule: MustRule) {
-  try {
-    return await client.syncUntil(predicate, { since, timeoutMs: WAIT_MS });
-  } catch (error) {
-    if (error instanceof SyncTimeoutError) must.fail(rule, error.message);
-    throw error;
-  }
-}
 
 describe('Smoke: a local knock is seen by the room and answered with an invite', function () {
   this.timeout(TEST_TIMEOUT_MS);
@@ -71,13 +62,13 @@ describe('Smoke: a local knock is seen by the room and answered with an invite',
       const knock = await knocker.do('POST', knocker.knockPath(roomId), { body: { reason } });
       must.matchResponse(knock, { status: 200, body: [jsonKeyEqual('room_id', roomId)] }, spec('client.knock', 'POST /knock answers 200 with the knocked room ID in `room_id`'));
 
-      const seen = await syncUntilOrFail(owner, (body) => Boolean(memberEventInTimeline(body, roomId, knocker.userId, 'knock')), since, spec('sync.room-members-see-knock', "The owner's /sync timeline shows the knock member event"));
+      const seen = await mustSyncUntil(owner, (body) => Boolean(memberEventInTimeline(body, roomId, knocker.userId, 'knock')), { since }, spec('sync.room-members-see-knock', "The owner's /sync timeline shows the knock member event"));
       const knockEvent = memberEventInTimeline(seen.body, roomId, knocker.userId, 'knock')!;
       must.equal(knockEvent.sender, knocker.userId, spec('membership.knock', 'The knock member event is sent by the knocking user'));
       should.equal(knockEvent.content.reason, reason, spec('client.knock-reason', 'The knock carries the request\'s reason'));
       must.equal((await owner.stateEvent(roomId, 'm.room.member', knocker.userId)).membership, 'knock', spec('membership.knock', "The knocker's membership in the room state is knock"));
 
-      const knocked = await syncUntilOrFail(knocker, (body) => Boolean(body.rooms?.knock?.[roomId]), undefined, spec('sync.knock-section', "The knocker's /sync lists the room under rooms.knock"));
+      const knocked = await mustSyncUntil(knocker, (body) => Boolean(body.rooms?.knock?.[roomId]), {}, spec('sync.knock-section', "The knocker's /sync lists the room under rooms.knock"));
       const knockState = knocked.body.rooms!.knock![roomId].knock_state?.events ?? [];
       const types = `knock_state event types ${JSON.stringify(knockState.map((e) => e.type))}`;
       const createRequired = spec('sync.knock-state-create', 'knock_state contains m.room.create (required since v1.16)');
@@ -97,7 +88,7 @@ describe('Smoke: a local knock is seen by the room and answered with an invite',
       const member = await owner.stateEvent(roomId, 'm.room.member', knocker.userId);
       // The server may accept the invite for the knocker at once ("permitted to automatically accept invites").
       must.ok(member.membership === 'invite' || member.membership === 'join', spec('transitions.knock-to-invite', 'The owner\'s /invite accepts the knock: the membership becomes invite (or join, auto-accepted)'), `membership ${member.membership}`);
-      await syncUntilOrFail(knocker, (body) => Boolean(body.rooms?.invite?.[roomId] ?? body.rooms?.join?.[roomId]), undefined, spec('sync.knock-accepted-to-invite', "The knocker's /sync lists the room under rooms.invite (or rooms.join, auto-accepted)"));
+      await mustSyncUntil(knocker, (body) => Boolean(body.rooms?.invite?.[roomId] ?? body.rooms?.join?.[roomId]), {}, spec('sync.knock-accepted-to-invite', "The knocker's /sync lists the room under rooms.invite (or rooms.join, auto-accepted)"));
     });
   }
 

@@ -17,18 +17,18 @@
  *   MUST   after an accepted knock the room is under rooms.invite, or under rooms.join: "Homeservers are permitted
  *          to automatically accept invites as a result of knocks".
  */
-import { SyncTimeoutError, type CSClient, type ClientEvent, type SyncBody } from '../harness/clients/cs-client';
+import type { CSClient, ClientEvent, SyncBody } from '../harness/clients/cs-client';
 import { knockOn } from '../harness/fake-server';
-import { match, must, should, spec, type MustRule } from '../harness/match';
+import { match, must, should, spec } from '../harness/match';
 import { isClaimed } from '../harness/match/rule';
 import {
   KNOCK_RESTRICTED_VERSIONS,
   KNOCK_VERSIONS,
-  WAIT_MS,
   createHsutRoom,
+  mustSyncUntil,
+  newKnockRoom,
   useFederationEnvironment,
   waitForMembership,
-  type HsutRoomOptions,
 } from '../harness/testkit';
 
 const { jsonKeyEqual } = match;
@@ -54,6 +54,9 @@ const RULE_MEMBERS_SEE_REASON = 'The knock member event the members see carries 
 
 const STRIPPED_KEYS = ['content', 'sender', 'state_key', 'type'];
 
+/** The suite's knock rooms are named `sync knock v<version>` unless a test names its own. */
+const ROOM = { label: 'sync knock' } as const;
+
 function knockStateEvents(body: SyncBody, roomId: string): ClientEvent[] | undefined {
   return body.rooms?.knock?.[roomId]?.knock_state?.events;
 }
@@ -67,22 +70,6 @@ function timelineEvents(body: SyncBody, roomId: string, section: 'join' | 'leave
   return body.rooms?.[section]?.[roomId]?.timeline?.events ?? [];
 }
 
-/** syncUntil, with a timeout turned into a failure that names the spec rule. */
-async function syncUntilOrFail(
-  client: CSClient,
-  predicate: (body: SyncBody) => boolean,
-  options: { since?: string },
-  rule: MustRule,
-): Promise<{ body: SyncBody; since: string }> {
-  try {
-    return await client.syncUntil(predicate, { since: options.since, timeoutMs: WAIT_MS });
-  } catch (error) {
-    if (error instanceof SyncTimeoutError) must.fail(rule, error.message);
-    throw error;
-  }
-}
-
-/** A since token for `client` that is past everything it has seen so far (one initial sync). */
 /** Every knock_state entry is a stripped state event: the four keys present and no other (MUST, all versions). */
 function checkStripped(events: ClientEvent[]): void {
   for (const event of events) {
@@ -102,13 +89,14 @@ function checkCreate(events: ClientEvent[], creator: string | undefined): void {
   must.matchJson(create, [jsonKeyEqual('sender', creator)], spec('sync.knock-state-stripped', `${RULE_STATE_CONTENT} (m.room.create)`));
 }
 
-/** An identifying event (SHOULD be present); one that is present MUST carry the room's real content. */
+/** An identifying event SHOULD be present (a warning otherwise); one that is present MUST carry the room's real content. */
 function checkIdentifying(events: ClientEvent[], type: string, key: string, value: unknown, rule: string): void {
   const event = events.find((e) => e.type === type && e.state_key === '');
   if (!should.ok(event !== undefined, spec('sync.knock-state-identifying', `${rule}: ${type}`), `got types ${JSON.stringify(events.map((e) => e.type))}`)) return;
   must.matchJson(event, [jsonKeyEqual(key, value)], spec('sync.knock-state-stripped', `${RULE_STATE_CONTENT} (${type})`));
 }
 
+/** A since token for `client` that is past everything it has seen so far (one initial sync). */
 async function currentSince(client: CSClient): Promise<string> {
   return (await client.sync()).next_batch;
 }
@@ -116,28 +104,22 @@ async function currentSince(client: CSClient): Promise<string> {
 describe('/sync: knocks on rooms of the HSUT as the knocker and the room members see them', function () {
   const env = useFederationEnvironment();
 
-  async function knockRoom(version: string, extra: Partial<HsutRoomOptions> = {}) {
-    const owner = await env.newUser();
-    const roomId = await createHsutRoom(owner, { roomVersion: version, joinRule: 'knock', name: `sync knock v${version}`, ...extra });
-    return { owner, roomId };
-  }
-
   /**
    * A knock room and a knocker whose knock is in place, plus the knocker's since token from after the knock (the
    * knocker syncs incrementally through the knock, as a running client does).
    */
   async function knockedRoom(version: string) {
-    const { owner, roomId } = await knockRoom(version);
+    const { owner, roomId } = await newKnockRoom(env, version, ROOM);
     const knocker = await env.newUser();
     const before = await currentSince(knocker);
     await knocker.knock(roomId, { reason: 'knock knock' });
-    const { since } = await syncUntilOrFail(knocker, (b) => knockStateEvents(b, roomId) !== undefined, { since: before }, spec('sync.knock-section', `${RULE_KNOCK_SECTION} — incremental sync`));
+    const { since } = await mustSyncUntil(knocker, (b) => knockStateEvents(b, roomId) !== undefined, { since: before }, spec('sync.knock-section', `${RULE_KNOCK_SECTION} — incremental sync`));
     return { owner, roomId, knocker, since };
   }
 
   /** The knocker's incremental /sync after the invite: the room under rooms.invite, or rooms.join if the server accepted for the user. */
   async function syncAfterInvite(knocker: CSClient, roomId: string, since: string) {
-    const result = await syncUntilOrFail(knocker, (b) => b.rooms?.invite?.[roomId] !== undefined || b.rooms?.join?.[roomId] !== undefined, { since }, spec('sync.knock-accepted-to-invite', RULE_TO_INVITE));
+    const result = await mustSyncUntil(knocker, (b) => b.rooms?.invite?.[roomId] !== undefined || b.rooms?.join?.[roomId] !== undefined, { since }, spec('sync.knock-accepted-to-invite', RULE_TO_INVITE));
     const where = sections(result.body, roomId);
     must.ok(where.length === 1 && (where[0] === 'invite' || where[0] === 'join'), spec('sync.knock-accepted-to-invite', RULE_TO_INVITE), `sections ${JSON.stringify(where)}`);
     return { ...result, autoAccepted: where[0] === 'join' };
@@ -145,21 +127,21 @@ describe('/sync: knocks on rooms of the HSUT as the knocker and the room members
 
   for (const version of KNOCK_VERSIONS) {
     it(`An initial /sync of the knocking user lists the room under rooms.knock and in no other section [spec:sync.knock-section] [v${version}]`, async () => {
-      const { roomId } = await knockRoom(version);
+      const { roomId } = await newKnockRoom(env, version, ROOM);
       const knocker = await env.newUser();
       await knocker.knock(roomId);
       // No since: every attempt is an initial sync.
-      const { body } = await syncUntilOrFail(knocker, (b) => knockStateEvents(b, roomId) !== undefined, {}, spec('sync.knock-section', `${RULE_KNOCK_SECTION} — initial sync`));
+      const { body } = await mustSyncUntil(knocker, (b) => knockStateEvents(b, roomId) !== undefined, {}, spec('sync.knock-section', `${RULE_KNOCK_SECTION} — initial sync`));
       must.equal(sections(body, roomId), ['knock'], spec('sync.knock-section', RULE_ONLY_KNOCK));
       must.ok(Array.isArray(knockStateEvents(body, roomId)), spec('sync.knock-section', RULE_KNOCK_SECTION), 'knock_state.events is not an array');
     });
 
     it(`An incremental /sync from before the knock lists the room under rooms.knock and in no other section [spec:sync.knock-section] [v${version}]`, async () => {
-      const { roomId } = await knockRoom(version);
+      const { roomId } = await newKnockRoom(env, version, ROOM);
       const knocker = await env.newUser();
       const since = await currentSince(knocker);
       await knocker.knock(roomId);
-      const { body } = await syncUntilOrFail(knocker, (b) => knockStateEvents(b, roomId) !== undefined, { since }, spec('sync.knock-section', `${RULE_KNOCK_SECTION} — incremental sync`));
+      const { body } = await mustSyncUntil(knocker, (b) => knockStateEvents(b, roomId) !== undefined, { since }, spec('sync.knock-section', `${RULE_KNOCK_SECTION} — incremental sync`));
       must.equal(sections(body, roomId), ['knock'], spec('sync.knock-section', RULE_ONLY_KNOCK));
       must.ok(Array.isArray(knockStateEvents(body, roomId)), spec('sync.knock-section', RULE_KNOCK_SECTION), 'knock_state.events is not an array');
     });
@@ -168,7 +150,7 @@ describe('/sync: knocks on rooms of the HSUT as the knocker and the room members
       const aliasLocalpart = `kk-sync-${version}-${process.pid}-${Date.now().toString(36)}`;
       const alias = `#${aliasLocalpart}:${env.hs.serverName}`;
       const avatarUrl = `mxc://${env.hs.serverName}/knockavatar${version}`;
-      const { owner, roomId } = await knockRoom(version, {
+      const { owner, roomId } = await newKnockRoom(env, version, {
         name: `stripped v${version}`,
         topic: `topic v${version}`,
         avatarUrl,
@@ -177,7 +159,7 @@ describe('/sync: knocks on rooms of the HSUT as the knocker and the room members
       });
       const knocker = await env.newUser();
       await knocker.knock(roomId);
-      const { body } = await syncUntilOrFail(knocker, (b) => knockStateEvents(b, roomId) !== undefined, {}, spec('sync.knock-section', RULE_KNOCK_SECTION));
+      const { body } = await mustSyncUntil(knocker, (b) => knockStateEvents(b, roomId) !== undefined, {}, spec('sync.knock-section', RULE_KNOCK_SECTION));
       const events = knockStateEvents(body, roomId)!;
       must.ok(Array.isArray(events), spec('sync.knock-section', RULE_KNOCK_SECTION), 'knock_state.events is not an array');
       checkStripped(events);
@@ -195,11 +177,11 @@ describe('/sync: knocks on rooms of the HSUT as the knocker and the room members
     });
 
     it(`knock_state includes the user's own knock member event with membership knock and the reason [spec:sync.knock-state-stripped] [spec:client.knock-reason] [v${version}]`, async () => {
-      const { roomId } = await knockRoom(version);
+      const { roomId } = await newKnockRoom(env, version, ROOM);
       const knocker = await env.newUser();
       const reason = `own event v${version}`;
       await knocker.knock(roomId, { reason });
-      const { body } = await syncUntilOrFail(knocker, (b) => knockStateEvents(b, roomId) !== undefined, {}, spec('sync.knock-section', RULE_KNOCK_SECTION));
+      const { body } = await mustSyncUntil(knocker, (b) => knockStateEvents(b, roomId) !== undefined, {}, spec('sync.knock-section', RULE_KNOCK_SECTION));
       const events = knockStateEvents(body, roomId)!;
       checkStripped(events);
       const own = events.filter((e) => e.type === 'm.room.member' && e.state_key === knocker.userId);
@@ -210,14 +192,14 @@ describe('/sync: knocks on rooms of the HSUT as the knocker and the room members
     });
 
     it(`knock_state discloses no other member's event and no power levels [spec:sync.knock-state-stripped] [v${version}]`, async () => {
-      const { owner, roomId } = await knockRoom(version, { joinRule: 'public' });
+      const { owner, roomId } = await newKnockRoom(env, version, { ...ROOM, joinRule: 'public' });
       const member = await env.newUser();
       await member.join(roomId);
       await owner.sendState(roomId, 'm.room.join_rules', '', { join_rule: 'knock' });
       await waitForMembership(owner, roomId, member.userId, 'join');
       const knocker = await env.newUser();
       await knocker.knock(roomId);
-      const { body } = await syncUntilOrFail(knocker, (b) => knockStateEvents(b, roomId) !== undefined, {}, spec('sync.knock-section', RULE_KNOCK_SECTION));
+      const { body } = await mustSyncUntil(knocker, (b) => knockStateEvents(b, roomId) !== undefined, {}, spec('sync.knock-section', RULE_KNOCK_SECTION));
       const events = knockStateEvents(body, roomId)!;
       checkStripped(events);
       const others = events.filter((e) => e.type === 'm.room.member' && e.state_key !== knocker.userId);
@@ -242,7 +224,7 @@ describe('/sync: knocks on rooms of the HSUT as the knocker and the room members
       let body = invited.body;
       if (!invited.autoAccepted) {
         await knocker.join(roomId);
-        ({ body } = await syncUntilOrFail(knocker, (b) => b.rooms?.join?.[roomId] !== undefined, { since: invited.since }, spec('sync.knock-accepted-to-invite', RULE_TO_JOIN)));
+        ({ body } = await mustSyncUntil(knocker, (b) => b.rooms?.join?.[roomId] !== undefined, { since: invited.since }, spec('sync.knock-accepted-to-invite', RULE_TO_JOIN)));
       }
       must.equal(sections(body, roomId), ['join'], spec('sync.knock-accepted-to-invite', RULE_TO_JOIN));
     });
@@ -250,7 +232,7 @@ describe('/sync: knocks on rooms of the HSUT as the knocker and the room members
     it(`When the owner denies the knock with a kick, the knocker's incremental /sync moves the room from rooms.knock to rooms.leave [spec:sync.knock-rejected-to-leave] [spec:transitions.knock-to-leave.other] [v${version}]`, async () => {
       const { owner, roomId, knocker, since } = await knockedRoom(version);
       await owner.kick(roomId, knocker.userId, 'not today');
-      const { body } = await syncUntilOrFail(knocker, (b) => b.rooms?.leave?.[roomId] !== undefined, { since }, spec('sync.knock-rejected-to-leave', RULE_TO_LEAVE_KICK));
+      const { body } = await mustSyncUntil(knocker, (b) => b.rooms?.leave?.[roomId] !== undefined, { since }, spec('sync.knock-rejected-to-leave', RULE_TO_LEAVE_KICK));
       must.equal(sections(body, roomId), ['leave'], spec('sync.knock-rejected-to-leave', RULE_TO_LEAVE_KICK));
       const leave = timelineEvents(body, roomId, 'leave').find((e) => e.type === 'm.room.member' && e.state_key === knocker.userId);
       should.matchJson(leave, [jsonKeyEqual('content.membership', 'leave'), jsonKeyEqual('sender', owner.userId)], spec('sync.knock-rejected-to-leave', `${RULE_TO_LEAVE_KICK} (the kick is in the left room's timeline)`));
@@ -259,25 +241,25 @@ describe('/sync: knocks on rooms of the HSUT as the knocker and the room members
     it(`When the knocker retracts the knock with /leave, the incremental /sync moves the room from rooms.knock to rooms.leave [spec:sync.knock-rejected-to-leave] [spec:transitions.knock-to-leave.self] [v${version}]`, async () => {
       const { roomId, knocker, since } = await knockedRoom(version);
       await knocker.leave(roomId);
-      const { body } = await syncUntilOrFail(knocker, (b) => b.rooms?.leave?.[roomId] !== undefined, { since }, spec('sync.knock-rejected-to-leave', RULE_TO_LEAVE_RESCIND));
+      const { body } = await mustSyncUntil(knocker, (b) => b.rooms?.leave?.[roomId] !== undefined, { since }, spec('sync.knock-rejected-to-leave', RULE_TO_LEAVE_RESCIND));
       must.equal(sections(body, roomId), ['leave'], spec('sync.knock-rejected-to-leave', RULE_TO_LEAVE_RESCIND));
     });
 
     it(`The room owner sees a local user's knock member event, with its reason, in the room timeline of an incremental /sync [spec:sync.room-members-see-knock] [v${version}]`, async () => {
-      const { owner, roomId } = await knockRoom(version);
+      const { owner, roomId } = await newKnockRoom(env, version, ROOM);
       const since = await currentSince(owner);
       const knocker = await env.newUser();
       const reason = `local knock v${version}`;
       await knocker.knock(roomId, { reason });
       const isKnock = (e: ClientEvent) => e.type === 'm.room.member' && e.state_key === knocker.userId && e.content?.membership === 'knock';
-      const { body } = await syncUntilOrFail(owner, (b) => timelineEvents(b, roomId).some(isKnock), { since }, spec('sync.room-members-see-knock', RULE_MEMBERS_SEE));
+      const { body } = await mustSyncUntil(owner, (b) => timelineEvents(b, roomId).some(isKnock), { since }, spec('sync.room-members-see-knock', RULE_MEMBERS_SEE));
       const event = timelineEvents(body, roomId).find(isKnock);
       must.matchJson(event, [jsonKeyEqual('sender', knocker.userId)], spec('sync.room-members-see-knock', RULE_MEMBERS_SEE));
       should.matchJson(event, [jsonKeyEqual('content.reason', reason)], spec('membership.knock-reason', RULE_MEMBERS_SEE_REASON));
     });
 
     it(`The room owner sees a fake server user's knock (make_knock/send_knock) with its reason in the room timeline of an incremental /sync [spec:sync.room-members-see-knock] [spec:send_knock.persisted] [v${version}]`, async () => {
-      const { owner, roomId } = await knockRoom(version);
+      const { owner, roomId } = await newKnockRoom(env, version, ROOM);
       const since = await currentSince(owner);
       const remote = env.fake.userId(`sync-knocker-v${version}-${Date.now().toString(36)}`);
       const reason = `remote knock v${version}`;
@@ -285,7 +267,7 @@ describe('/sync: knocks on rooms of the HSUT as the knocker and the room members
       must.matchResponse(handshake.make, { status: 200 }, spec('make_knock.template', 'make_knock answers 200 with a knock template for a room whose join rule is knock'));
       must.matchResponse(handshake.send!, { status: 200 }, spec('send_knock.accepted', 'send_knock answers 200 for a valid knock'));
       const isKnock = (e: ClientEvent) => e.type === 'm.room.member' && e.state_key === remote && e.content?.membership === 'knock';
-      const { body } = await syncUntilOrFail(owner, (b) => timelineEvents(b, roomId).some(isKnock), { since }, spec('send_knock.persisted', RULE_MEMBERS_SEE));
+      const { body } = await mustSyncUntil(owner, (b) => timelineEvents(b, roomId).some(isKnock), { since }, spec('send_knock.persisted', RULE_MEMBERS_SEE));
       const event = timelineEvents(body, roomId).find(isKnock);
       // The event the fake signed: its content, reason included, is the fake's and cannot be changed by the HSUT.
       must.matchJson(event, [jsonKeyEqual('sender', remote), jsonKeyEqual('content.reason', reason), jsonKeyEqual('event_id', handshake.eventId)], spec('send_knock.persisted', RULE_MEMBERS_SEE));
@@ -299,7 +281,7 @@ describe('/sync: knocks on rooms of the HSUT as the knocker and the room members
       const roomId = await createHsutRoom(owner, { roomVersion: version, joinRule: 'knock_restricted', allowRooms: [allowed], name: `kr v${version}` });
       const knocker = await env.newUser();
       await knocker.knock(roomId);
-      const { body } = await syncUntilOrFail(knocker, (b) => knockStateEvents(b, roomId) !== undefined, {}, spec('knock-restricted.knock', RULE_KNOCK_SECTION));
+      const { body } = await mustSyncUntil(knocker, (b) => knockStateEvents(b, roomId) !== undefined, {}, spec('knock-restricted.knock', RULE_KNOCK_SECTION));
       must.equal(sections(body, roomId), ['knock'], spec('sync.knock-section', RULE_ONLY_KNOCK));
       const events = knockStateEvents(body, roomId)!;
       checkStripped(events);

@@ -17,6 +17,7 @@ import {
   TIMEOUT_SCALE,
   createHsutRoom,
   membershipOf,
+  newKnockRoom,
   useFederationEnvironment,
   type FederationEnvironment,
   type UserClient,
@@ -41,12 +42,6 @@ const UNBAN = "Knock auth rule iii (rooms v7+): after an unban the user's member
 const AFTER_LEAVE = "Knock auth rule iii (rooms v7+): if the sender's current membership is not ban, invite, or join, allow — a rejected (kicked) knocker may knock again";
 const NO_JOIN =
   'Auth rules, membership join (rooms v7+): if the join_rule is invite or knock, allow only if the sender is invited or joined — a knocking user cannot join without an invite';
-
-async function knockRoom(env: FederationEnvironment, roomVersion: string): Promise<{ owner: UserClient; roomId: string }> {
-  const owner = await env.newUser();
-  const roomId = await createHsutRoom(owner, { roomVersion, joinRule: 'knock' });
-  return { owner, roomId };
-}
 
 /** A fake user knocks through make_knock/send_knock; the knock must be accepted (a precondition of the test). */
 async function fakeKnocks(fake: FakeServer, owner: CSClient, roomId: string, prefix = 'knocker'): Promise<string> {
@@ -142,7 +137,7 @@ describe('Membership transitions from knock in rooms the HSUT hosts', function (
 
     describe(`accept: knock → invite → join ${tag}`, () => {
       it(`An HSUT member accepts a fake user's knock: the invite reaches the fake over /v2/invite, signed by the HSUT, and the user then joins [spec:transitions.knock-to-invite,federation.invite,join-rules.knock-needs-invite-to-join] ${tag}`, async () => {
-        const { owner, roomId } = await knockRoom(env, roomVersion);
+        const { owner, roomId } = await newKnockRoom(env, roomVersion);
         const knocker = await fakeKnocks(env.fake, owner, roomId);
         const since = env.fake.mark();
         must.matchResponse(await membershipCall(owner, 'invite', roomId, knocker), { status: 200 }, spec('transitions.knock-to-invite', `${ACCEPT}: POST /invite must answer 200`));
@@ -171,7 +166,7 @@ describe('Membership transitions from knock in rooms the HSUT hosts', function (
       });
 
       it(`An HSUT member accepts a local user's knock: invite answers 200, membership invite, and the user can join [spec:transitions.knock-to-invite,join-rules.knock-needs-invite-to-join] ${tag}`, async () => {
-        const { owner, roomId } = await knockRoom(env, roomVersion);
+        const { owner, roomId } = await newKnockRoom(env, roomVersion);
         const user = await localKnocks(env, owner, roomId);
         must.matchResponse(await membershipCall(owner, 'invite', roomId, user.userId), { status: 200 }, spec('transitions.knock-to-invite', `${ACCEPT}: POST /invite must answer 200`));
         await expectAccepted(owner, roomId, user.userId);
@@ -198,7 +193,7 @@ describe('Membership transitions from knock in rooms the HSUT hosts', function (
 
     describe(`rescind: knock → leave by the knocker ${tag}`, () => {
       it(`A fake user withdraws its knock with make_leave/send_leave: membership leave [spec:transitions.knock-to-leave.self-over-federation,auth-rules.leave.from-knock] ${tag}`, async () => {
-        const { owner, roomId } = await knockRoom(env, roomVersion);
+        const { owner, roomId } = await newKnockRoom(env, roomVersion);
         const knocker = await fakeKnocks(env.fake, owner, roomId);
         const leave = await leaveRoom(env.fake, roomId, knocker);
         // "Servers can retract knocks over federation by leaving the room": a can, so the handshake is a SHOULD.
@@ -209,7 +204,7 @@ describe('Membership transitions from knock in rooms the HSUT hosts', function (
       });
 
       it(`A local user withdraws its knock through POST /leave: membership leave [spec:transitions.knock-to-leave.self] ${tag}`, async () => {
-        const { owner, roomId } = await knockRoom(env, roomVersion);
+        const { owner, roomId } = await newKnockRoom(env, roomVersion);
         const user = await localKnocks(env, owner, roomId);
         const res = await user.do('POST', `/_matrix/client/v3/rooms/${enc(roomId)}/leave`, { body: {} });
         must.matchResponse(res, { status: 200 }, spec('transitions.knock-to-leave.self', `${RESCIND}: POST /leave must answer 200`));
@@ -228,7 +223,7 @@ describe('Membership transitions from knock in rooms the HSUT hosts', function (
       });
 
       it(`The rejection of a fake user's knock is sent to the knocking server [spec:transitions.knock-to-leave.other,transitions.rejection-reaches-knocking-server] ${tag}`, async () => {
-        const { owner, roomId } = await knockRoom(env, roomVersion);
+        const { owner, roomId } = await newKnockRoom(env, roomVersion);
         const knocker = await fakeKnocks(env.fake, owner, roomId);
         // A sentinel room where the fake is resident: the HSUT's messages to the fake server go out in order, so once a
         // later message in the sentinel room arrives, anything the HSUT meant to send before it has been sent.
@@ -284,7 +279,7 @@ describe('Membership transitions from knock in rooms the HSUT hosts', function (
       });
 
       it(`A fake user whose knock was rejected may knock again: state knock [spec:auth-rules.knock.from-leave,transitions.knock-to-leave.other] ${tag}`, async () => {
-        const { owner, roomId } = await knockRoom(env, roomVersion);
+        const { owner, roomId } = await newKnockRoom(env, roomVersion);
         const knocker = await fakeKnocks(env.fake, owner, roomId);
         must.matchResponse(await membershipCall(owner, 'kick', roomId, knocker), { status: 200 }, spec('transitions.knock-to-leave.other', `${REJECT}: POST /kick must answer 200`));
         must.equal(await membershipOf(owner, roomId, knocker), 'leave', spec('transitions.knock-to-leave.other', `${REJECT}: the knocker's membership becomes leave`));
@@ -297,7 +292,7 @@ describe('Membership transitions from knock in rooms the HSUT hosts', function (
 
     describe(`ban: knock → ban, unban → knock ${tag}`, () => {
       it(`Banning a knocking fake user sets ban; its next knock is refused with 403 M_FORBIDDEN; after an unban it may knock again [spec:transitions.knock-to-ban,transitions.knock-to-ban.sets-ban,make_knock.forbidden,transitions.unban-to-leave,auth-rules.knock.from-leave] ${tag}`, async () => {
-        const { owner, roomId } = await knockRoom(env, roomVersion);
+        const { owner, roomId } = await newKnockRoom(env, roomVersion);
         const knocker = await fakeKnocks(env.fake, owner, roomId);
         must.matchResponse(await membershipCall(owner, 'ban', roomId, knocker), { status: 200 }, spec('transitions.knock-to-leave.other', `${BAN}: POST /ban by the room creator (ban level) must answer 200`));
         must.equal(await membershipOf(owner, roomId, knocker), 'ban', spec('transitions.knock-to-ban.sets-ban', `${BAN}: the knocker's membership becomes ban`));
@@ -313,7 +308,7 @@ describe('Membership transitions from knock in rooms the HSUT hosts', function (
       });
 
       it(`Banning a knocking local user sets ban; its next knock is refused with 403; after an unban it may knock again [spec:transitions.knock-to-ban,transitions.knock-to-ban.sets-ban,client.knock-forbidden,transitions.unban-to-leave,auth-rules.knock.from-leave] ${tag}`, async () => {
-        const { owner, roomId } = await knockRoom(env, roomVersion);
+        const { owner, roomId } = await newKnockRoom(env, roomVersion);
         const user = await localKnocks(env, owner, roomId);
         must.matchResponse(await membershipCall(owner, 'ban', roomId, user.userId), { status: 200 }, spec('transitions.knock-to-leave.other', `${BAN}: POST /ban by the room creator (ban level) must answer 200`));
         must.equal(await membershipOf(owner, roomId, user.userId), 'ban', spec('transitions.knock-to-ban.sets-ban', `${BAN}: the knocker's membership becomes ban`));
@@ -330,7 +325,7 @@ describe('Membership transitions from knock in rooms the HSUT hosts', function (
 
     describe(`no join without an invite: knock → join is refused ${tag}`, () => {
       it(`A knocking fake user cannot join: make_join and send_join answer 403 M_FORBIDDEN and the user stays knocking [spec:transitions.knock-to-join-refused,join-rules.knock-needs-invite-to-join,transitions.make-join-refused-403,transitions.send-join-refused-403] ${tag}`, async () => {
-        const { owner, roomId } = await knockRoom(env, roomVersion);
+        const { owner, roomId } = await newKnockRoom(env, roomVersion);
         const knocker = await fakeKnocks(env.fake, owner, roomId);
         const makeJoin = await env.fake.request({
           method: 'GET',
@@ -353,7 +348,7 @@ describe('Membership transitions from knock in rooms the HSUT hosts', function (
       });
 
       it(`A knocking local user cannot join: POST /join answers 403 M_FORBIDDEN and the user stays knocking [spec:transitions.knock-to-join-refused,join-rules.knock-needs-invite-to-join,transitions.join-refused-403] ${tag}`, async () => {
-        const { owner, roomId } = await knockRoom(env, roomVersion);
+        const { owner, roomId } = await newKnockRoom(env, roomVersion);
         const user = await localKnocks(env, owner, roomId);
         const res = await user.do('POST', `/_matrix/client/v3/join/${enc(roomId)}`, { body: {} });
         expectForbidden(res, spec('transitions.join-refused-403', `${NO_JOIN}: POST /join must answer 403`));

@@ -8,4 +8,4 @@ export { type CreateRoomOptions } from './create-room';
 export { FederationCallError, ensureOk, type InviteOptions, type RemoteJoin } from './outbound';
 export { processCertificateAuthority, issueLeafCertificate, type CertificateAuthority, type LeafCertificate } from './tls';
 export { ServerKeyStore, ownKeyDocument, type ServerKeyDocument } from './key-store';
-export { makeKnock, sendKnock, makeLeave, sendLeave, knockOn, leaveRoom, type Handshake, type HandshakeOptions, type CompleteOptions } from './remote-membership';
+export { makeKnock, sendKnock, makeLeave, sendLeave, knockOn, leaveRoom, completeMembershipTemplate, type Handshake, type HandshakeOptions, type CompleteOptions } from './remote-membership';

@@ -69,12 +69,25 @@ export function sendLeave(fake: FakeServer, roomId: string, eventId: string, eve
   });
 }
 
-function completeMembershipTemplate(fake: FakeServer, make: RawResponse, options: CompleteOptions): { event: Pdu; eventId: string; roomVersion: string } {
-  const { room_version: roomVersion, event: template } = make.body as { room_version?: string; event: Pdu };
-  const version = roomVersion ?? '1';
-  const withContent: Pdu = { ...template, content: { ...(template.content ?? {}), ...(options.content ?? {}) } };
+/**
+ * Completes a make_* template as the fake server: `content` merged into the template's, then the top-level
+ * `overrides` (undefined deletes a field). Without a room version the template is of version 1 (make_leave:
+ * "If not provided, the room version is assumed to be either '1' or '2'").
+ */
+export function completeMembershipTemplate(
+  fake: FakeServer,
+  template: { event: Pdu; roomVersion?: string },
+  options: CompleteOptions = {},
+): { event: Pdu; eventId: string; roomVersion: string } {
+  const version = template.roomVersion ?? '1';
+  const withContent: Pdu = { ...template.event, content: { ...(template.event.content ?? {}), ...(options.content ?? {}) } };
   const { event, eventId } = fake.completeTemplate(withContent, version, options.overrides);
   return { event, eventId, roomVersion: version };
+}
+
+function completeAnswer(fake: FakeServer, make: RawResponse, options: CompleteOptions): { event: Pdu; eventId: string; roomVersion: string } {
+  const { room_version: roomVersion, event } = make.body as { room_version?: string; event: Pdu };
+  return completeMembershipTemplate(fake, { event, roomVersion }, options);
 }
 
 /** make_knock then send_knock for a fake user; stops after make_knock when that is refused. */
@@ -86,7 +99,7 @@ export async function knockOn(
 ): Promise<Handshake> {
   const make = await makeKnock(fake, roomId, userId, options);
   if (make.status !== 200) return { make };
-  const { event, eventId, roomVersion } = completeMembershipTemplate(fake, make, options);
+  const { event, eventId, roomVersion } = completeAnswer(fake, make, options);
   const send = await sendKnock(fake, roomId, eventId, event, options.destination);
   return { make, send, event, eventId, roomVersion };
 }
@@ -100,7 +113,7 @@ export async function leaveRoom(
 ): Promise<Handshake> {
   const make = await makeLeave(fake, roomId, userId, options.destination);
   if (make.status !== 200) return { make };
-  const { event, eventId, roomVersion } = completeMembershipTemplate(fake, make, options);
+  const { event, eventId, roomVersion } = completeAnswer(fake, make, options);
   const send = await sendLeave(fake, roomId, eventId, event, options.destination);
   return { make, send, event, eventId, roomVersion };
 }

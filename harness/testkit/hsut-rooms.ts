@@ -1,5 +1,6 @@
 /** Rooms on the HSUT, made and read through the client-server API. */
 import type { CSClient, StateEventInput } from '../clients/cs-client';
+import type { FederationEnvironment, UserClient } from './environment';
 
 export type HsutJoinRule = 'public' | 'invite' | 'knock' | 'restricted' | 'knock_restricted' | 'private';
 
@@ -40,6 +41,22 @@ export async function createHsutRoom(owner: CSClient, options: HsutRoomOptions):
     power_level_content_override: options.powerLevels,
   });
   return roomId;
+}
+
+/** Options of a knock room: join rule knock unless `joinRule` says otherwise; `label` names it `<label> v<version>`. */
+export type KnockRoomOptions = Partial<HsutRoomOptions> & { label?: string };
+
+/** A room the owner creates on the HSUT with join rule knock (or `options.joinRule`); returns its ID. */
+export function createKnockRoom(owner: CSClient, roomVersion: string, options: KnockRoomOptions = {}): Promise<string> {
+  const { label, ...rest } = options;
+  return createHsutRoom(owner, { roomVersion, joinRule: 'knock', ...(label === undefined ? {} : { name: `${label} v${roomVersion}` }), ...rest });
+}
+
+/** A new HSUT user and a knock room they own (createKnockRoom). */
+export async function newKnockRoom(env: FederationEnvironment, roomVersion: string, options: KnockRoomOptions = {}): Promise<{ owner: UserClient; roomId: string }> {
+  const owner = await env.newUser();
+  const roomId = await createKnockRoom(owner, roomVersion, options);
+  return { owner, roomId };
 }
 
 /** The target's membership in the room as a member sees it (/state), or undefined when it has none. */
