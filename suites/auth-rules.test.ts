@@ -46,7 +46,7 @@ const RULE_III =
   "Knock auth rule iii (rooms v7+, m.room.member membership knock): if the sender's current membership is not ban, invite, or join, allow";
 
 /** Waits until the fake's copy of the room has `userId` at `membership` (so its next events cite that state). */
-async function copyHas(room: FakeRoom, userId: string, membership: string): Promise<void> {
+async function waitForCopyMembership(room: FakeRoom, userId: string, membership: string): Promise<void> {
   await pollUntil(async () => (room.membership(userId) === membership ? true : undefined), {
     timeoutMs: WAIT_MS,
     description: `the fake's copy of ${room.roomId} to show ${userId} with membership ${membership} (sent by the HSUT over /send)`,
@@ -57,7 +57,7 @@ async function copyHas(room: FakeRoom, userId: string, membership: string): Prom
 async function joinedFakeUser(env: FederationEnvironment, r: ResidentRoom, localpart: string): Promise<string> {
   const user = env.fake.userId(unique(localpart));
   await r.owner.invite(r.roomId, user);
-  await copyHas(r.room, user, 'invite');
+  await waitForCopyMembership(r.room, user, 'invite');
   await env.fake.sendEvent(r.room, { type: 'm.room.member', sender: user, stateKey: user, content: { membership: 'join' } });
   await waitForMembership(r.owner, r.roomId, user, 'join');
   return user;
@@ -68,7 +68,7 @@ async function joinedFakeUser(env: FederationEnvironment, r: ResidentRoom, local
  * both endpoints is the response for a user "not permitted to knock on the room" (MUST); its errcode is only an
  * example body (SHOULD).
  */
-async function expectHandshakeRefused(env: FederationEnvironment, r: ResidentRoom, user: string, why: string): Promise<void> {
+async function mustRefuseKnockHandshake(env: FederationEnvironment, r: ResidentRoom, user: string, why: string): Promise<void> {
   const make = await makeKnock(env.fake, r.roomId, user);
   must.matchResponse(make, { status: 403 }, spec('make_knock.forbidden', `${why}: make_knock must answer 403 (the user is not permitted to knock on the room)`));
   should.matchResponse(make, { status: 403, errcode: 'M_FORBIDDEN' }, spec('make_knock.forbidden', `${why}: make_knock's 403 should carry errcode M_FORBIDDEN (the example of the 403 response)`));
@@ -79,7 +79,7 @@ async function expectHandshakeRefused(env: FederationEnvironment, r: ResidentRoo
 }
 
 /** POST /knock must answer 403 ("You do not have permission to knock on the room"); the errcode is an example. */
-function expectClientKnockRefused(res: MatchableResponse, why: string): void {
+function mustRefuseClientKnock(res: MatchableResponse, why: string): void {
   must.matchResponse(res, { status: 403 }, spec('client.knock-forbidden', `${why}: POST /knock must answer 403 (the user does not have permission to knock on the room)`));
   should.matchResponse(res, { status: 403, errcode: 'M_FORBIDDEN' }, spec('client.knock-forbidden', `${why}: POST /knock's 403 should carry errcode M_FORBIDDEN (the example of the 403 response)`));
 }
@@ -153,7 +153,7 @@ async function fakeUserWith(env: FederationEnvironment, r: ResidentRoom, localpa
   const user = env.fake.userId(unique(localpart));
   if (membership === 'ban') await r.owner.ban(r.roomId, user);
   else await r.owner.invite(r.roomId, user);
-  await copyHas(r.room, user, membership);
+  await waitForCopyMembership(r.room, user, membership);
   return user;
 }
 
@@ -177,7 +177,7 @@ describe('Knock auth rules in rooms the HSUT hosts', function () {
         it(`make_knock and send_knock for a room with join_rule ${joinRule} answer 403 M_FORBIDDEN and leave no knock [spec:auth-rules.knock.join-rule-not-knock,make_knock.forbidden,send_knock.forbidden] ${tag}`, async () => {
           const r = await residentHsutRoom(env, { roomVersion, joinRule: joinRule });
           const knocker = env.fake.userId(unique('knocker'));
-          await expectHandshakeRefused(env, r, knocker, `${RULE_I}; the join_rule is ${joinRule}`);
+          await mustRefuseKnockHandshake(env, r, knocker, `${RULE_I}; the join_rule is ${joinRule}`);
           must.equal(await membershipOf(r.owner, r.roomId, knocker), undefined, spec('auth-rules.knock.join-rule-not-knock', `${RULE_I}; the join_rule is ${joinRule}, so no knock may enter the room`));
         });
 
@@ -186,7 +186,7 @@ describe('Knock auth rules in rooms the HSUT hosts', function () {
           const roomId = await createHsutRoom(owner, { roomVersion, joinRule });
           const user = await env.newUser();
           const res = await localKnock(user, roomId);
-          expectClientKnockRefused(res, `${RULE_I}; the join_rule is ${joinRule}`);
+          mustRefuseClientKnock(res, `${RULE_I}; the join_rule is ${joinRule}`);
           must.equal(await membershipOf(owner, roomId, user.userId), undefined, spec('auth-rules.knock.join-rule-not-knock', `${RULE_I}; the join_rule is ${joinRule}, so no knock may enter the room`));
         });
       }
@@ -336,14 +336,14 @@ describe('Knock auth rules in rooms the HSUT hosts', function () {
         it(`${c.handshake} [spec:${barred.clause},make_knock.forbidden,send_knock.forbidden] ${tag}`, async () => {
           const r = await residentHsutRoom(env, { roomVersion, joinRule: 'knock' });
           const knocker = await c.handshakeUser(env, r);
-          await expectHandshakeRefused(env, r, knocker, rule);
+          await mustRefuseKnockHandshake(env, r, knocker, rule);
           must.equal(await membershipOf(r.owner, r.roomId, knocker), membership, spec(barred.clause, `${rule}; the user stays ${adjective}`));
         });
 
         it(`${c.client} [spec:${barred.clause},client.knock-forbidden] ${tag}`, async () => {
           const { owner, roomId, user } = await c.hsutUser(env, roomVersion);
           const res = await localKnock(user, roomId);
-          expectClientKnockRefused(res, `${rule}`);
+          mustRefuseClientKnock(res, `${rule}`);
           must.equal(await membershipOf(owner, roomId, user.userId), membership, spec(barred.clause, `${rule}; the user stays ${adjective}`));
         });
       }

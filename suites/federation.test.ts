@@ -18,7 +18,7 @@ import { judgedSpecVersion } from '../harness/core/spec-versions';
 const ROOM_VERSIONS = ['7', '12'];
 
 /** Awaits what the HSUT is to do; a wait that runs out is the HSUT not doing it (a MUST of `rule`). */
-async function within<T>(rule: MustRule, pending: Promise<T>): Promise<T> {
+async function mustComplete<T>(rule: MustRule, pending: Promise<T>): Promise<T> {
   try {
     return await pending;
   } catch (error) {
@@ -65,21 +65,21 @@ describe('The fake homeserver federates with the homeserver under test', functio
 
       const joined = await client.join(room.roomId, { via: [fake.serverName] });
       must.equal(joined.room_id, room.roomId, rule('POST /join through the fake server MUST answer the joined room ID'));
-      const joinPdu = await within(rule('The HSUT MUST complete the join with send_join to the fake server'), fake.waitForPdu((p) => p.via === 'send_join' && p.roomId === room.roomId, { timeoutMs: WAIT_MS }));
+      const joinPdu = await mustComplete(rule('The HSUT MUST complete the join with send_join to the fake server'), fake.waitForPdu((p) => p.via === 'send_join' && p.roomId === room.roomId, { timeoutMs: WAIT_MS }));
       must.ok(joinPdu.accepted, rule("The HSUT's join event MUST pass the fake server's PDU checks and auth rules"), joinPdu.rejection);
       must.ok(joinPdu.signatureVerified, rule("The HSUT's join event MUST carry a signature that verifies with the HSUT's key"));
       must.equal(room.membership(client.userId), 'join', rule('After send_join the HSUT user MUST be joined to the fake room'));
 
       const message = await fake.sendMessage(room, host, `hello from the fake server (v${roomVersion})`);
       must.equal(message.responses[hs.serverName]?.status, 200, rule("The HSUT MUST answer the fake server's /send transaction with 200"));
-      await within(
+      await mustComplete(
         rule("The fake server's message MUST reach the joined HSUT user's /sync timeline"),
         client.syncUntil((body) => timelineEventIds(body, room.roomId).includes(message.eventId), { timeoutMs: WAIT_MS }),
       );
 
       const since = fake.mark();
       const reply = await client.sendMessage(room.roomId, 'hello back from the HSUT');
-      const replyPdu = await within(
+      const replyPdu = await mustComplete(
         rule("The HSUT MUST send its user's reply to the fake server through /send"),
         fake.waitForPdu((p) => p.via === 'send' && p.eventId === reply.event_id, { timeoutMs: WAIT_MS, since }),
       );
@@ -96,13 +96,13 @@ describe('The fake homeserver federates with the homeserver under test', functio
       const room = fake.createRoom({ roomVersion, creator: host, joinRule: 'knock', name: `knock here v${roomVersion}` });
 
       await client.knock(room.roomId, { via: [fake.serverName], reason: 'let me in' });
-      const knock = await within(rule('The HSUT MUST send the knock to the fake server with send_knock'), fake.waitForPdu((p) => p.via === 'send_knock' && p.roomId === room.roomId, { timeoutMs: WAIT_MS }));
+      const knock = await mustComplete(rule('The HSUT MUST send the knock to the fake server with send_knock'), fake.waitForPdu((p) => p.via === 'send_knock' && p.roomId === room.roomId, { timeoutMs: WAIT_MS }));
       must.ok(knock.accepted, rule("The HSUT's knock MUST pass the fake server's PDU checks and auth rules"), knock.rejection);
       const knockContent = (knock.event.content ?? {}) as Record<string, unknown>;
       must.equal(knockContent.membership, 'knock', rule('The event sent through send_knock MUST be a knock'));
       should.equal(knockContent.reason, 'let me in', spec('client.knock-reason', 'The reason of the knock request SHOULD be the reason of the knock event'));
       must.equal(room.membership(client.userId), 'knock', rule('After send_knock the HSUT user MUST be knocking on the fake room'));
-      const { body } = await within(
+      const { body } = await mustComplete(
         spec('sync.knock-section', "/sync MUST list the knocked room under rooms.knock"),
         client.syncUntil((b) => b.rooms?.knock?.[room.roomId] !== undefined, { timeoutMs: WAIT_MS }),
       );
@@ -124,10 +124,10 @@ describe('The fake homeserver federates with the homeserver under test', functio
       must.equal(invite.response.status, 200, rule('The HSUT MUST answer invite v2 with 200 and the countersigned event'));
       must.equal(Object.keys(invite.event.signatures ?? {}).sort(), [fake.serverName, hs.serverName].sort(), rule('The invite event MUST come back signed by the inviting and the invited server'));
       must.equal(room.membership(client.userId), 'invite', rule('After invite v2 the HSUT user MUST be invited to the fake room'));
-      await within(rule('/sync MUST show the invite under rooms.invite'), client.syncUntil((b) => b.rooms?.invite?.[room.roomId] !== undefined, { timeoutMs: WAIT_MS }));
+      await mustComplete(rule('/sync MUST show the invite under rooms.invite'), client.syncUntil((b) => b.rooms?.invite?.[room.roomId] !== undefined, { timeoutMs: WAIT_MS }));
 
       await client.join(room.roomId, { via: [fake.serverName] });
-      const join = await within(rule("The invited user's join MUST reach the fake server through send_join"), fake.waitForPdu((p) => p.via === 'send_join' && p.roomId === room.roomId, { timeoutMs: WAIT_MS }));
+      const join = await mustComplete(rule("The invited user's join MUST reach the fake server through send_join"), fake.waitForPdu((p) => p.via === 'send_join' && p.roomId === room.roomId, { timeoutMs: WAIT_MS }));
       must.ok(join.accepted, rule("The invited user's join MUST pass the fake server's PDU checks and auth rules"), join.rejection);
       must.equal(room.membership(client.userId), 'join', rule('After the join the HSUT user MUST be joined to the fake room'));
     });
@@ -142,7 +142,7 @@ describe('The fake homeserver federates with the homeserver under test', functio
       must.equal(join.room.version.id, roomVersion, rule("make_join MUST answer the room's version"));
       must.equal(join.unverifiedEvents, [], rule("Every state and auth_chain event of send_join MUST carry a signature of its sender's server that verifies"));
       must.ok(join.room.currentStateEvent('m.room.create') !== undefined, rule("send_join's state MUST include the room's m.room.create event"));
-      await within(
+      await mustComplete(
         rule("The fake user's join MUST appear in the room's timeline for its HSUT members"),
         client.syncUntil(
           (body) => (body.rooms?.join?.[roomId]?.timeline?.events ?? []).some((e) => e.type === 'm.room.member' && e.state_key === visitor),
@@ -152,7 +152,7 @@ describe('The fake homeserver federates with the homeserver under test', functio
 
       const since = fake.mark();
       const sent = await client.sendMessage(roomId, 'news for the fake server');
-      const pdu = await within(rule("The HSUT MUST send the room's new event to the joined fake server through /send"), fake.waitForPdu((p) => p.via === 'send' && p.eventId === sent.event_id, { timeoutMs: WAIT_MS, since }));
+      const pdu = await mustComplete(rule("The HSUT MUST send the room's new event to the joined fake server through /send"), fake.waitForPdu((p) => p.via === 'send' && p.eventId === sent.event_id, { timeoutMs: WAIT_MS, since }));
       must.ok(pdu.signatureVerified, rule("The event MUST carry a signature that verifies with the HSUT's key"));
       must.ok(pdu.accepted, rule("The event MUST pass the fake server's PDU checks and auth rules"), pdu.rejection);
       must.equal(join.room.event(sent.event_id)?.content.body, 'news for the fake server', rule('The event MUST arrive with its content'));

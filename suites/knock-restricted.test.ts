@@ -69,7 +69,7 @@ function pushKnock(env: FederationEnvironment, r: ResidentRoom, knocker: string)
  * A refused knock: make_knock, send_knock and POST /knock define 403 for a user "not permitted to knock on the room"
  * (MUST); the errcode M_FORBIDDEN is only the example body (SHOULD).
  */
-function expectRefused(res: MatchableResponse, endpoint: 'make_knock' | 'send_knock' | 'POST /knock', why: string): void {
+function mustRefuseKnock(res: MatchableResponse, endpoint: 'make_knock' | 'send_knock' | 'POST /knock', why: string): void {
   const clause = endpoint === 'make_knock' ? 'make_knock.forbidden' : endpoint === 'send_knock' ? 'send_knock.forbidden' : 'client.knock-forbidden';
   must.matchResponse(res, { status: 403 }, spec(clause, `${why}: ${endpoint} must answer 403 (the user is not permitted to knock on the room)`));
   should.matchResponse(res, { status: 403, errcode: 'M_FORBIDDEN' }, spec(clause, `${why}: the 403 of ${endpoint} should carry errcode M_FORBIDDEN (the example of the 403 response)`));
@@ -144,7 +144,7 @@ describe('The knock_restricted join rule in rooms the HSUT hosts', function () {
       it(`make_knock on a restricted room answers 403 M_FORBIDDEN and a pushed knock is rejected [spec:auth-rules.knock.join-rule-not-knock,make_knock.forbidden] ${tag}`, async () => {
         const { owner, roomId } = await restrictedPair(env, roomVersion, 'restricted');
         const knocker = env.fake.userId(unique('knocker'));
-        expectRefused(await makeKnock(env.fake, roomId, knocker), 'make_knock', RESTRICTED_NO_KNOCK);
+        mustRefuseKnock(await makeKnock(env.fake, roomId, knocker), 'make_knock', RESTRICTED_NO_KNOCK);
         await pushKnock(env, await makeFakeResident(env, owner, roomId), knocker);
         must.equal(await membershipOf(owner, roomId, knocker), undefined, spec('auth-rules.knock.join-rule-not-knock', `${RESTRICTED_NO_KNOCK}: the HSUT must reject the knock pushed over /send`));
       });
@@ -153,7 +153,7 @@ describe('The knock_restricted join rule in rooms the HSUT hosts', function () {
         const { owner, roomId } = await restrictedPair(env, roomVersion, 'restricted');
         const user = await env.newUser();
         const res = await user.do('POST', user.knockPath(roomId), { body: {} });
-        expectRefused(res, 'POST /knock', RESTRICTED_NO_KNOCK);
+        mustRefuseKnock(res, 'POST /knock', RESTRICTED_NO_KNOCK);
         must.equal(await membershipOf(owner, roomId, user.userId), undefined, spec('auth-rules.knock.join-rule-not-knock', `${RESTRICTED_NO_KNOCK}: no knock enters the room`));
       });
     });
@@ -166,9 +166,9 @@ describe('The knock_restricted join rule in rooms the HSUT hosts', function () {
       it(`make_knock and send_knock on a room whose join rule says knock_restricted answer 403 M_FORBIDDEN [spec:knock-restricted.refused-before-v10,make_knock.forbidden,send_knock.forbidden] ${tag}`, async () => {
         const { owner, roomId, room } = await residentThenKnockRestricted(env, roomVersion);
         const knocker = env.fake.userId(unique('knocker'));
-        expectRefused(await makeKnock(env.fake, roomId, knocker), 'make_knock', BEFORE_V10);
+        mustRefuseKnock(await makeKnock(env.fake, roomId, knocker), 'make_knock', BEFORE_V10);
         const { event, eventId } = room.buildEvent({ type: 'm.room.member', sender: knocker, stateKey: knocker, content: { membership: 'knock' } });
-        expectRefused(await sendKnock(env.fake, roomId, eventId, event), 'send_knock', BEFORE_V10);
+        mustRefuseKnock(await sendKnock(env.fake, roomId, eventId, event), 'send_knock', BEFORE_V10);
         must.equal(await membershipOf(owner, roomId, knocker), undefined, spec('knock-restricted.refused-before-v10', `${BEFORE_V10}: no knock enters the room`));
       });
 
@@ -184,7 +184,7 @@ describe('The knock_restricted join rule in rooms the HSUT hosts', function () {
         const { owner, roomId } = await restrictedPair(env, roomVersion, 'knock_restricted');
         const user = await env.newUser();
         const res = await user.do('POST', user.knockPath(roomId), { body: {} });
-        expectRefused(res, 'POST /knock', BEFORE_V10);
+        mustRefuseKnock(res, 'POST /knock', BEFORE_V10);
         must.equal(await membershipOf(owner, roomId, user.userId), undefined, spec('knock-restricted.refused-before-v10', `${BEFORE_V10}: no knock enters the room`));
       });
     });

@@ -46,7 +46,7 @@ const UNCHANGED = 'make_knock MUST NOT change room state: the template is not an
  * duplicate (type, state_key), the create event before v12, and the join rules (knock rule 1 reads the join rule
  * from auth_events). SHOULD ("it should be the following subset"): exactly the selection from current state.
  */
-async function checkKnockAuthEvents(owner: CSClient, roomId: string, template: Record<string, any>, v: string): Promise<void> {
+async function mustCiteKnockAuthEvents(owner: CSClient, roomId: string, template: Record<string, any>, v: string): Promise<void> {
   const version = getRoomVersion(v);
   const state = await owner.state(roomId);
   const cited = [...referencedIds(template.auth_events)];
@@ -165,7 +165,7 @@ describe('make_knock: the HSUT as resident server answers inbound make_knock req
           'make_knock MUST answer 200 with room_version and an m.room.member knock template (required: sender, state_key, type, content, origin_server_ts) for the user in the requested room, with the prev_events and auth_events the knocking server cannot choose itself',
         ),
       );
-      await checkKnockAuthEvents(owner, roomId, (res.body as { event: Record<string, any> }).event, v);
+      await mustCiteKnockAuthEvents(owner, roomId, (res.body as { event: Record<string, any> }).event, v);
       await mustHaveMembership(owner, roomId, user, undefined, spec('make_knock.template', UNCHANGED));
     });
 

@@ -47,7 +47,7 @@ function key(roomId: string): string {
  * Polls /sync — always from the same `since` (undefined: initial sync), so nothing that happened after it can be
  * skipped — until `predicate` holds; on timeout the test fails with `rule`.
  */
-async function syncShowing(client: CSClient, since: string | undefined, predicate: (body: SyncBody) => boolean, what: string, rule: MustRule, timeoutMs = WAIT_MS): Promise<SyncBody> {
+async function mustSyncShowing(client: CSClient, since: string | undefined, predicate: (body: SyncBody) => boolean, what: string, rule: MustRule, timeoutMs = WAIT_MS): Promise<SyncBody> {
   let last: SyncBody | undefined;
   try {
     return await pollUntil(
@@ -68,7 +68,7 @@ async function syncShowing(client: CSClient, since: string | undefined, predicat
  * Either an initial sync or an incremental one from before the knock may show it (the tests of each flavour are
  * above), so a broken flavour fails those tests without stalling the rest.
  */
-async function knockAndSettle(env: FederationEnvironment, client: CSClient, knocked: FakeKnockRoom): Promise<string> {
+async function mustKnockAndSettle(env: FederationEnvironment, client: CSClient, knocked: FakeKnockRoom): Promise<string> {
   const before = (await freshSync(client)).next_batch;
   const res = await client.do('POST', client.knockPath(knocked.room.roomId), { query: { via: [env.fake.serverName] }, body: {} });
   must.matchResponse(res, { status: 200, body: [match.jsonKeyEqual('room_id', knocked.room.roomId)] }, spec('client.knock', 'POST /knock MUST answer 200 with room_id after a successful make_knock/send_knock'));
@@ -154,7 +154,7 @@ describe('Outbound knock lifecycle: /sync of the knocking user, acceptance, reje
       const knocked = createFakeKnockRoom(env.fake, v, lifecycleRoom(env.fake));
       const res = await client.do('POST', client.knockPath(knocked.room.roomId), { query: { via: [env.fake.serverName] }, body: {} });
       must.matchResponse(res, { status: 200 }, spec('client.knock', 'POST /knock MUST answer 200 after a successful make_knock/send_knock'));
-      const body = await syncShowing(
+      const body = await mustSyncShowing(
         client,
         undefined,
         (b) => sectionsListing(b, knocked.room.roomId).length > 0,
@@ -171,7 +171,7 @@ describe('Outbound knock lifecycle: /sync of the knocking user, acceptance, reje
       const before = (await freshSync(client)).next_batch;
       const res = await client.do('POST', client.knockPath(knocked.room.roomId), { query: { via: [env.fake.serverName] }, body: {} });
       must.matchResponse(res, { status: 200 }, spec('client.knock', 'POST /knock MUST answer 200 after a successful make_knock/send_knock'));
-      const body = await syncShowing(
+      const body = await mustSyncShowing(
         client,
         before,
         (b) => sectionsListing(b, knocked.room.roomId).length > 0,
@@ -185,12 +185,12 @@ describe('Outbound knock lifecycle: /sync of the knocking user, acceptance, reje
     it(`The fake's invite accepts the knock: an incremental /sync moves the room from rooms.knock to rooms.invite, and after the user joins through the fake, to rooms.join [spec:sync.knock-accepted-to-invite,transitions.knock-to-invite,transitions.invite-accepts-knock] [v${v}]`, async () => {
       const client = await env.newUser();
       const knocked = createFakeKnockRoom(env.fake, v, lifecycleRoom(env.fake));
-      let since = await knockAndSettle(env, client, knocked);
+      let since = await mustKnockAndSettle(env, client, knocked);
 
       const invite = await env.fake.inviteRemoteUser(knocked.room, { sender: knocked.host, userId: client.userId });
       must.matchResponse(invite.response, { status: 200 }, spec('federation.invite', 'The knocking server MUST accept (countersign) an invite into a room its user knocked on: the invite is how a knock is accepted'));
       // "Homeservers are permitted to automatically accept invites as a result of knocks": rooms.join passes too.
-      const accepted = await syncShowing(
+      const accepted = await mustSyncShowing(
         client,
         since,
         (b) => b.rooms?.invite?.[knocked.room.roomId] !== undefined || b.rooms?.join?.[knocked.room.roomId] !== undefined,
@@ -211,7 +211,7 @@ describe('Outbound knock lifecycle: /sync of the knocking user, acceptance, reje
       }
       must.equal(knocked.room.membership(client.userId), 'join', spec('federation.joins', "The join MUST reach the resident server (make_join/send_join) and become the user's membership there"));
       if (sections[0] === 'invite') {
-        const afterJoin = await syncShowing(
+        const afterJoin = await mustSyncShowing(
           client,
           since,
           (b) => b.rooms?.join?.[knocked.room.roomId] !== undefined,
@@ -225,10 +225,10 @@ describe('Outbound knock lifecycle: /sync of the knocking user, acceptance, reje
     it(`Rescinding a knock on a remote room: POST /leave answers 200 and /sync moves the room from rooms.knock to rooms.leave [spec:transitions.knock-to-leave.self,sync.knock-rejected-to-leave] [v${v}]`, async () => {
       const client = await env.newUser();
       const knocked = createFakeKnockRoom(env.fake, v, lifecycleRoom(env.fake));
-      const since = await knockAndSettle(env, client, knocked);
+      const since = await mustKnockAndSettle(env, client, knocked);
       const res = await client.do('POST', `/_matrix/client/v3/rooms/${encodeURIComponent(knocked.room.roomId)}/leave`, { body: {} });
       must.matchResponse(res, { status: 200 }, spec('transitions.knock-to-leave.self', 'POST /rooms/{roomId}/leave MUST answer 200 when the user retracts their knock'));
-      const left = await syncShowing(
+      const left = await mustSyncShowing(
         client,
         since,
         (b) => b.rooms?.leave?.[knocked.room.roomId] !== undefined,
@@ -247,7 +247,7 @@ describe('Outbound knock lifecycle: /sync of the knocking user, acceptance, reje
     it(`Rescinding a knock on a remote room sends a leave of the user to the resident server with make_leave/send_leave [spec:transitions.knock-to-leave.self-over-federation] [v${v}]`, async () => {
       const client = await env.newUser();
       const knocked = createFakeKnockRoom(env.fake, v, lifecycleRoom(env.fake));
-      await knockAndSettle(env, client, knocked);
+      await mustKnockAndSettle(env, client, knocked);
       const mark = env.fake.mark();
       const res = await client.do('POST', `/_matrix/client/v3/rooms/${encodeURIComponent(knocked.room.roomId)}/leave`, { body: {} });
       must.matchResponse(res, { status: 200 }, spec('transitions.knock-to-leave.self', 'POST /rooms/{roomId}/leave MUST answer 200 when the user retracts their knock'));
@@ -303,7 +303,7 @@ describe('Outbound knock lifecycle: /sync of the knocking user, acceptance, reje
           },
         }),
       );
-      await knockAndSettle(env, client, knocked);
+      await mustKnockAndSettle(env, client, knocked);
       const invite = await env.fake.inviteRemoteUser(knocked.room, { sender: knocked.host, userId: client.userId });
       must.matchResponse(invite.response, { status: 200 }, spec('federation.invite', 'The knocking server MUST accept an invite into a room its user knocked on'));
       // Auto-accept is permitted: the user may already be joined; otherwise the user joins now.
@@ -332,7 +332,7 @@ describe('Outbound knock lifecycle: /sync of the knocking user, acceptance, reje
   it(`A leave for the knocking user sent by the server it knocked through (the fake's moderator rejects the knock) moves the room to rooms.leave [spec:transitions.knock-to-leave.other,sync.knock-rejected-to-leave] [v${v}]`, async () => {
     const client = await env.newUser();
     const knocked = createFakeKnockRoom(env.fake, v, lifecycleRoom(env.fake));
-    const since = await knockAndSettle(env, client, knocked);
+    const since = await mustKnockAndSettle(env, client, knocked);
     // The HSUT is not in the room, so the fake's sendEvent would send it nowhere: build it and send it directly.
     const { event, eventId } = knocked.room.buildEvent({
       type: 'm.room.member',

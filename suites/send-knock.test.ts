@@ -48,7 +48,7 @@ const UNCHANGED = 'A refused send_knock MUST NOT change room state';
 const ROOM = { label: 'send_knock' } as const;
 
 /** A make_* template from the HSUT; fails the test unless make_* answers 200 (setup, not what is tested). */
-async function template(fake: FakeServer, kind: 'knock' | 'join' | 'leave', roomId: string, userId: string, destination?: string): Promise<{ event: Pdu; roomVersion: string }> {
+async function mustMakeTemplate(fake: FakeServer, kind: 'knock' | 'join' | 'leave', roomId: string, userId: string, destination?: string): Promise<{ event: Pdu; roomVersion: string }> {
   let res: RawResponse;
   if (kind === 'knock') res = await makeKnock(fake, roomId, userId, { ver: ALL_VERSIONS, destination });
   else if (kind === 'leave') res = await makeLeave(fake, roomId, userId, destination);
@@ -111,7 +111,7 @@ describe('send_knock: the HSUT as resident server accepts knocks through inbound
     const owner = await env.newUser();
     const roomId = await createKnockRoom(owner, '10', ROOM);
     const user = env.fake.userId(unique('knocker'));
-    const t = await template(env.fake, 'knock', roomId, user);
+    const t = await mustMakeTemplate(env.fake, 'knock', roomId, user);
     const unknownRoom = `!${unique('nowhere')}:${env.hs.serverName}`;
     const { event, eventId } = completeMembershipTemplate(env.fake, t, { overrides: { room_id: unknownRoom } });
     const res = await sendKnock(env.fake, unknownRoom, eventId, event);
@@ -229,7 +229,7 @@ describe('send_knock: the HSUT as resident server accepts knocks through inbound
       const owner = await env.newUser();
       const roomId = await createKnockRoom(owner, v, ROOM);
       const user = env.fake.userId(unique('knocker'));
-      const t = await template(env.fake, 'knock', roomId, user);
+      const t = await mustMakeTemplate(env.fake, 'knock', roomId, user);
       const { event, eventId } = completeMembershipTemplate(env.fake, { ...t, event: { ...t.event, content: {} } }, { content: { msgtype: 'm.text', body: 'not a knock' }, overrides: { type: 'm.room.message', state_key: undefined } });
       const res = await sendKnock(env.fake, roomId, eventId, event);
       mustFailValidation(res, 'an event whose type is not m.room.member (here: m.room.message)');
@@ -242,7 +242,7 @@ describe('send_knock: the HSUT as resident server accepts knocks through inbound
       const owner = await env.newUser();
       const roomId = await createKnockRoom(owner, v, ROOM);
       const user = env.fake.userId(unique('knocker'));
-      const t = await template(env.fake, 'knock', roomId, user);
+      const t = await mustMakeTemplate(env.fake, 'knock', roomId, user);
       const { event, eventId } = completeMembershipTemplate(env.fake, t, { overrides: { state_key: undefined } });
       const res = await sendKnock(env.fake, roomId, eventId, event);
       mustFailValidation(res, 'an m.room.member event whose state_key is not its sender (here: no state_key at all)');
@@ -255,7 +255,7 @@ describe('send_knock: the HSUT as resident server accepts knocks through inbound
       const user = env.fake.userId(unique('invitee'));
       await owner.invite(roomId, user);
       await waitForMembership(owner, roomId, user, 'invite');
-      const t = await template(env.fake, 'join', roomId, user);
+      const t = await mustMakeTemplate(env.fake, 'join', roomId, user);
       const { event, eventId } = completeMembershipTemplate(env.fake, t);
       const res = await sendKnock(env.fake, roomId, eventId, event);
       mustFailValidation(res, 'a member event whose membership is not knock (here: join, which send_join exists for)');
@@ -269,7 +269,7 @@ describe('send_knock: the HSUT as resident server accepts knocks through inbound
       const knock = await knockOn(env.fake, roomId, user, { ver: ALL_VERSIONS });
       must.matchResponse(knock.send ?? knock.make, { status: 200 }, setup('the fake user knocks'));
       await waitForMembership(owner, roomId, user, 'knock');
-      const t = await template(env.fake, 'leave', roomId, user);
+      const t = await mustMakeTemplate(env.fake, 'leave', roomId, user);
       const { event, eventId } = completeMembershipTemplate(env.fake, t);
       const res = await sendKnock(env.fake, roomId, eventId, event);
       mustFailValidation(res, 'a member event whose membership is not knock (here: leave, which send_leave exists for)');
@@ -281,7 +281,7 @@ describe('send_knock: the HSUT as resident server accepts knocks through inbound
         const owner = await env.newUser();
         const roomId = await createKnockRoom(owner, v, ROOM);
         const user = env.fake.userId(unique('knocker'));
-        const t = await template(env.fake, 'knock', roomId, user);
+        const t = await mustMakeTemplate(env.fake, 'knock', roomId, user);
         const { event, eventId } = completeMembershipTemplate(env.fake, t, { content: { membership } });
         const res = await sendKnock(env.fake, roomId, eventId, event);
         mustFailValidation(res, `a member event whose membership is not knock (here: ${membership})`);
@@ -294,7 +294,7 @@ describe('send_knock: the HSUT as resident server accepts knocks through inbound
       const roomId = await createKnockRoom(owner, v, ROOM);
       const sender = env.fake.userId(unique('knocker'));
       const target = env.fake.userId(unique('target'));
-      const t = await template(env.fake, 'knock', roomId, sender);
+      const t = await mustMakeTemplate(env.fake, 'knock', roomId, sender);
       const { event, eventId } = completeMembershipTemplate(env.fake, t, { overrides: { state_key: target } });
       const res = await sendKnock(env.fake, roomId, eventId, event);
       mustFailValidation(res, 'a knock whose state_key differs from its sender');
@@ -307,7 +307,7 @@ describe('send_knock: the HSUT as resident server accepts knocks through inbound
       const roomId = await createKnockRoom(owner, v, ROOM);
       const other = await env.startOtherFakeServer();
       const user = other.userId(unique('elsewhere'));
-      const t = await template(other, 'knock', roomId, user);
+      const t = await mustMakeTemplate(other, 'knock', roomId, user);
       const { event, eventId } = completeMembershipTemplate(other, t);
       const res = await sendKnock(env.fake, roomId, eventId, event);
       mustFailValidation(res, 'a knock whose sender is not a user ID on the origin (requesting) server');
@@ -319,7 +319,7 @@ describe('send_knock: the HSUT as resident server accepts knocks through inbound
       const roomA = await createKnockRoom(owner, v, { name: 'room in the event' });
       const roomB = await createKnockRoom(owner, v, { name: 'room in the path' });
       const user = env.fake.userId(unique('knocker'));
-      const t = await template(env.fake, 'knock', roomA, user);
+      const t = await mustMakeTemplate(env.fake, 'knock', roomA, user);
       const { event, eventId } = completeMembershipTemplate(env.fake, t);
       const res = await sendKnock(env.fake, roomB, eventId, event);
       must.ok(
@@ -335,7 +335,7 @@ describe('send_knock: the HSUT as resident server accepts knocks through inbound
       const owner = await env.newUser();
       const roomId = await createKnockRoom(owner, v, ROOM);
       const user = env.fake.userId(unique('knocker'));
-      const t = await template(env.fake, 'knock', roomId, user);
+      const t = await mustMakeTemplate(env.fake, 'knock', roomId, user);
       const { event, eventId } = completeMembershipTemplate(env.fake, t);
       const wrongId = version.eventIdFormat === 'v1' ? `$${unique('wrong')}:${env.fake.serverName}` : `$${randomBytes(32).toString('base64url')}`;
       const res = await sendKnock(env.fake, roomId, wrongId, event);
@@ -354,7 +354,7 @@ describe('send_knock: the HSUT as resident server accepts knocks through inbound
       const owner = await env.newUser();
       const roomId = await createKnockRoom(owner, v, ROOM);
       const user = env.fake.userId(unique('knocker'));
-      const t = await template(env.fake, 'knock', roomId, user);
+      const t = await mustMakeTemplate(env.fake, 'knock', roomId, user);
       const { event, eventId } = completeMembershipTemplate(env.fake, t);
       delete event.signatures;
       const res = await sendKnock(env.fake, roomId, eventId, event);
@@ -366,7 +366,7 @@ describe('send_knock: the HSUT as resident server accepts knocks through inbound
       const owner = await env.newUser();
       const roomId = await createKnockRoom(owner, v, ROOM);
       const user = env.fake.userId(unique('knocker'));
-      const t = await template(env.fake, 'knock', roomId, user);
+      const t = await mustMakeTemplate(env.fake, 'knock', roomId, user);
       const { event } = completeMembershipTemplate(env.fake, t);
       const { signatures: _signatures, hashes: _hashes, ...bare } = event;
       const wrongKey = generateSigningKey(env.fake.key.keyId);
@@ -380,7 +380,7 @@ describe('send_knock: the HSUT as resident server accepts knocks through inbound
       const owner = await env.newUser();
       const roomId = await createKnockRoom(owner, v, ROOM);
       const user = env.fake.userId(unique('late'));
-      const t = await template(env.fake, 'knock', roomId, user);
+      const t = await mustMakeTemplate(env.fake, 'knock', roomId, user);
       await owner.sendState(roomId, 'm.room.join_rules', '', { join_rule: 'invite' });
       const { event, eventId } = completeMembershipTemplate(env.fake, t);
       const res = await sendKnock(env.fake, roomId, eventId, event);
@@ -396,7 +396,7 @@ describe('send_knock: the HSUT as resident server accepts knocks through inbound
       const owner = await env.newUser();
       const roomId = await createKnockRoom(owner, v, ROOM);
       const user = env.fake.userId(unique('denied'));
-      const t = await template(env.fake, 'knock', roomId, user);
+      const t = await mustMakeTemplate(env.fake, 'knock', roomId, user);
       const fakeHost = hostOf(env.fake.serverName);
       await owner.sendState(roomId, 'm.room.server_acl', '', { allow: ['*'], deny: [fakeHost], allow_ip_literals: true });
       const { event, eventId } = completeMembershipTemplate(env.fake, t);
@@ -409,7 +409,7 @@ describe('send_knock: the HSUT as resident server accepts knocks through inbound
       const owner = await env.newUser();
       const roomId = await createKnockRoom(owner, v, ROOM);
       const user = env.fake.userId(unique('knocker'));
-      const t = await template(env.fake, 'knock', roomId, user);
+      const t = await mustMakeTemplate(env.fake, 'knock', roomId, user);
       const { event, eventId } = completeMembershipTemplate(env.fake, t);
       await mustRequireXMatrix(env.fake, 'send_knock', { method: 'PUT', path: `/_matrix/federation/v1/send_knock/${enc(roomId)}/${enc(eventId)}`, body: event });
       await mustHaveMembership(owner, roomId, user, undefined, spec('send_knock.requires-auth', 'An unauthenticated send_knock MUST NOT change room state'));

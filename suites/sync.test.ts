@@ -71,7 +71,7 @@ function timelineEvents(body: SyncBody, roomId: string, section: 'join' | 'leave
 }
 
 /** Every knock_state entry is a stripped state event: the four keys present and no other (MUST, all versions). */
-function checkStripped(events: ClientEvent[]): void {
+function mustBeStripped(events: ClientEvent[]): void {
   for (const event of events) {
     const rule = spec('sync.knock-state-stripped', `${RULE_STRIPPED} (${event.type} ${JSON.stringify(event.state_key)})`);
     must.matchJson(event, STRIPPED_KEYS.map((key) => match.jsonKeyPresent(key)), rule);
@@ -80,7 +80,7 @@ function checkStripped(events: ClientEvent[]): void {
 }
 
 /** m.room.create in knock_state: MUST from v1.16 (sync.knock-state-create), one of the "should contain" events before. */
-function checkCreate(events: ClientEvent[], creator: string | undefined): void {
+function mustHaveCreate(events: ClientEvent[], creator: string | undefined): void {
   const create = events.find((e) => e.type === 'm.room.create' && e.state_key === '');
   const detail = `got types ${JSON.stringify(events.map((e) => e.type))}`;
   const required = spec('sync.knock-state-create', RULE_CREATE);
@@ -90,7 +90,7 @@ function checkCreate(events: ClientEvent[], creator: string | undefined): void {
 }
 
 /** An identifying event SHOULD be present (a warning otherwise); one that is present MUST carry the room's real content. */
-function checkIdentifying(events: ClientEvent[], type: string, key: string, value: unknown, rule: string): void {
+function mustMatchIdentifying(events: ClientEvent[], type: string, key: string, value: unknown, rule: string): void {
   const event = events.find((e) => e.type === type && e.state_key === '');
   if (!should.ok(event !== undefined, spec('sync.knock-state-identifying', `${rule}: ${type}`), `got types ${JSON.stringify(events.map((e) => e.type))}`)) return;
   must.matchJson(event, [jsonKeyEqual(key, value)], spec('sync.knock-state-stripped', `${RULE_STATE_CONTENT} (${type})`));
@@ -162,10 +162,10 @@ describe('/sync: knocks on rooms of the HSUT as the knocker and the room members
       const { body } = await mustSyncUntil(knocker, (b) => knockStateEvents(b, roomId) !== undefined, {}, spec('sync.knock-section', RULE_KNOCK_SECTION));
       const events = knockStateEvents(body, roomId)!;
       must.ok(Array.isArray(events), spec('sync.knock-section', RULE_KNOCK_SECTION), 'knock_state.events is not an array');
-      checkStripped(events);
-      checkCreate(events, owner.userId);
+      mustBeStripped(events);
+      mustHaveCreate(events, owner.userId);
       // "some or all of": each identifying event is a SHOULD; one that is present must carry the room's real content.
-      checkIdentifying(events, 'm.room.join_rules', 'content.join_rule', 'knock', RULE_JOIN_RULES);
+      mustMatchIdentifying(events, 'm.room.join_rules', 'content.join_rule', 'knock', RULE_JOIN_RULES);
       const identifying: Array<[string, string, string]> = [
         ['m.room.name', 'content.name', `stripped v${version}`],
         ['m.room.topic', 'content.topic', `topic v${version}`],
@@ -173,7 +173,7 @@ describe('/sync: knocks on rooms of the HSUT as the knocker and the room members
         ['m.room.canonical_alias', 'content.alias', alias],
         ['m.room.encryption', 'content.algorithm', 'm.megolm.v1.aes-sha2'],
       ];
-      for (const [type, key, value] of identifying) checkIdentifying(events, type, key, value, RULE_AESTHETIC);
+      for (const [type, key, value] of identifying) mustMatchIdentifying(events, type, key, value, RULE_AESTHETIC);
     });
 
     it(`knock_state includes the user's own knock member event with membership knock and the reason [spec:sync.knock-state-stripped] [spec:client.knock-reason] [v${version}]`, async () => {
@@ -183,7 +183,7 @@ describe('/sync: knocks on rooms of the HSUT as the knocker and the room members
       await knocker.knock(roomId, { reason });
       const { body } = await mustSyncUntil(knocker, (b) => knockStateEvents(b, roomId) !== undefined, {}, spec('sync.knock-section', RULE_KNOCK_SECTION));
       const events = knockStateEvents(body, roomId)!;
-      checkStripped(events);
+      mustBeStripped(events);
       const own = events.filter((e) => e.type === 'm.room.member' && e.state_key === knocker.userId);
       if (!should.ok(own.length > 0, spec('sync.knock-state-own-member', RULE_OWN_EVENT), `no m.room.member event for ${knocker.userId} in knock_state: ${JSON.stringify(events)}`)) return;
       // Present, it is the user's current member event, stripped: the knock.
@@ -201,7 +201,7 @@ describe('/sync: knocks on rooms of the HSUT as the knocker and the room members
       await knocker.knock(roomId);
       const { body } = await mustSyncUntil(knocker, (b) => knockStateEvents(b, roomId) !== undefined, {}, spec('sync.knock-section', RULE_KNOCK_SECTION));
       const events = knockStateEvents(body, roomId)!;
-      checkStripped(events);
+      mustBeStripped(events);
       const others = events.filter((e) => e.type === 'm.room.member' && e.state_key !== knocker.userId);
       should.equal(others.map((e) => `${e.state_key} ${e.content?.membership}`), [], spec('sync.knock-state-limited', RULE_NO_MEMBERS));
       should.equal(events.filter((e) => e.type === 'm.room.power_levels').length, 0, spec('sync.knock-state-limited', RULE_NO_POWER_LEVELS));
@@ -284,8 +284,8 @@ describe('/sync: knocks on rooms of the HSUT as the knocker and the room members
       const { body } = await mustSyncUntil(knocker, (b) => knockStateEvents(b, roomId) !== undefined, {}, spec('knock-restricted.knock', RULE_KNOCK_SECTION));
       must.equal(sections(body, roomId), ['knock'], spec('sync.knock-section', RULE_ONLY_KNOCK));
       const events = knockStateEvents(body, roomId)!;
-      checkStripped(events);
-      checkIdentifying(events, 'm.room.join_rules', 'content.join_rule', 'knock_restricted', RULE_JOIN_RULES);
+      mustBeStripped(events);
+      mustMatchIdentifying(events, 'm.room.join_rules', 'content.join_rule', 'knock_restricted', RULE_JOIN_RULES);
     });
   }
 });

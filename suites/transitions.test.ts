@@ -44,7 +44,7 @@ const NO_JOIN =
   'Auth rules, membership join (rooms v7+): if the join_rule is invite or knock, allow only if the sender is invited or joined — a knocking user cannot join without an invite';
 
 /** A fake user knocks through make_knock/send_knock; the knock must be accepted (a precondition of the test). */
-async function fakeKnocks(fake: FakeServer, owner: CSClient, roomId: string, prefix = 'knocker'): Promise<string> {
+async function mustKnockAsFakeUser(fake: FakeServer, owner: CSClient, roomId: string, prefix = 'knocker'): Promise<string> {
   const knocker = fake.userId(unique(prefix));
   const knock = await knockOn(fake, roomId, knocker);
   must.matchResponse(knock.send ?? knock.make, { status: 200 }, spec('auth-rules.knock.from-leave', 'Precondition (knock auth rule iii): make_knock/send_knock of a user with no membership in a knock room succeed'));
@@ -52,7 +52,7 @@ async function fakeKnocks(fake: FakeServer, owner: CSClient, roomId: string, pre
   return knocker;
 }
 
-async function localKnocks(env: FederationEnvironment, owner: CSClient, roomId: string): Promise<UserClient> {
+async function mustKnockAsLocalUser(env: FederationEnvironment, owner: CSClient, roomId: string): Promise<UserClient> {
   const user = await env.newUser();
   const res = await user.do('POST', user.knockPath(roomId), { body: { reason: 'please' } });
   must.matchResponse(res, { status: 200 }, spec('auth-rules.knock.from-leave', 'Precondition (knock auth rule iii): POST /knock of a user with no membership in a knock room answers 200'));
@@ -100,7 +100,7 @@ type ForbiddenClause =
  * After an accepted knock of a local user the HSUT is the knocking server too: it is "permitted to automatically
  * accept invites as a result of knocks", so the user's membership is invite, or join when it auto-accepted.
  */
-async function expectAccepted(owner: CSClient, roomId: string, userId: string): Promise<void> {
+async function mustHaveAcceptedKnock(owner: CSClient, roomId: string, userId: string): Promise<void> {
   const membership = await membershipOf(owner, roomId, userId);
   must.ok(
     membership === 'invite' || membership === 'join',
@@ -114,17 +114,17 @@ async function expectAccepted(owner: CSClient, roomId: string, userId: string): 
  * version; the 403 response ("does not permit the user to join") exists from v1.2 on, so the status is only claimed
  * there, and its errcode is an example (SHOULD).
  */
-function expectJoinRefused(res: MatchableResponse, endpoint: 'make_join' | 'send_join', status: ClauseRule<ForbiddenClause>): void {
+function mustRefuseJoin(res: MatchableResponse, endpoint: 'make_join' | 'send_join', status: ClauseRule<ForbiddenClause>): void {
   must.ok(
     res.status < 200 || res.status >= 300,
     spec('join-rules.knock-needs-invite-to-join', `${NO_JOIN}: ${endpoint} must refuse the join of a knocking user who is not invited`),
     `${endpoint} answered ${res.status}`,
   );
-  if (isClaimed(status)) expectForbidden(res, status);
+  if (isClaimed(status)) mustAnswerForbidden(res, status);
 }
 
 /** A refusal whose status the endpoint's definition fixes (MUST); its errcode is only an example body (SHOULD). */
-function expectForbidden(res: MatchableResponse, status: ClauseRule<ForbiddenClause>): void {
+function mustAnswerForbidden(res: MatchableResponse, status: ClauseRule<ForbiddenClause>): void {
   must.matchResponse(res, { status: 403 }, status);
   should.matchResponse(res, { status: 403, errcode: 'M_FORBIDDEN' }, spec(status.clause.id, `${status.text}; the 403 should carry errcode M_FORBIDDEN (the example of the 403 response)`));
 }
@@ -138,7 +138,7 @@ describe('Membership transitions from knock in rooms the HSUT hosts', function (
     describe(`accept: knock → invite → join ${tag}`, () => {
       it(`An HSUT member accepts a fake user's knock: the invite reaches the fake over /v2/invite, signed by the HSUT, and the user then joins [spec:transitions.knock-to-invite,federation.invite,join-rules.knock-needs-invite-to-join] ${tag}`, async () => {
         const { owner, roomId } = await newKnockRoom(env, roomVersion);
-        const knocker = await fakeKnocks(env.fake, owner, roomId);
+        const knocker = await mustKnockAsFakeUser(env.fake, owner, roomId);
         const since = env.fake.mark();
         must.matchResponse(await membershipCall(owner, 'invite', roomId, knocker), { status: 200 }, spec('transitions.knock-to-invite', `${ACCEPT}: POST /invite must answer 200`));
         const invite = await env.fake.waitForPdu((p) => p.via === 'invite' && p.roomId === roomId && p.event.state_key === knocker, {
@@ -167,9 +167,9 @@ describe('Membership transitions from knock in rooms the HSUT hosts', function (
 
       it(`An HSUT member accepts a local user's knock: invite answers 200, membership invite, and the user can join [spec:transitions.knock-to-invite,join-rules.knock-needs-invite-to-join] ${tag}`, async () => {
         const { owner, roomId } = await newKnockRoom(env, roomVersion);
-        const user = await localKnocks(env, owner, roomId);
+        const user = await mustKnockAsLocalUser(env, owner, roomId);
         must.matchResponse(await membershipCall(owner, 'invite', roomId, user.userId), { status: 200 }, spec('transitions.knock-to-invite', `${ACCEPT}: POST /invite must answer 200`));
-        await expectAccepted(owner, roomId, user.userId);
+        await mustHaveAcceptedKnock(owner, roomId, user.userId);
         const join = await user.do('POST', `/_matrix/client/v3/join/${enc(roomId)}`, { body: {} });
         must.matchResponse(join, { status: 200 }, spec('join-rules.knock-needs-invite-to-join', `${ACCEPT}: the invited user may join (POST /join must answer 200)`));
         must.equal(await membershipOf(owner, roomId, user.userId), 'join', spec('join-rules.knock-needs-invite-to-join', `${ACCEPT}: after the join the user is a member`));
@@ -177,24 +177,24 @@ describe('Membership transitions from knock in rooms the HSUT hosts', function (
 
       it(`A member below the invite level cannot accept a knock: invite answers 403 M_FORBIDDEN and the user stays knocking [spec:transitions.knock-to-invite.insufficient-power,transitions.invite-refused-403] ${tag}`, async () => {
         const { owner, member, roomId } = await roomWithRanks(env, roomVersion);
-        const knocker = await fakeKnocks(env.fake, owner, roomId);
+        const knocker = await mustKnockAsFakeUser(env.fake, owner, roomId);
         const res = await membershipCall(member, 'invite', roomId, knocker);
-        expectForbidden(res, spec('transitions.invite-refused-403', `${ACCEPT_POWER}: POST /invite must answer 403`));
+        mustAnswerForbidden(res, spec('transitions.invite-refused-403', `${ACCEPT_POWER}: POST /invite must answer 403`));
         must.equal(await membershipOf(owner, roomId, knocker), 'knock', spec('transitions.knock-to-invite.insufficient-power', `${ACCEPT_POWER}: the user stays knocking`));
       });
 
       it(`A moderator with the invite level accepts a local user's knock [spec:transitions.knock-to-invite] ${tag}`, async () => {
         const { owner, moderator, roomId } = await roomWithRanks(env, roomVersion);
-        const user = await localKnocks(env, owner, roomId);
+        const user = await mustKnockAsLocalUser(env, owner, roomId);
         must.matchResponse(await membershipCall(moderator, 'invite', roomId, user.userId), { status: 200 }, spec('transitions.knock-to-invite', `${ACCEPT}: POST /invite by a member at the invite level must answer 200`));
-        await expectAccepted(owner, roomId, user.userId);
+        await mustHaveAcceptedKnock(owner, roomId, user.userId);
       });
     });
 
     describe(`rescind: knock → leave by the knocker ${tag}`, () => {
       it(`A fake user withdraws its knock with make_leave/send_leave: membership leave [spec:transitions.knock-to-leave.self-over-federation,auth-rules.leave.from-knock] ${tag}`, async () => {
         const { owner, roomId } = await newKnockRoom(env, roomVersion);
-        const knocker = await fakeKnocks(env.fake, owner, roomId);
+        const knocker = await mustKnockAsFakeUser(env.fake, owner, roomId);
         const leave = await leaveRoom(env.fake, roomId, knocker);
         // "Servers can retract knocks over federation by leaving the room": a can, so the handshake is a SHOULD.
         if (!should.matchResponse(leave.make, { status: 200 }, spec('transitions.knock-to-leave.self-over-federation', `${RESCIND_FED}: make_leave should answer 200 to a knocking user`))) return;
@@ -205,7 +205,7 @@ describe('Membership transitions from knock in rooms the HSUT hosts', function (
 
       it(`A local user withdraws its knock through POST /leave: membership leave [spec:transitions.knock-to-leave.self] ${tag}`, async () => {
         const { owner, roomId } = await newKnockRoom(env, roomVersion);
-        const user = await localKnocks(env, owner, roomId);
+        const user = await mustKnockAsLocalUser(env, owner, roomId);
         const res = await user.do('POST', `/_matrix/client/v3/rooms/${enc(roomId)}/leave`, { body: {} });
         must.matchResponse(res, { status: 200 }, spec('transitions.knock-to-leave.self', `${RESCIND}: POST /leave must answer 200`));
         must.equal(await membershipOf(owner, roomId, user.userId), 'leave', spec('transitions.knock-to-leave.self', `${RESCIND}: the knocker's membership becomes leave`));
@@ -215,7 +215,7 @@ describe('Membership transitions from knock in rooms the HSUT hosts', function (
     describe(`reject: knock → leave by a moderator ${tag}`, () => {
       it(`An HSUT moderator rejects a fake user's knock: kick answers 200 and the membership becomes leave [spec:transitions.knock-to-leave.other] ${tag}`, async () => {
         const { owner, moderator, roomId } = await roomWithRanks(env, roomVersion);
-        const knocker = await fakeKnocks(env.fake, owner, roomId);
+        const knocker = await mustKnockAsFakeUser(env.fake, owner, roomId);
         must.matchResponse(await membershipCall(moderator, 'kick', roomId, knocker), { status: 200 }, spec('transitions.knock-to-leave.other', `${REJECT}: POST /kick by a member at the kick level must answer 200`));
         const member = (await owner.state(roomId)).find((e) => e.type === 'm.room.member' && e.state_key === knocker);
         must.equal(member?.content?.membership, 'leave', spec('transitions.knock-to-leave.other', `${REJECT}: the knocker's membership becomes leave`));
@@ -224,7 +224,7 @@ describe('Membership transitions from knock in rooms the HSUT hosts', function (
 
       it(`The rejection of a fake user's knock is sent to the knocking server [spec:transitions.knock-to-leave.other,transitions.rejection-reaches-knocking-server] ${tag}`, async () => {
         const { owner, roomId } = await newKnockRoom(env, roomVersion);
-        const knocker = await fakeKnocks(env.fake, owner, roomId);
+        const knocker = await mustKnockAsFakeUser(env.fake, owner, roomId);
         // A sentinel room where the fake is resident: the HSUT's messages to the fake server go out in order, so once a
         // later message in the sentinel room arrives, anything the HSUT meant to send before it has been sent.
         const witness = env.fake.userId(unique('witness'));
@@ -255,16 +255,16 @@ describe('Membership transitions from knock in rooms the HSUT hosts', function (
 
       it(`An HSUT moderator rejects a local user's knock: kick answers 200 and the membership becomes leave [spec:transitions.knock-to-leave.other] ${tag}`, async () => {
         const { owner, moderator, roomId } = await roomWithRanks(env, roomVersion);
-        const user = await localKnocks(env, owner, roomId);
+        const user = await mustKnockAsLocalUser(env, owner, roomId);
         must.matchResponse(await membershipCall(moderator, 'kick', roomId, user.userId), { status: 200 }, spec('transitions.knock-to-leave.other', `${REJECT}: POST /kick by a member at the kick level must answer 200`));
         must.equal(await membershipOf(owner, roomId, user.userId), 'leave', spec('transitions.knock-to-leave.other', `${REJECT}: the knocker's membership becomes leave`));
       });
 
       it(`A member below the kick level cannot reject a knock: kick answers 403 M_FORBIDDEN and the user stays knocking [spec:transitions.knock-to-leave.other-insufficient-power,transitions.kick-refused-403] ${tag}`, async () => {
         const { owner, member, roomId } = await roomWithRanks(env, roomVersion);
-        const knocker = await fakeKnocks(env.fake, owner, roomId);
+        const knocker = await mustKnockAsFakeUser(env.fake, owner, roomId);
         const res = await membershipCall(member, 'kick', roomId, knocker);
-        expectForbidden(res, spec('transitions.kick-refused-403', `${REJECT_POWER}: POST /kick must answer 403`));
+        mustAnswerForbidden(res, spec('transitions.kick-refused-403', `${REJECT_POWER}: POST /kick must answer 403`));
         must.equal(await membershipOf(owner, roomId, knocker), 'knock', spec('transitions.knock-to-leave.other-insufficient-power', `${REJECT_POWER}: the user stays knocking`));
       });
 
@@ -274,13 +274,13 @@ describe('Membership transitions from knock in rooms the HSUT hosts', function (
         const knock = await knockOn(env.fake, roomId, knocker);
         must.matchResponse(knock.send ?? knock.make, { status: 200 }, spec('auth-rules.knock.from-leave', 'Precondition (knock auth rule iii): the knock of a user with no membership is accepted'));
         const res = await membershipCall(moderator, 'kick', roomId, knocker);
-        expectForbidden(res, spec('transitions.kick-refused-403', `${REJECT_POWER}: POST /kick must answer 403 (moderator 50, knocker 50)`));
+        mustAnswerForbidden(res, spec('transitions.kick-refused-403', `${REJECT_POWER}: POST /kick must answer 403 (moderator 50, knocker 50)`));
         must.equal(await membershipOf(owner, roomId, knocker), 'knock', spec('transitions.knock-to-leave.other-insufficient-power', `${REJECT_POWER}: the user stays knocking`));
       });
 
       it(`A fake user whose knock was rejected may knock again: state knock [spec:auth-rules.knock.from-leave,transitions.knock-to-leave.other] ${tag}`, async () => {
         const { owner, roomId } = await newKnockRoom(env, roomVersion);
-        const knocker = await fakeKnocks(env.fake, owner, roomId);
+        const knocker = await mustKnockAsFakeUser(env.fake, owner, roomId);
         must.matchResponse(await membershipCall(owner, 'kick', roomId, knocker), { status: 200 }, spec('transitions.knock-to-leave.other', `${REJECT}: POST /kick must answer 200`));
         must.equal(await membershipOf(owner, roomId, knocker), 'leave', spec('transitions.knock-to-leave.other', `${REJECT}: the knocker's membership becomes leave`));
         const again = await knockOn(env.fake, roomId, knocker, { content: { reason: 'second try' } });
@@ -293,11 +293,11 @@ describe('Membership transitions from knock in rooms the HSUT hosts', function (
     describe(`ban: knock → ban, unban → knock ${tag}`, () => {
       it(`Banning a knocking fake user sets ban; its next knock is refused with 403 M_FORBIDDEN; after an unban it may knock again [spec:transitions.knock-to-ban,transitions.knock-to-ban.sets-ban,make_knock.forbidden,transitions.unban-to-leave,auth-rules.knock.from-leave] ${tag}`, async () => {
         const { owner, roomId } = await newKnockRoom(env, roomVersion);
-        const knocker = await fakeKnocks(env.fake, owner, roomId);
+        const knocker = await mustKnockAsFakeUser(env.fake, owner, roomId);
         must.matchResponse(await membershipCall(owner, 'ban', roomId, knocker), { status: 200 }, spec('transitions.knock-to-leave.other', `${BAN}: POST /ban by the room creator (ban level) must answer 200`));
         must.equal(await membershipOf(owner, roomId, knocker), 'ban', spec('transitions.knock-to-ban.sets-ban', `${BAN}: the knocker's membership becomes ban`));
         const refused = await makeKnock(env.fake, roomId, knocker);
-        expectForbidden(refused, spec('make_knock.forbidden', `${BANNED_KNOCK}: make_knock must answer 403 (the user is banned)`));
+        mustAnswerForbidden(refused, spec('make_knock.forbidden', `${BANNED_KNOCK}: make_knock must answer 403 (the user is banned)`));
         must.equal(await membershipOf(owner, roomId, knocker), 'ban', spec('transitions.knock-to-ban', `${BANNED_KNOCK}: the user stays banned`));
         must.matchResponse(await membershipCall(owner, 'unban', roomId, knocker), { status: 200 }, spec('transitions.unban-to-leave', 'POST /unban by the room creator must answer 200'));
         must.equal(await membershipOf(owner, roomId, knocker), 'leave', spec('transitions.unban-to-leave', 'An unban sets the membership to leave'));
@@ -309,11 +309,11 @@ describe('Membership transitions from knock in rooms the HSUT hosts', function (
 
       it(`Banning a knocking local user sets ban; its next knock is refused with 403; after an unban it may knock again [spec:transitions.knock-to-ban,transitions.knock-to-ban.sets-ban,client.knock-forbidden,transitions.unban-to-leave,auth-rules.knock.from-leave] ${tag}`, async () => {
         const { owner, roomId } = await newKnockRoom(env, roomVersion);
-        const user = await localKnocks(env, owner, roomId);
+        const user = await mustKnockAsLocalUser(env, owner, roomId);
         must.matchResponse(await membershipCall(owner, 'ban', roomId, user.userId), { status: 200 }, spec('transitions.knock-to-leave.other', `${BAN}: POST /ban by the room creator (ban level) must answer 200`));
         must.equal(await membershipOf(owner, roomId, user.userId), 'ban', spec('transitions.knock-to-ban.sets-ban', `${BAN}: the knocker's membership becomes ban`));
         const refused = await user.do('POST', user.knockPath(roomId), { body: {} });
-        expectForbidden(refused, spec('client.knock-forbidden', `${BANNED_KNOCK}: POST /knock must answer 403 (the user has been banned from the room)`));
+        mustAnswerForbidden(refused, spec('client.knock-forbidden', `${BANNED_KNOCK}: POST /knock must answer 403 (the user has been banned from the room)`));
         must.equal(await membershipOf(owner, roomId, user.userId), 'ban', spec('transitions.knock-to-ban', `${BANNED_KNOCK}: the user stays banned`));
         must.matchResponse(await membershipCall(owner, 'unban', roomId, user.userId), { status: 200 }, spec('transitions.unban-to-leave', 'POST /unban by the room creator must answer 200'));
         must.equal(await membershipOf(owner, roomId, user.userId), 'leave', spec('transitions.unban-to-leave', 'An unban sets the membership to leave'));
@@ -326,13 +326,13 @@ describe('Membership transitions from knock in rooms the HSUT hosts', function (
     describe(`no join without an invite: knock → join is refused ${tag}`, () => {
       it(`A knocking fake user cannot join: make_join and send_join answer 403 M_FORBIDDEN and the user stays knocking [spec:transitions.knock-to-join-refused,join-rules.knock-needs-invite-to-join,transitions.make-join-refused-403,transitions.send-join-refused-403] ${tag}`, async () => {
         const { owner, roomId } = await newKnockRoom(env, roomVersion);
-        const knocker = await fakeKnocks(env.fake, owner, roomId);
+        const knocker = await mustKnockAsFakeUser(env.fake, owner, roomId);
         const makeJoin = await env.fake.request({
           method: 'GET',
           path: `/_matrix/federation/v1/make_join/${enc(roomId)}/${enc(knocker)}`,
           query: { ver: [roomVersion] },
         });
-        expectJoinRefused(makeJoin, 'make_join', spec('transitions.make-join-refused-403', `${NO_JOIN}: make_join must answer 403 (the room does not permit the user to join)`));
+        mustRefuseJoin(makeJoin, 'make_join', spec('transitions.make-join-refused-403', `${NO_JOIN}: make_join must answer 403 (the room does not permit the user to join)`));
         // A join the fake builds itself from a (re-)knock template: same auth events as a join would cite.
         const template = await makeKnock(env.fake, roomId, knocker);
         must.matchResponse(template, { status: 200 }, spec('auth-rules.knock.from-knock', 'Precondition (knock auth rule iii): make_knock answers 200 to a knocking user (a repeated knock is allowed)'));
@@ -343,15 +343,15 @@ describe('Membership transitions from knock in rooms the HSUT hosts', function (
           path: `/_matrix/federation/v2/send_join/${enc(roomId)}/${enc(eventId)}`,
           body: event,
         });
-        expectJoinRefused(sendJoin, 'send_join', spec('transitions.send-join-refused-403', `${NO_JOIN}: send_join must answer 403 (the room does not permit the user to join)`));
+        mustRefuseJoin(sendJoin, 'send_join', spec('transitions.send-join-refused-403', `${NO_JOIN}: send_join must answer 403 (the room does not permit the user to join)`));
         must.equal(await membershipOf(owner, roomId, knocker), 'knock', spec('transitions.knock-to-join-refused', `${NO_JOIN}: the user stays knocking`));
       });
 
       it(`A knocking local user cannot join: POST /join answers 403 M_FORBIDDEN and the user stays knocking [spec:transitions.knock-to-join-refused,join-rules.knock-needs-invite-to-join,transitions.join-refused-403] ${tag}`, async () => {
         const { owner, roomId } = await newKnockRoom(env, roomVersion);
-        const user = await localKnocks(env, owner, roomId);
+        const user = await mustKnockAsLocalUser(env, owner, roomId);
         const res = await user.do('POST', `/_matrix/client/v3/join/${enc(roomId)}`, { body: {} });
-        expectForbidden(res, spec('transitions.join-refused-403', `${NO_JOIN}: POST /join must answer 403`));
+        mustAnswerForbidden(res, spec('transitions.join-refused-403', `${NO_JOIN}: POST /join must answer 403`));
         must.equal(await membershipOf(owner, roomId, user.userId), 'knock', spec('transitions.knock-to-join-refused', `${NO_JOIN}: the user stays knocking`));
       });
     });
