@@ -59,6 +59,12 @@ export function installExitHandlers(): void {
   process.on('SIGINT', () => exitAfterTeardown(130, 'interrupted (SIGINT)'));
   process.on('SIGTERM', () => exitAfterTeardown(143, 'terminated (SIGTERM)'));
   process.on('SIGHUP', () => exitAfterTeardown(129, 'hung up (SIGHUP)'));
+  // `knockknock run | head`: the reader went away. Writing on would throw EPIPE from inside a reporter.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EPIPE') exitAfterTeardown(141, 'output closed (EPIPE)');
+    });
+  }
   // While mocha runs it owns uncaught errors (it fails the current test); act only when nobody else listens.
   process.on('uncaughtException', (err) => {
     if (process.listenerCount('uncaughtException') > 1) return;
