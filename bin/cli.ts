@@ -12,7 +12,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { installExitHandlers, runTeardowns } from '../harness/deploy/cleanup';
 import { clearCurrentHomeserver, setCurrentHomeserver } from '../harness/deploy/current';
-import { buildAllImages, synapseBaseTag } from '../harness/deploy/images';
+import { buildAllImages, complementSynapseTag, synapseBaseTag } from '../harness/deploy/images';
 import Mocha from 'mocha';
 import { Agent, request } from 'undici';
 import { ROOM_VERSIONS } from '../harness/core';
@@ -20,6 +20,7 @@ import { DEFAULT_SUITE_SPEC, RunCounts, builtInReporter, collectSpecFiles, recor
 import { RunMetricsRecorder } from '../harness/deploy/run-metrics';
 import { DEFAULT_OUT_DIR, ciCounts, createReporters, parseTitleTags } from '../harness/report';
 import { describeClauseRange, findSpecClause } from '../harness/report/spec-clauses';
+import { describeServer, redactArguments } from '../harness/report/metadata';
 import { DRIVERS, DriverName, startHomeserver } from '../harness/deploy/start';
 import { UsageError } from '../harness/deploy/usage-error';
 import { NEWEST_SPEC_VERSION, SPEC_VERSIONS, SPEC_VERSION_ENV, advertisedSpecVersion, isSpecVersion, type SpecVersion } from '../harness/core/spec-versions';
@@ -226,6 +227,11 @@ async function runCommand(args: string[]): Promise<number> {
       filtered: Boolean(grep || values.spec?.length || values['room-version']),
       specVersion,
       parallel: workerCount(jobs, collectSpecFiles(spec).length) > 1,
+      // report.json names the server (its /_matrix/federation/v1/version), the image and the command line.
+      metadata: {
+        server: await describeServer(homeserver, values.image ?? (driver === 'synapse' ? synapseBaseTag() : driver === 'complement' ? complementSynapseTag() : undefined)),
+        arguments: redactArguments(['run', ...args]),
+      },
     });
     metrics.suiteStarted(await homeserver.cpuTimeMs?.());
     const counts = await runMocha({

@@ -6,6 +6,7 @@
 import { ROOM_VERSIONS } from '../core/room-versions';
 import type { SpecWarning } from '../match/warning-channel';
 import type { TestRecord } from './results';
+import { isInfrastructureFailure } from './results';
 import { SPEC_CLAUSES } from './spec-clauses';
 import { logicalTitle, plainTitle } from './test-id';
 import { firstLine } from './transcript';
@@ -33,6 +34,8 @@ export interface TestGroup {
   runs: RunOfGroup[];
   /** Room versions of the runs (records without a version tag are left out). */
   versions: string[];
+  /** Some run failed for the infrastructure (network error against the HSUT, a hook), not on a check. */
+  infrastructure: boolean;
 }
 
 const KNOWN_VERSIONS = Object.keys(ROOM_VERSIONS);
@@ -124,10 +127,11 @@ function build(kind: GroupKind, runs: Array<RunOfGroup & { clause: string }>): T
     const key = `${clause}\u0000${record.logicalId}`;
     let group = groups.get(key);
     if (!group) {
-      group = { kind, clause, logicalId: record.logicalId, logicalTitle: logicalTitle(record.fullTitle), title: plainTitle(logicalTitle(record.title)), runs: [], versions: [] };
+      group = { kind, clause, logicalId: record.logicalId, logicalTitle: logicalTitle(record.fullTitle), title: plainTitle(logicalTitle(record.title)), runs: [], versions: [], infrastructure: false };
       groups.set(key, group);
     }
     group.runs.push({ record, message, detail });
+    if (kind === 'failed' && isInfrastructureFailure(record)) group.infrastructure = true;
     if (record.roomVersion !== undefined) group.versions.push(record.roomVersion);
   }
   for (const group of groups.values()) {

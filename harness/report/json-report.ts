@@ -1,6 +1,7 @@
 /** report.json: the whole run, one entry per test, for tooling and trend tracking. */
 import type { RunResult } from './results';
-import { STATUS_LABELS } from './results';
+import { STATUS_LABELS, isInfrastructureFailure } from './results';
+import { knockknockVersion } from './metadata';
 
 export const JSON_REPORT_VERSION = 1;
 
@@ -13,6 +14,10 @@ export function renderJsonReport(run: RunResult): string {
     durationMs: run.endedAt - run.startedAt,
     filtered: run.filtered,
     specVersion: run.specVersion ?? null,
+    /** The HSUT: implementation, name and version from /_matrix/federation/v1/version, image or URL. */
+    server: run.metadata?.server ?? null,
+    knockknock: run.metadata?.knockknock ?? { version: knockknockVersion() },
+    arguments: run.metadata?.arguments ?? null,
     // The vocabulary of every report (results.ts COUNT_WORDS); xfail and unexpectedPass are kept for older readers.
     summary: { ...run.summary, expectedFailures: run.summary.xfail, unexpectedPasses: run.summary.unexpectedPass },
     statusLabels: STATUS_LABELS,
@@ -20,7 +25,9 @@ export function renderJsonReport(run: RunResult): string {
     staleExpectedFailures: run.staleExpectedFailures,
     unknownClauses: run.unknownClauses,
     tests: run.records.map((record) => ({
+      // id is unique per test and room version; logicalId is the same across room versions.
       id: record.id,
+      logicalId: record.logicalId,
       title: record.title,
       fullTitle: record.fullTitle,
       suitePath: record.suitePath,
@@ -28,6 +35,8 @@ export function renderJsonReport(run: RunResult): string {
       clauses: record.clauses,
       roomVersion: record.roomVersion ?? null,
       status: record.outcome,
+      /** A failure of the infrastructure (network error, hook), not a verdict on the HSUT: JUnit <error>. */
+      infrastructure: isInfrastructureFailure(record),
       durationMs: record.durationMs ?? null,
       warnings: record.warnings.map(({ rule, message, clause, notClaimed }) => ({ rule, message, clause: clause ?? null, notClaimed: notClaimed ?? false })),
       error: record.error ? { message: record.error.message, code: record.error.code ?? null, rule: record.error.rule ?? null, clause: record.error.clause ?? null } : null,

@@ -2,39 +2,43 @@
  * JUnit XML for CI test views (GitHub test-reporter actions, GitLab unit test reports).
  * Expected failures are written as <skipped type="xfail">, as pytest's junitxml does: every consumer already
  * shows skipped tests with their message, the run stays green, and a known bug never reads as a pass.
- * Unexpected passes are <failure type="unexpected-pass">, so the stale entry gets attention.
+ * Unexpected passes are <failure type="unexpected-pass">, so the stale entry gets attention. A failure of the
+ * infrastructure (network error against the HSUT, a hook that threw) is an <error>: no verdict on the HSUT.
+ * file= is relative to the repository root, line= the failing line of the test's file where the stack names it.
  */
-import { posix } from 'node:path';
+import { isAbsolute, relative, sep } from 'node:path';
 import type { RunResult, TestRecord } from './results';
-import { countsPhrase } from './results';
+import { countsPhrase, isInfrastructureFailure } from './results';
 import { firstLine } from './transcript';
 
 export interface JUnitOptions {
-  /** How a transcript path is shown, e.g. 'knockknock-report' → knockknock-report/transcripts/x.txt. */
-  reportDirForDisplay: string;
+  /** Test files are named relative to this directory (the repository root); default: the working directory. */
+  rootDir?: string;
 }
 
-export function renderJUnit(run: RunResult, { reportDirForDisplay }: JUnitOptions): string {
+export function renderJUnit(run: RunResult, options: JUnitOptions = {}): string {
+  const rootDir = options.rootDir ?? process.cwd();
   const groups = new Map<string, TestRecord[]>();
   for (const record of run.records) {
     const suite = record.suitePath[0] ?? record.file ?? 'knockknock';
     groups.set(suite, [...(groups.get(suite) ?? []), record]);
   }
   const { summary } = run;
+  const errors = summary.infrastructureErrors;
   const lines = [
     '<?xml version="1.0" encoding="UTF-8"?>',
     // The counts in the words of the other reports: JUnit itself only knows failures, errors and skipped.
-    `<!-- knockknock: ${text(countsPhrase(summary, { all: true })).replace(/--/g, '- -')}; failures = failed + unexpected passes, skipped = expected failures + not claimed + skipped -->`,
-    `<testsuites name="knockknock" tests="${summary.total}" failures="${summary.runFailures}" errors="0" skipped="${summary.skipped + summary.notClaimed + summary.xfail}" time="${seconds(run.endedAt - run.startedAt)}" timestamp="${new Date(run.startedAt).toISOString()}">`,
+    `<!-- knockknock: ${text(countsPhrase(summary, { all: true })).replace(/--/g, '- -')}; failures = failed + unexpected passes - errors, errors = failed of the infrastructure (network errors, hooks), skipped = expected failures + not claimed + skipped -->`,
+    `<testsuites name="knockknock" tests="${summary.total}" failures="${summary.runFailures - errors}" errors="${errors}" skipped="${summary.skipped + summary.notClaimed + summary.xfail}" time="${seconds(run.endedAt - run.startedAt)}" timestamp="${new Date(run.startedAt).toISOString()}">`,
   ];
   for (const [suiteName, records] of groups) {
-    const failures = records.filter((r) => r.outcome === 'failed' || r.outcome === 'unexpected-pass').length;
+    const suiteErrors = records.filter(isInfrastructureFailure).length;
+    const failures = records.filter((r) => r.outcome === 'failed' || r.outcome === 'unexpected-pass').length - suiteErrors;
     const skipped = records.filter((r) => r.outcome === 'skipped' || r.outcome === 'not-claimed' || r.outcome === 'xfail').length;
     const time = records.reduce((sum, r) => sum + (r.durationMs ?? 0), 0);
-    lines.push(
-      `  <testsuite name="${attr(suiteName)}" tests="${records.length}" failures="${failures}" errors="0" skipped="${skipped}" time="${seconds(time)}"${records[0].file ? ` file="${attr(records[0].file)}"` : ''}>`,
-    );
-    for (const record of records) lines.push(...renderTestcase(record, reportDirForDisplay));
+    const file = records[0].file ? ` file="${attr(repositoryPath(records[0].file, rootDir))}"` : '';
+    lines.push(`  <testsuite name="${attr(suiteName)}" tests="${records.length}" failures="${failures}" errors="${suiteErrors}" skipped="${skipped}" time="${seconds(time)}"${file}>`);
+    for (const record of records) lines.push(...renderTestcase(record, rootDir));
     lines.push('  </testsuite>');
   }
   if (run.runWarnings.length > 0) {
@@ -44,17 +48,39 @@ export function renderJUnit(run: RunResult, { reportDirForDisplay }: JUnitOption
   return lines.join('\n');
 }
 
-function renderTestcase(record: TestRecord, reportDir: string): string[] {
+/** A test file relative to the repository root, with forward slashes; as given when it lies outside. */
+export function repositoryPath(file: string, rootDir: string): string {
+  const relativePath = relative(rootDir, file);
+  return relativePath.startsWith('..') || isAbsolute(relativePath) ? file : relativePath.split(sep).join('/');
+}
+
+/** The line in the test's own file where it failed: the first stack frame in that file. */
+export function failureLine(record: Pick<TestRecord, 'file' | 'error'>, rootDir: string): number | undefined {
+  if (!record.file || !record.error?.stack) return undefined;
+  const candidates = [record.file, repositoryPath(record.file, rootDir), relative(process.cwd(), record.file)];
+  for (const line of record.error.stack.split('\n')) {
+    const frame = /\(?((?:file:\/\/)?[^\s()]+):(\d+):\d+\)?\s*$/.exec(line.trim());
+    if (frame && candidates.some((c) => c && frame[1].replace(/^file:\/\//, '').endsWith(c))) return Number(frame[2]);
+  }
+  return undefined;
+}
+
+function renderTestcase(record: TestRecord, rootDir: string): string[] {
   const classname = record.suitePath.join(' / ') || 'knockknock';
-  const open = `    <testcase classname="${attr(classname)}" name="${attr(record.title)}" time="${seconds(record.durationMs ?? 0)}"${record.file ? ` file="${attr(record.file)}"` : ''}>`;
+  const line = failureLine(record, rootDir);
+  const file = record.file ? ` file="${attr(repositoryPath(record.file, rootDir))}"${line ? ` line="${line}"` : ''}` : '';
+  const open = `    <testcase classname="${attr(classname)}" name="${attr(record.title)}" time="${seconds(record.durationMs ?? 0)}"${file}>`;
   const body: string[] = [];
-  const transcript = record.transcript ? `Transcript: ${posix.join(reportDir, record.transcript)}` : undefined;
+  // summary.md's links are relative to the report directory too: junit.xml sits in it.
+  const transcript = record.transcript ? `Transcript: ${record.transcript} (in the report directory)` : undefined;
   const out: string[] = [];
   switch (record.outcome) {
     case 'failed': {
       const error = record.error;
       const details = [error?.stack ?? error?.message ?? 'failed', transcript].filter(Boolean).join('\n\n');
-      body.push(`      <failure message="${attr(firstLine(error?.message ?? 'failed'))}" type="${attr(error?.code ?? 'Error')}">${text(details)}</failure>`);
+      const element = isInfrastructureFailure(record) ? 'error' : 'failure';
+      const hook = record.failedHook ? ` (in ${record.failedHook})` : '';
+      body.push(`      <${element} message="${attr(firstLine(error?.message ?? 'failed') + hook)}" type="${attr(error?.code ?? 'Error')}">${text(details)}</${element}>`);
       break;
     }
     case 'unexpected-pass': {

@@ -9,6 +9,7 @@ import type { Outcome } from './expected-failures';
 import { ROOM_VERSIONS } from '../core/room-versions';
 import type { TestGroup } from './groups';
 import { clip, compareVersions, describeRuns, describeRunsWith, describeVersions, distinctReasons, groupOutcomes, groupWarnings } from './groups';
+import { describeServerLine } from './metadata';
 import { rerunGroupCommand } from './progress';
 import type { RunResult, TestRecord } from './results';
 import { SPEC_CLAUSES, describeClauseRange } from './spec-clauses';
@@ -56,6 +57,10 @@ export function renderMarkdownSummary(run: RunResult, options: MarkdownOptions =
   // The headline says what the table says, in the same words (results.ts COUNT_WORDS).
   lines.push(`## ${verdict} knockknock: ${countsPhrase(summary)} (${plural(summary.total, 'test')})`, '');
   if (run.specVersion) lines.push(`Judged against Matrix spec **v${run.specVersion}**: rules of other releases are "not claimed", never failures.`, '');
+  const server = run.metadata?.server;
+  if (server || run.metadata) {
+    lines.push(`${server ? `Server: ${describeServerLine(server)} · ` : ''}knockknock ${run.metadata?.knockknock.version ?? ''}`.trim(), '');
+  }
   const parts = countParts(summary);
   lines.push(`| ${parts.map((p) => p.heading).join(' | ')} | tests |`);
   lines.push(`|${parts.map(() => '---:|').join('')}---:|`);
@@ -90,7 +95,7 @@ function renderFailures(groups: readonly TestGroup[]): string[] {
   for (const group of groups) {
     const first = group.runs[0];
     lines.push(
-      `<details><summary>❌ ${group.clause ? `<code>${html(group.clause)}</code> — ` : ''}${html(clip(group.title, TITLE_CHARS))}${html(`: ${describeRunsWith('failed', group)}`)} — first failure: ${html(clip(first.message, MESSAGE_CHARS))}</summary>`,
+      `<details><summary>${group.infrastructure ? '⛔ (infrastructure: network error or hook)' : '❌'} ${group.clause ? `<code>${html(group.clause)}</code> — ` : ''}${html(clip(group.title, TITLE_CHARS))}${html(`: ${describeRunsWith('failed', group)}`)} — first failure: ${html(clip(first.message, MESSAGE_CHARS))}</summary>`,
       '',
       `Test: ${cell(group.logicalTitle)}`,
       '',

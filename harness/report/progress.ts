@@ -4,6 +4,7 @@ import type { Outcome } from './expected-failures';
 import type { RunResult, TestRecord } from './results';
 import { countsPhrase, finalCountLine, finalCountNote } from './results';
 import type { TestGroup } from './groups';
+import { describeServerLine } from './metadata';
 import { clip, describeRunsWith, groupOutcomes, groupWarnings } from './groups';
 import { logicalTitle, withoutVersionTags } from './test-id';
 import { firstLine } from './transcript';
@@ -37,7 +38,7 @@ export function progressSummary(run: RunResult, reportFiles: string[]): string {
   const { summary } = run;
   const lines = [
     '',
-    `knockknock: ${summary.total} tests in ${((run.endedAt - run.startedAt) / 1000).toFixed(1)}s${run.specVersion ? `, judged against spec v${run.specVersion}` : ''}`,
+    `knockknock: ${summary.total} tests in ${((run.endedAt - run.startedAt) / 1000).toFixed(1)}s${run.metadata?.server ? ` against ${describeServerLine(run.metadata.server)}` : ''}${run.specVersion ? `, judged against spec v${run.specVersion}` : ''}`,
     `  ${countsPhrase(summary, { all: true })}`,
   ];
   lines.push(...recap('Failed', groupOutcomes(run.records, 'failed')));
@@ -72,7 +73,8 @@ function recap(label: string, groups: readonly TestGroup[]): string[] {
     const { symbol, verb, what } = RECAP[group.kind];
     const first = group.runs[0];
     const message = group.kind === 'xfail' || group.kind === 'unexpected-pass' ? (first.record.expectedFailure?.reason ?? '') : group.kind === 'warning' ? first.detail : first.message;
-    lines.push(`  ${symbol} ${group.clause ? `${group.clause} — ` : ''}'${clip(group.title, 90)}': ${describeRunsWith(verb, group)} — ${what}: ${clip(message, group.kind === 'failed' ? 240 : 140)}`);
+    const infrastructure = group.infrastructure ? ' [infrastructure: network error or hook]' : '';
+    lines.push(`  ${symbol} ${group.clause ? `${group.clause} — ` : ''}'${clip(group.title, 90)}': ${describeRunsWith(verb, group)}${infrastructure} — ${what}: ${clip(message, group.kind === 'failed' ? 240 : 140)}`);
     if (group.kind === 'failed' || group.kind === 'unexpected-pass') lines.push(`      rerun: ${rerunGroupCommand(group)}`);
   }
   return lines;

@@ -52,6 +52,10 @@ async function runMiniSuite(expectedFailuresJson: string): Promise<MiniRun> {
       return 'synapse.federation INFO - make_knock: user @alice:fake is banned\nsynapse.federation INFO - a concurrent test: @bob:fake\n';
     },
     output: { write: (text: string) => chunks.push(text) },
+    metadata: {
+      server: { implementation: 'synapse', name: 'Synapse', version: '1.160.0', image: 'knockknock-synapse:abc', serverName: 'localhost:8008', clientUrl: 'http://127.0.0.1:8008', federationUrl: 'http://127.0.0.1:8008' },
+      arguments: ['run', '--room-version', '7,8'],
+    },
   });
   const mocha = new Mocha({ timeout: 2000 });
   mocha.reporter(reporting.Reporter);
@@ -151,6 +155,12 @@ describe('reporter (in-process mocha run)', function () {
     expect(failed.error.rule).to.equal('make_knock MUST answer 403 M_FORBIDDEN to a banned user');
     expect(failed.transcript).to.match(/^transcripts\//);
     expect(failed.id).to.match(/^knock-over-federation-make-knock-answers-403-for-a-banned-user-[0-9a-f]{8}$/);
+    expect(failed.logicalId).to.match(/^knock-over-federation-make-knock-answers-403-for-a-banned-user-[0-9a-f]{8}$/).and.not.equal(failed.id);
+    expect(failed.infrastructure).to.equal(false);
+    expect(report.server).to.deep.include({ implementation: 'synapse', name: 'Synapse', version: '1.160.0', image: 'knockknock-synapse:abc' });
+    expect(report.knockknock.version).to.match(/^\d+\.\d+\.\d+/);
+    expect(report.arguments).to.deep.equal(['run', '--room-version', '7,8']);
+    expect(report.specVersion).to.equal(null);
     const warned = report.tests.find((t: { warnings: unknown[] }) => t.warnings.length > 0);
     expect(warned.warnings[0].rule).to.equal('the knock reason SHOULD be kept');
     expect(report.summary).to.include({ passed: 1, failed: 1, xfail: 1, unexpectedPass: 1, skipped: 1, warnings: 1, runFailures: 2 });
@@ -215,6 +225,7 @@ describe('reporter (in-process mocha run)', function () {
     expect(markdown).to.contain('### Expected failures: 1 test (1 run across room versions)');
     expect(markdown).to.contain('### Unexpected passes');
     expect(markdown).to.contain('a test that was renamed');
+    expect(markdown).to.match(/^Server: Synapse 1\.160\.0 \(synapse, image knockknock-synapse:abc\) · knockknock \d+\.\d+\.\d+/m);
     // transcript links are relative to the report directory, where summary.md is
     expect(markdown).to.match(/\[transcript\]\(transcripts\/[^)]+\.txt\)/);
     expect(markdown).not.to.contain(run.outDir);

@@ -20,11 +20,15 @@ import type { ExpectedFailures } from './expected-failures';
 import { renderJsonReport } from './json-report';
 import { renderJUnit } from './junit';
 import { renderMarkdownSummary } from './markdown';
+import { knockknockVersion } from './metadata';
+import type { RunMetadata } from './metadata';
 import { progressLine, progressSummary } from './progress';
 import type { RunResult } from './results';
 import { CAPTURE_DIR_ENV, captureFileName } from './worker-capture-files';
 
 export const DEFAULT_OUT_DIR = 'knockknock-report';
+/** JUnit names test files relative to this (where package.json and suites/ are). */
+const REPOSITORY_ROOT = resolve(__dirname, '..', '..');
 
 export interface ReportOptions {
   /** Where reports go; default ./knockknock-report. */
@@ -43,6 +47,8 @@ export interface ReportOptions {
   filtered?: boolean;
   /** The judged spec version: named in the reports, and expected failures of other releases are dropped. */
   specVersion?: string;
+  /** The server under test and the command line, for report.json (the knockknock version is added). */
+  metadata?: Omit<RunMetadata, 'knockknock'>;
 }
 
 export interface Reporting {
@@ -114,6 +120,7 @@ export function createReporters(options: ReportOptions = {}): Reporting {
     private async finish(): Promise<RunResult> {
       for (const unsubscribe of this.unsubscribers) unsubscribe();
       const run = await this.collector.finish({ filtered: options.filtered ?? false, ...(options.specVersion ? { specVersion: options.specVersion } : {}) });
+      run.metadata = { knockknock: { version: knockknockVersion() }, ...options.metadata };
       finished = run;
       const files = {
         json: join(outDir, 'report.json'),
@@ -121,7 +128,7 @@ export function createReporters(options: ReportOptions = {}): Reporting {
         markdown: join(outDir, 'summary.md'),
       };
       writeFileSync(files.json, renderJsonReport(run));
-      writeFileSync(files.junit, renderJUnit(run, { reportDirForDisplay: displayDir }));
+      writeFileSync(files.junit, renderJUnit(run, { rootDir: REPOSITORY_ROOT }));
       const markdown = renderMarkdownSummary(run);
       writeFileSync(files.markdown, markdown);
       if (options.stepSummaryFile) appendFileSync(options.stepSummaryFile, markdown);

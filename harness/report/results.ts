@@ -1,6 +1,7 @@
 /** What the reporter records per test, and the run totals every output format is rendered from. */
 import type { SpecWarning } from '../match/warning-channel';
 import type { ExpectedFailure, MochaState, Outcome } from './expected-failures';
+import type { RunMetadata } from './metadata';
 
 export interface TestError {
   message: string;
@@ -51,6 +52,8 @@ export interface RunSummary {
   warnings: number;
   /** Outcomes that fail the run: failed + unexpected passes. */
   runFailures: number;
+  /** Of the failed, those of the infrastructure (network errors, hooks): JUnit <error>s. */
+  infrastructureErrors: number;
 }
 
 export interface RunResult {
@@ -68,6 +71,24 @@ export interface RunResult {
   specVersion?: string;
   /** Set when the run used --grep/--fgrep: stale entries and coverage are then partial. */
   filtered: boolean;
+  /** The server, the knockknock version and the command line, when the reporter was told them. */
+  metadata?: RunMetadata;
+}
+
+/** Network errors against the HSUT (no HTTP answer at all): undici and Node codes, and what the clients say. */
+const NETWORK_ERROR = /\b(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|EHOSTUNREACH|ENETUNREACH|EAI_AGAIN|UND_ERR_[A-Z_]+)\b|socket hang up|other side closed/;
+
+/**
+ * A failure of the test's infrastructure rather than a verdict on the HSUT: a network error (the HSUT never
+ * answered), or a hook that failed other than on an assertion (a before/after-all hook, or an each-hook that
+ * threw). JUnit reports these as <error>, not <failure>.
+ */
+export function isInfrastructureFailure(record: Pick<TestRecord, 'outcome' | 'failedHook' | 'error'>): boolean {
+  if (record.outcome !== 'failed') return false;
+  const assertion = record.error?.code === 'KK_SPEC_VIOLATION' || record.error?.code === 'ERR_ASSERTION';
+  if (record.failedHook && (!assertion || /"(before|after) all" hook/.test(record.failedHook))) return true;
+  if (assertion) return false;
+  return record.error?.code === 'KK_NETWORK_ERROR' || NETWORK_ERROR.test(`${record.error?.code ?? ''} ${record.error?.message ?? ''}`);
 }
 
 export function summarize(records: readonly TestRecord[], runWarnings: readonly SpecWarning[] = []): RunSummary {
@@ -82,7 +103,7 @@ export function summarize(records: readonly TestRecord[], runWarnings: readonly 
     notClaimed: count('not-claimed'),
     warnings: records.reduce((n, r) => n + r.warnings.filter((w) => !w.notClaimed).length, runWarnings.length),
   };
-  return { ...summary, runFailures: summary.failed + summary.unexpectedPass };
+  return { ...summary, runFailures: summary.failed + summary.unexpectedPass, infrastructureErrors: records.filter(isInfrastructureFailure).length };
 }
 
 /**
