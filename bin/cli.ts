@@ -58,6 +58,8 @@ run flags:
   --expected-failures FILE          known deviations of this HSUT (default: fixtures/expected-failures/<impl>.json)
   --out DIR                         report directory (default ./knockknock-report)
   --keep                            leave the HSUT running afterwards and print how to reach it
+  --verbose                         one line per test (default: failures and warnings as they happen, and
+                                    a progress counter)
 
 exit codes: 0 every test as expected; 1 unexpected failures or unexpected passes; 2 usage or environment errors`;
 
@@ -82,6 +84,7 @@ const RUN_OPTIONS = {
   out: { type: 'string' },
   'report-dir': { type: 'string' },
   keep: { type: 'boolean' },
+  verbose: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } satisfies ParseArgsConfig['options'];
 
@@ -227,6 +230,7 @@ async function runCommand(args: string[]): Promise<number> {
       filtered: Boolean(grep || values.spec?.length || values['room-version']),
       specVersion,
       parallel: workerCount(jobs, collectSpecFiles(spec).length) > 1,
+      verbose: values.verbose ?? false,
       // report.json names the server (its /_matrix/federation/v1/version), the image and the command line.
       metadata: {
         server: await describeServer(homeserver, values.image ?? (driver === 'synapse' ? synapseBaseTag() : driver === 'complement' ? complementSynapseTag() : undefined)),

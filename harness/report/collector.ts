@@ -45,6 +45,11 @@ export interface CollectorOptions {
   /** Parallel mode: exchanges and warnings come from worker files, looked up by test id. */
   readForwardedCapture?: (testId: string) => ForwardedCapture | undefined;
   onRecordSettled?: (record: TestRecord) => void;
+  /**
+   * A record's window closed (the next test or hook began, or the run ended): its outcome is final, and in
+   * parallel mode the warnings its worker forwarded are in. The console prints from here.
+   */
+  onRecordClosed?: (record: TestRecord) => void;
   now?: () => number;
   /** Slack around a test's window when asking for homeserver logs (log lines lag the HTTP answer). */
   logSlackMs?: number;
@@ -138,7 +143,7 @@ export class RunCollector {
     await Promise.all(this.pendingWrites);
     const records = [...this.records.values()];
     // Parallel workers' notes arrive with their capture, after the test settled: classify not-claimed here.
-    for (const r of records) if (r.outcome === 'skipped' && r.warnings.some((w) => w.notClaimed)) r.outcome = 'not-claimed';
+    for (const r of records) markNotClaimed(r);
     const seenTitles = new Set(records.map((r) => r.fullTitle));
     const unknownClauses = [...new Set(records.flatMap((r) => r.clauses))].filter((c) => !findSpecClause(c));
     return {
@@ -180,6 +185,8 @@ export class RunCollector {
       }
       const windowEnd = forwarded?.endedAt ?? endedAt;
       if (record.transcript) this.pendingWrites.push(this.writeTranscript(record, capture.exchanges, windowEnd));
+      markNotClaimed(record);
+      this.options.onRecordClosed?.(record);
     }
   }
 
@@ -238,6 +245,11 @@ export class RunCollector {
   private newCapture(): Capture {
     return { startedAt: this.now(), exchanges: [], records: [] };
   }
+}
+
+/** A skipped test whose notes say its rules are outside the judged release is "not claimed". */
+function markNotClaimed(record: TestRecord): void {
+  if (record.outcome === 'skipped' && record.warnings.some((w) => w.notClaimed)) record.outcome = 'not-claimed';
 }
 
 export function describeError(error: unknown): TestError {

@@ -8,6 +8,7 @@ import { publishHttpExchange } from '../core/http-exchange';
 import { match, must, should, spec } from '../match';
 import { parseExpectedFailures } from './expected-failures';
 import { createReporters } from './reporter';
+import type { ReportOptions } from './reporter';
 import type { RunResult } from './results';
 import { COUNT_WORDS } from './results';
 
@@ -40,7 +41,7 @@ interface MiniRun {
   logWindows: Array<[number, number]>;
 }
 
-async function runMiniSuite(expectedFailuresJson: string): Promise<MiniRun> {
+async function runMiniSuite(expectedFailuresJson: string, consoleOptions: Pick<ReportOptions, 'verbose' | 'progress'> = {}): Promise<MiniRun> {
   const outDir = mkdtempSync(join(tmpdir(), 'kk-report-'));
   const chunks: string[] = [];
   const logWindows: Array<[number, number]> = [];
@@ -52,6 +53,7 @@ async function runMiniSuite(expectedFailuresJson: string): Promise<MiniRun> {
       return 'synapse.federation INFO - make_knock: user @alice:fake is banned\nsynapse.federation INFO - a concurrent test: @bob:fake\n';
     },
     output: { write: (text: string) => chunks.push(text) },
+    ...consoleOptions,
     metadata: {
       server: { implementation: 'synapse', name: 'Synapse', version: '1.160.0', image: 'knockknock-synapse:abc', serverName: 'localhost:8008', clientUrl: 'http://127.0.0.1:8008', federationUrl: 'http://127.0.0.1:8008' },
       arguments: ['run', '--room-version', '7,8'],
@@ -134,15 +136,36 @@ describe('reporter (in-process mocha run)', function () {
     expect(readdirSync(join(run.outDir, 'transcripts'))).to.have.length(2);
   });
 
-  it('prints one line per test, the totals, and ends with exactly "N passed, N failed, N skipped"', () => {
+  it('prints failures and warnings as they happen, a progress line per tenth, the totals, and ends with exactly "N passed, N failed, N skipped"', () => {
     const lines = run.output.trimEnd().split('\n');
     expect(lines.at(-1)).to.equal('2 passed, 2 failed, 1 skipped');
     expect(run.output).to.match(/✗ FAIL\s+\d+ms {2}knock over federation make_knock answers 403/);
-    expect(run.output).to.contain('~ xfail');
+    expect(run.output).to.match(/ {12}rerun: npx knockknock run --room-version 7 --fgrep 'knock over federation make_knock answers 403/);
     expect(run.output).to.contain('! XPASS');
-    expect(run.output).to.contain('⚠ the knock reason SHOULD be kept');
+    expect(run.output).to.match(/ {2}⚠ WARN {11}knock over federation the knock reason is kept \[spec:membership.knock-reason\] \[v7\]\n {12}the knock reason SHOULD be kept/);
+    // passes, expected failures and skips are counted, not listed
+    expect(run.output).not.to.contain('✓ pass');
+    expect(run.output).not.to.contain('~ xfail');
+    expect(lines.filter((l) => /^ {2}\[\d+\/5 \d+%\]/.test(l))).to.have.length(5);
+    expect(run.output).to.match(/^ {2}\[5\/5 100%\] 2 failed · 1 expected failure · 1 warning · \d+s$/m);
     expect(run.output).to.contain('  1 passed · 1 failed · 1 expected failure · 1 unexpected pass · 0 not claimed · 1 skipped · 1 warning\n');
     expect(lines.at(-2)).to.equal('(in the last line expected failures count as passed, unexpected passes as failed)');
+  });
+
+  it('with verbose, prints one line per test as before', async () => {
+    const verbose = await runMiniSuite('{}', { verbose: true });
+    expect(verbose.output.match(/^ {2}(✓ pass|✗ FAIL|- skip ) /gm)).to.have.length(5);
+    expect(verbose.output).not.to.match(/\[\d+\/5/);
+    expect(verbose.output.trimEnd().split('\n').at(-1)).to.equal('2 passed, 2 failed, 1 skipped');
+  });
+
+  it('on a terminal, keeps the progress counter on one rewritten line', async () => {
+    const tty = await runMiniSuite('{}', { progress: 'tty' });
+    const rewrites = tty.output.split('\r\u001b[2K').length - 1;
+    expect(rewrites).to.be.greaterThan(5);
+    // no progress text is left on its own line
+    expect(tty.output.split('\n').filter((l) => /^ {2}\[\d+\/5/.test(l))).to.have.length(0);
+    expect(tty.output.trimEnd().split('\n').at(-1)).to.equal('2 passed, 2 failed, 1 skipped');
   });
 
   it('writes report.json with clauses, room version, status, warnings, error and transcript', () => {

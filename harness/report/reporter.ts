@@ -22,7 +22,9 @@ import { renderJUnit } from './junit';
 import { renderMarkdownSummary } from './markdown';
 import { knockknockVersion } from './metadata';
 import type { RunMetadata } from './metadata';
-import { progressLine, progressSummary } from './progress';
+import { ConsoleOutput } from './console-output';
+import type { ProgressMode } from './console-output';
+import { progressSummary } from './progress';
 import type { RunResult } from './results';
 import { CAPTURE_DIR_ENV, captureFileName } from './worker-capture-files';
 
@@ -38,7 +40,11 @@ export interface ReportOptions {
   /** HSUT log text between two wall-clock times (ms), e.g. `(from) => hsut.logs(from)`. */
   homeserverLogs?: HomeserverLogs;
   /** Progress output; default process.stdout. */
-  output?: { write(text: string): unknown };
+  output?: { write(text: string): unknown; isTTY?: boolean; columns?: number };
+  /** One line per test (`--verbose`); by default only failures, warnings and a progress counter. */
+  verbose?: boolean;
+  /** How the progress counter is shown: one rewritten line ('tty', the default on a terminal) or a line per tenth of the run. */
+  progress?: ProgressMode;
   /** A file to append summary.md to, e.g. process.env.GITHUB_STEP_SUMMARY. */
   stepSummaryFile?: string;
   /** Mocha runs in parallel mode: exchanges and warnings are forwarded by worker-capture.ts. */
@@ -72,6 +78,12 @@ export function createReporters(options: ReportOptions = {}): Reporting {
 
   class KnockknockReporter extends Mocha.reporters.Base {
     private readonly collector: RunCollector;
+    private readonly console = new ConsoleOutput({
+      output,
+      reportDirForDisplay: displayDir,
+      verbose: options.verbose ?? false,
+      ...(options.progress ? { progress: options.progress } : {}),
+    });
     private readonly unsubscribers: Array<() => void> = [];
 
     constructor(runner: Mocha.Runner, mochaOptions?: Mocha.MochaOptions) {
@@ -88,13 +100,14 @@ export function createReporters(options: ReportOptions = {}): Reporting {
         expectedFailures,
         ...(options.homeserverLogs ? { homeserverLogs: options.homeserverLogs } : {}),
         ...(options.parallel ? { readForwardedCapture: (id: string) => readCapture(captureDir, id) } : {}),
-        onRecordSettled: (record) => output.write(`${progressLine(record, displayDir)}\n`),
+        onRecordClosed: (record) => this.console.recordClosed(record),
       });
       this.unsubscribers.push(
         subscribeHttpExchanges((exchange) => this.collector.onExchange(exchange)),
         subscribeWarnings((warning) => this.collector.onWarning(warning)),
       );
       const { constants } = Mocha.Runner;
+      runner.once(constants.EVENT_RUN_BEGIN, () => this.console.setTotal(runner.total ?? 0));
       runner.on(constants.EVENT_TEST_BEGIN, (test: Mocha.Test) => this.collector.testBegin(test as RunnableLike));
       runner.on(constants.EVENT_HOOK_BEGIN, (hook: Mocha.Hook) => {
         if (/"(before|after) all" hook/.test(hook.title)) this.collector.allHookBegin();
@@ -133,6 +146,7 @@ export function createReporters(options: ReportOptions = {}): Reporting {
       writeFileSync(files.markdown, markdown);
       if (options.stepSummaryFile) appendFileSync(options.stepSummaryFile, markdown);
       if (options.parallel) rmSync(captureDir, { recursive: true, force: true });
+      this.console.finish();
       output.write(progressSummary(run, Object.values(files).map(displayPath)));
       return run;
     }
