@@ -105,7 +105,7 @@ export class ConsoleOutput {
   private showProgress(): void {
     if (this.options.verbose) return;
     if (this.mode === 'tty') {
-      const width = Math.max(20, (this.options.output.columns ?? 100) - 1);
+      const width = Math.max(20, (this.options.output.columns || 100) - 1); // 0: a terminal of unknown size
       this.options.output.write(`${CLEAR_LINE}${this.progressText().slice(0, width)}`);
       this.progressShown = true;
       return;
