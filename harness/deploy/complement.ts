@@ -15,7 +15,7 @@ import { ensureComplementSynapseImage } from './images';
 import type { LogBuffer } from './log-buffer';
 import { isPortFree } from './ports';
 import { registerUser } from './registration';
-import type { HomeserverDescription, StartedHomeserver } from './types';
+import type { RunHomeserver } from './types';
 import { UsageError } from './usage-error';
 
 export const COMPLEMENT_CLIENT_PORT = 8008;
@@ -28,20 +28,9 @@ export class ComplementContainer extends HomeserverContainer {
   private caDir?: string;
   private extraEnv: Record<string, string> = {};
 
-  withServerName(serverName: string): this {
-    this.serverName = serverName;
-    return this;
-  }
-
   /** Extra container environment (--env, COMPLEMENT_SHARE_ENV_PREFIX); SERVER_NAME and BIND_ADDRESS stay ours. */
   withExtraEnvironment(env: Record<string, string>): this {
     this.extraEnv = { ...this.extraEnv, ...env };
-    return this;
-  }
-
-  /** A directory holding ca.crt and ca.key; made fresh when not given. */
-  withCaDir(dir: string): this {
-    this.caDir = dir;
     return this;
   }
 
@@ -96,7 +85,7 @@ export class StartedComplementHomeserver extends AbstractStartedContainer {
     this.removeCa();
   }
 
-  asHomeserver(implementation: string, logFile?: string): StartedHomeserver & { describe(): HomeserverDescription } {
+  asHomeserver(implementation: string, logFile?: string): RunHomeserver {
     const { serverName, clientUrl, federationUrl, caDir } = this.endpoints;
     const federationCaPem = readFileSync(join(caDir, 'ca.crt'), 'utf8');
     return {
@@ -124,7 +113,7 @@ export interface ComplementDriverOptions {
   env?: Record<string, string>;
 }
 
-export async function startComplement(options: ComplementDriverOptions = {}): Promise<StartedHomeserver & { describe(): HomeserverDescription }> {
+export async function startComplement(options: ComplementDriverOptions = {}): Promise<RunHomeserver> {
   const image = options.image ?? (await ensureComplementSynapseImage());
   const started = await new ComplementContainer(image, options.logFile).withExtraEnvironment(options.env ?? {}).start();
   return started.asHomeserver(`complement:${image}`, options.logFile);

@@ -33,11 +33,6 @@ export abstract class HomeserverContainer extends GenericContainer {
       });
   }
 
-  withReadyTimeout(ms: number): this {
-    this.readyTimeoutMs = ms;
-    return this;
-  }
-
   /** Starts the container and waits until the client API answers, or fails with the container's last log lines. */
   protected async startAndWaitForClientApi(clientUrl: string, what: string): Promise<StartedTestContainer> {
     const started = await super.start();

@@ -2,14 +2,14 @@
  * The HSUT of this run, for suites: `const hs = currentHomeserver()` in before(). The run command sets it in
  * process and exports its description as env KK_HSUT (JSON) so mocha workers rebuild it with the url driver.
  */
-import type { HomeserverDescription, StartedHomeserver } from './types';
+import type { HomeserverDescription, RunHomeserver, StartedHomeserver } from './types';
 import { homeserverFromDescription } from './url';
 
 export const HSUT_ENV = 'KK_HSUT';
 
 let current: StartedHomeserver | undefined;
 
-export function setCurrentHomeserver(homeserver: StartedHomeserver & { describe(): HomeserverDescription }): void {
+export function setCurrentHomeserver(homeserver: RunHomeserver): void {
   current = homeserver;
   process.env[HSUT_ENV] = JSON.stringify(homeserver.describe());
 }

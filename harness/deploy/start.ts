@@ -4,7 +4,7 @@ import { onTeardown } from './cleanup';
 import { dockerEngine, removeRunContainers } from './docker-engine';
 import { startComplement } from './complement';
 import { startSynapse } from './synapse';
-import type { HomeserverDescription, StartedHomeserver } from './types';
+import type { RunHomeserver } from './types';
 import { connectToUrl } from './url';
 import { UsageError } from './usage-error';
 
@@ -28,7 +28,7 @@ export interface DeployOptions {
   env?: Record<string, string>;
 }
 
-export type RunHomeserver = StartedHomeserver & { describe(): HomeserverDescription };
+export type { RunHomeserver } from './types';
 
 export async function startHomeserver(options: DeployOptions): Promise<RunHomeserver> {
   const logFile = options.reportDir ? join(options.reportDir, 'hsut.log') : undefined;

@@ -19,7 +19,7 @@ import {
   synapseLogConfig,
   toYaml,
 } from './synapse-config';
-import type { HomeserverDescription, RegisterUserOptions, RegisteredUser, StartedHomeserver } from './types';
+import type { RegisterUserOptions, RegisteredUser, RunHomeserver } from './types';
 
 export class SynapseContainer extends HomeserverContainer {
   private port?: number;
@@ -31,21 +31,6 @@ export class SynapseContainer extends HomeserverContainer {
     this.withCommand(['python3', '-m', 'synapse.app.homeserver', '-c', SYNAPSE_CONFIG_PATH])
       .withWorkingDir(SYNAPSE_DATA_DIR)
       .withTmpFs({ [SYNAPSE_DB_DIR]: 'rw,size=1g' });
-  }
-
-  withPort(port: number): this {
-    this.port = port;
-    return this;
-  }
-
-  withSharedSecret(secret: string): this {
-    this.sharedSecret = secret;
-    return this;
-  }
-
-  withConfigOverrides(overrides: Record<string, unknown>): this {
-    this.overrides = { ...this.overrides, ...overrides };
-    return this;
   }
 
   override async start(): Promise<StartedSynapse> {
@@ -77,7 +62,7 @@ export class StartedSynapse extends AbstractStartedContainer {
   }
 
   /** The driver-neutral handle the suites use. */
-  asHomeserver(implementation = 'synapse', logFile?: string): StartedHomeserver & { describe(): HomeserverDescription } {
+  asHomeserver(implementation = 'synapse', logFile?: string): RunHomeserver {
     const { serverName, clientUrl, federationUrl, sharedSecret } = this.endpoints;
     return {
       implementation,
@@ -98,14 +83,13 @@ export class StartedSynapse extends AbstractStartedContainer {
 export interface SynapseDriverOptions {
   image?: string;
   logFile?: string;
-  configOverrides?: Record<string, unknown>;
   /** Extra container environment (see container-env.ts). */
   env?: Record<string, string>;
 }
 
-export async function startSynapse(options: SynapseDriverOptions = {}): Promise<StartedHomeserver & { describe(): HomeserverDescription }> {
+export async function startSynapse(options: SynapseDriverOptions = {}): Promise<RunHomeserver> {
   const image = options.image ?? (await ensureSynapseBaseImage());
-  const container = new SynapseContainer(image, options.logFile).withConfigOverrides(options.configOverrides ?? {});
+  const container = new SynapseContainer(image, options.logFile);
   if (options.env && Object.keys(options.env).length) container.withEnvironment(options.env);
   const started = await container.start();
   return started.asHomeserver(options.image ? `synapse:${options.image}` : 'synapse', options.logFile);

@@ -31,6 +31,9 @@ export interface StartedHomeserver {
   stop(): Promise<void>;
 }
 
+/** The HSUT of a run: a started homeserver that can describe itself to other processes (KK_HSUT). */
+export type RunHomeserver = StartedHomeserver & { describe(): HomeserverDescription };
+
 /**
  * What a process needs to reach an HSUT another process started: passed to mocha (and its workers) as
  * JSON in env KK_HSUT and rebuilt there with the url driver.

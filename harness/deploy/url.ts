@@ -5,7 +5,7 @@
 import { Agent, request } from 'undici';
 import { readMirroredLogs, readServerLog } from './log-buffer';
 import { registerUser } from './registration';
-import type { HomeserverDescription, StartedHomeserver } from './types';
+import type { HomeserverDescription, RunHomeserver } from './types';
 import { UsageError } from './usage-error';
 import { probe } from './wait';
 
@@ -18,7 +18,7 @@ export interface UrlDriverOptions {
 }
 
 /** A handle over a description; stop() does nothing (someone else owns the server). */
-export function homeserverFromDescription(description: HomeserverDescription): StartedHomeserver & { describe(): HomeserverDescription } {
+export function homeserverFromDescription(description: HomeserverDescription): RunHomeserver {
   return {
     implementation: description.implementation,
     serverName: description.serverName,
@@ -33,7 +33,7 @@ export function homeserverFromDescription(description: HomeserverDescription): S
   };
 }
 
-export async function connectToUrl(options: UrlDriverOptions): Promise<StartedHomeserver & { describe(): HomeserverDescription }> {
+export async function connectToUrl(options: UrlDriverOptions): Promise<RunHomeserver> {
   const clientUrl = stripSlash(options.clientUrl);
   const federationUrl = stripSlash(options.federationUrl ?? options.clientUrl);
   const reached = await probe(`${clientUrl}/_matrix/client/versions`, 5_000);
