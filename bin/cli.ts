@@ -27,6 +27,8 @@ import { NEWEST_SPEC_VERSION, SPEC_VERSIONS, SPEC_VERSION_ENV, advertisedSpecVer
 import { dockerEngine } from '../harness/deploy/docker-engine';
 import { containerEnv } from '../harness/deploy/container-env';
 import { describePreflightProblems, preflightProblems } from '../harness/run/preflight';
+import { describeDeath, watchHomeserver } from '../harness/run/hsut-watch';
+import { HSUT_DEATH_FILE_ENV } from '../harness/testkit/hsut-death';
 
 const USAGE = `usage:
   knockknock run [flags]          start one HSUT, run the knock suites against it, write reports, stop it
@@ -222,7 +224,16 @@ async function runCommand(args: string[]): Promise<number> {
     );
     const expectedFailuresFile = values['expected-failures'] ?? (await defaultExpectedFailures(homeserver, driver, values.image));
     if (expectedFailuresFile) process.stderr.write(`knockknock: expected failures from ${expectedFailuresFile}\n`);
+    const deathFile = join(outDir, '.hsut-death.json');
+    rmSync(deathFile, { force: true });
+    process.env[HSUT_DEATH_FILE_ENV] = deathFile; // workers read it: a dead HSUT fails the rest as not run
+    let deathLogs = '';
+    let watch: ReturnType<typeof watchHomeserver> | undefined;
     const reporting = createReporters({
+      beforeSummary: (run) => {
+        const death = watch?.death();
+        return death && describeDeath(death, run.records, deathLogs);
+      },
       outDir,
       ...(expectedFailuresFile ? { expectedFailures: expectedFailuresFile } : {}),
       homeserverLogs: (fromMs) => homeserver.logs(fromMs),
@@ -238,6 +249,12 @@ async function runCommand(args: string[]): Promise<number> {
       },
     });
     metrics.suiteStarted(await homeserver.cpuTimeMs?.());
+    watch = watchHomeserver(homeserver, {
+      onDeath: (death) => {
+        process.stderr.write(`\nknockknock: the homeserver under test ${death.reason}; stopping: the tests not yet run are reported as not run\n`);
+        void homeserver.logs().then((text) => (deathLogs = text), () => undefined);
+      },
+    });
     const counts = await runMocha({
       spec,
       grep,
@@ -252,6 +269,9 @@ async function runCommand(args: string[]): Promise<number> {
         return summary && ciCounts(summary);
       },
     });
+    watch.stop();
+    const death = watch.death();
+    rmSync(deathFile, { force: true });
     const records = reporting.result()?.records ?? [];
     const firstResultAt = records.reduce<number | undefined>((first, r) => (r.endedAt && (!first || r.endedAt < first) ? r.endedAt : first), undefined);
     metrics.write(outDir, firstResultAt, await homeserver.cpuTimeMs?.());
@@ -264,7 +284,7 @@ async function runCommand(args: string[]): Promise<number> {
           `${sharedSecret ? ` --shared-secret ${sharedSecret}` : ''} (remove it with docker rm -f)\n`,
       );
     }
-    return counts.failed > 0 ? 1 : 0;
+    return counts.failed > 0 || death ? 1 : 0;
   } finally {
     clearCurrentHomeserver();
     await runTeardowns();

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { AbstractStartedContainer, type StartedTestContainer } from 'testcontainers';
 import { writeComplementCa } from './complement-ca';
 import { HomeserverContainer } from './container-homeserver';
-import { containerCpuTimeMs } from './docker-engine';
+import { containerCpuTimeMs, containerExitStatus } from './docker-engine';
 import { ensureComplementSynapseImage } from './images';
 import type { LogBuffer } from './log-buffer';
 import { isPortFree } from './ports';
@@ -97,6 +97,7 @@ export class StartedComplementHomeserver extends AbstractStartedContainer {
       registerUser: (opts) => registerUser(clientUrl, COMPLEMENT_SHARED_SECRET, opts),
       logs: async (sinceMs) => this.logBuffer.text(sinceMs),
       cpuTimeMs: () => containerCpuTimeMs(this.getId()),
+      exitStatus: () => containerExitStatus(this.getId()),
       stop: async () => {
         await this.stop({ timeout: 5_000 });
       },

@@ -92,6 +92,32 @@ export async function containerCpuTimeMs(containerId: string): Promise<number | 
   }
 }
 
+/**
+ * Undefined while the container runs; otherwise how it ended ("exited with status 137 (killed)", "was removed").
+ * An engine that does not answer in time counts as running: the watcher asks again.
+ */
+export async function containerExitStatus(containerId: string): Promise<string | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const client = await getContainerRuntimeClient();
+    const info = (await Promise.race([
+      client.container.dockerode.getContainer(containerId).inspect(),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error('timed out')), STATS_TIMEOUT_MS);
+      }),
+    ])) as { State?: { Running?: boolean; ExitCode?: number; OOMKilled?: boolean; Status?: string } };
+    const state = info.State;
+    if (!state || state.Running) return undefined;
+    const why = state.OOMKilled ? ' (out of memory)' : state.ExitCode === 137 ? ' (killed)' : state.ExitCode === 143 ? ' (terminated)' : '';
+    return `exited with status ${state.ExitCode ?? '?'}${why}`;
+  } catch (error) {
+    const status = (error as { statusCode?: number }).statusCode;
+    return status === 404 ? 'was removed' : undefined;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** GET /_ping on a unix:// or tcp:// (plain HTTP) DOCKER_HOST. Other schemes are left to testcontainers. */
 async function dockerHostAnswers(dockerHost: string): Promise<boolean> {
   let url: string;

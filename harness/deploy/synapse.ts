@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { AbstractStartedContainer, type StartedTestContainer } from 'testcontainers';
 import { HomeserverContainer } from './container-homeserver';
-import { containerCpuTimeMs } from './docker-engine';
+import { containerCpuTimeMs, containerExitStatus } from './docker-engine';
 import { ensureSynapseBaseImage } from './images';
 import type { LogBuffer } from './log-buffer';
 import { freePort } from './ports';
@@ -72,6 +72,7 @@ export class StartedSynapse extends AbstractStartedContainer {
       registerUser: (opts?: RegisterUserOptions): Promise<RegisteredUser> => registerUser(clientUrl, sharedSecret, opts),
       logs: async (sinceMs?: number) => this.homeserverLogs(sinceMs),
       cpuTimeMs: () => containerCpuTimeMs(this.getId()),
+      exitStatus: () => containerExitStatus(this.getId()),
       stop: async () => {
         await this.stop({ timeout: 5_000 });
       },

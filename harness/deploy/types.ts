@@ -26,6 +26,8 @@ export interface StartedHomeserver {
   registerUser(opts?: RegisterUserOptions): Promise<RegisteredUser>;
   /** CPU time the HSUT has used since it started (ms), where the driver can tell (containers); for the benchmark. */
   cpuTimeMs?(): Promise<number | undefined>;
+  /** Undefined while the HSUT runs; how it ended once it has (containers: the engine says). */
+  exitStatus?(): Promise<string | undefined>;
   /** HSUT log text; with sinceMs, only the lines received at or after that wall-clock time. */
   logs(sinceMs?: number): Promise<string>;
   stop(): Promise<void>;

@@ -55,6 +55,8 @@ export interface ReportOptions {
   specVersion?: string;
   /** The server under test and the command line, for report.json (the knockknock version is added). */
   metadata?: Omit<RunMetadata, 'knockknock'>;
+  /** Text printed after the per-test output and before the closing counts (e.g. that the HSUT died). */
+  beforeSummary?: (run: RunResult) => string | undefined;
 }
 
 export interface Reporting {
@@ -147,6 +149,8 @@ export function createReporters(options: ReportOptions = {}): Reporting {
       if (options.stepSummaryFile) appendFileSync(options.stepSummaryFile, markdown);
       if (options.parallel) rmSync(captureDir, { recursive: true, force: true });
       this.console.finish();
+      const note = options.beforeSummary?.(run);
+      if (note) output.write(note);
       output.write(progressSummary(run, Object.values(files).map(displayPath)));
       return run;
     }

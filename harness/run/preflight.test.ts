@@ -53,6 +53,7 @@ describe('preflight of a --url homeserver', () => {
     expect(problems[1].synapse).to.match(/federation_verify_certificates: false/);
     expect(problems[1].seen).to.match(/401 M_UNAUTHORIZED/);
     expect(describePreflightProblems(problems, served.url).split('\n')).to.have.length(3);
+    expect(describePreflightProblems(problems.slice(0, 1), served.url).split('\n')).to.have.length(1);
   });
 
   it("names allow_public_rooms_over_federation when the directory is closed to federation", async () => {

@@ -41,8 +41,10 @@ export async function preflightProblems(hs: StartedHomeserver): Promise<Prefligh
 
 /** One line per problem, for a UsageError. */
 export function describePreflightProblems(problems: PreflightProblem[], clientUrl: string): string {
-  const lines = problems.map((p) => `  - ${p.need}: ${p.seen} (Synapse: ${p.synapse})`);
-  return `the homeserver at ${clientUrl} is not configured for the knock suites:\n${lines.join('\n')}`;
+  const describe = (p: PreflightProblem) => `${p.need}: ${p.seen} (Synapse: ${p.synapse})`;
+  const head = `the homeserver at ${clientUrl} cannot run the knock suites`;
+  if (problems.length === 1) return `${head}; it lacks ${describe(problems[0])}`;
+  return `${head}; it lacks:\n${problems.map((p) => `  - ${describe(p)}`).join('\n')}`;
 }
 
 async function roomChecks(client: CSClient): Promise<PreflightProblem[]> {

@@ -5,6 +5,7 @@
  *   const env = useFederationEnvironment();
  *   it('…', async () => { const alice = await env.newUser(); … env.fake … });
  */
+import { HsutDiedError, hsutDeath } from './hsut-death';
 import { CSClient } from '../clients/cs-client';
 import { currentHomeserver } from '../deploy/current';
 import type { StartedHomeserver } from '../deploy/types';
@@ -50,6 +51,14 @@ export function useFederationEnvironment(options: { handlers?: () => FederationH
 
   beforeEach(function () {
     this.timeout(TEST_TIMEOUT_MS);
+    const death = hsutDeath();
+    if (death && this.currentTest) {
+      // Reported as not run (an infrastructure error), at once, instead of failing on timeouts one by one.
+      this.currentTest.fn = () => {
+        throw new HsutDiedError(death);
+      };
+      return;
+    }
     testStart = fake?.mark() ?? 0;
     const ctx = this;
     setNotClaimedSkipper(() => ctx.skip());

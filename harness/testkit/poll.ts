@@ -1,5 +1,6 @@
 /** Waiting for a condition with a deadline, never a fixed sleep. */
 import { setTimeout as delay } from 'node:timers/promises';
+import { throwIfHsutDied } from './hsut-death';
 
 export class ConditionTimeoutError extends Error {
   readonly code = 'KK_CONDITION_TIMEOUT';
@@ -22,6 +23,7 @@ export async function pollUntil<T>(probe: () => Promise<T | undefined>, options:
   const deadline = Date.now() + options.timeoutMs;
   let lastError: unknown;
   for (;;) {
+    throwIfHsutDied(); // a dead HSUT never satisfies the condition: stop now, not at the deadline
     try {
       const result = await probe();
       if (result !== undefined) return result;
