@@ -2,7 +2,8 @@ import { expect } from 'chai';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { subscribeHttpExchanges, type HttpExchange } from '../core/http-exchange';
-import { buildQueryString, CSClient, HttpError, membershipInSync, NetworkError, SyncTimeoutError } from './cs-client';
+import { CSClient, HttpError, membershipInSync, NetworkError, SyncTimeoutError } from './cs-client';
+import { queryString } from '../http';
 
 type Handler = (req: IncomingMessage, body: any, res: ServerResponse) => void;
 
@@ -26,8 +27,8 @@ describe('CSClient', () => {
   afterEach(() => server?.close());
 
   it('encodes repeated query parameters and skips undefined ones', () => {
-    expect(buildQueryString({ via: ['a:1', 'b'], server_name: undefined, limit: 3 })).to.equal('?via=a%3A1&via=b&limit=3');
-    expect(buildQueryString({})).to.equal('');
+    expect(queryString({ via: ['a:1', 'b'], server_name: undefined, limit: 3 })).to.equal('?via=a%3A1&via=b&limit=3');
+    expect(queryString({})).to.equal('');
   });
 
   it('knocks with via and reason, sends the token, and publishes the exchange', async () => {

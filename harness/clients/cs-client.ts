@@ -2,18 +2,11 @@
  * A typed Matrix client-server API client on undici. `do()` never throws on an HTTP status; the named
  * helpers throw HttpError on non-2xx. Every exchange is published on the HTTP transcript channel.
  */
-import { readTextCapped } from './body';
-import { request } from 'undici';
-import { publishHttpExchange } from '../core/http-exchange';
-import { HttpError, NetworkError, RawResponse, safeStringify, truncate } from './http-error';
+import { HttpError, queryString, safeStringify, send, truncate, type Query, type RawResponse } from '../http';
 
-export { HttpError, NetworkError } from './http-error';
-export type { RawResponse } from './http-error';
+export { HttpError, NetworkError, type Query, type QueryValue, type RawResponse } from '../http';
 
 export const DEFAULT_TIMEOUT_MS = 15_000;
-
-export type QueryValue = string | number | boolean | undefined | Array<string | number | boolean>;
-export type Query = Record<string, QueryValue>;
 
 export interface RequestOptions {
   query?: Query;
@@ -139,55 +132,22 @@ export class CSClient {
 
   /** Raw call: any status is returned; only network failures and timeouts throw (NetworkError). */
   async do<T = any>(method: string, path: string, options: RequestOptions = {}): Promise<RawResponse<T>> {
-    const url = this.baseUrl + path + buildQueryString(options.query);
-    const timeoutMs = options.timeoutMs ?? this.timeoutMs;
-    const requestHeaders: Record<string, string> = { accept: 'application/json' };
-    if (this.accessToken && !options.anonymous) requestHeaders.authorization = `Bearer ${this.accessToken}`;
-    let payload: string | undefined;
-    if (options.body !== undefined) {
-      payload = JSON.stringify(options.body);
-      requestHeaders['content-type'] = 'application/json';
-    }
-    const startedAt = Date.now();
-    const exchangeBase = {
-      actor: 'cs-client' as const,
-      from: `${this.userId ?? 'anonymous'} (client)`,
-      to: this.baseUrl,
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (this.accessToken && !options.anonymous) headers.authorization = `Bearer ${this.accessToken}`;
+    if (options.body !== undefined) headers['content-type'] = 'application/json';
+    return send<T>({
       method,
-      url,
-      requestHeaders: redactAuthorization(requestHeaders),
-      requestBody: options.body,
-      startedAt,
-    };
-    try {
-      const response = await request(url, {
-        method: method as any,
-        headers: requestHeaders,
-        body: payload,
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-      const text = await readTextCapped(response.body);
-      const body = parseBody(text);
-      const headers = flattenHeaders(response.headers);
-      publishHttpExchange({
-        ...exchangeBase,
-        status: response.statusCode,
-        responseHeaders: headers,
-        responseBody: body,
-        durationMs: Date.now() - startedAt,
-      });
-      const raw: RawResponse<T> = { status: response.statusCode, headers, body: body as T };
-      if (body && typeof body === 'object') {
-        const { errcode, error } = body as { errcode?: unknown; error?: unknown };
-        if (typeof errcode === 'string') raw.errcode = errcode;
-        if (typeof error === 'string') raw.error = error;
-      }
-      return raw;
-    } catch (err) {
-      const reason = describeNetworkError(err, timeoutMs);
-      publishHttpExchange({ ...exchangeBase, error: reason, durationMs: Date.now() - startedAt });
-      throw new NetworkError(`${method} ${url}: ${reason}`);
-    }
+      url: this.baseUrl + path + queryString(options.query),
+      headers,
+      body: options.body,
+      timeoutMs: options.timeoutMs ?? this.timeoutMs,
+      exchange: {
+        actor: 'cs-client',
+        from: `${this.userId ?? 'anonymous'} (client)`,
+        to: this.baseUrl,
+        requestHeaders: redactAuthorization(headers),
+      },
+    });
   }
 
   /** Like do(), but a non-2xx status throws HttpError. */
@@ -407,44 +367,8 @@ function withReason<T extends Record<string, unknown>>(body: T, reason?: string)
   return reason === undefined ? body : { ...body, reason };
 }
 
-export function buildQueryString(query?: Query): string {
-  if (!query) return '';
-  const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(query)) {
-    if (value === undefined) continue;
-    for (const item of Array.isArray(value) ? value : [value]) params.append(key, String(item));
-  }
-  const text = params.toString();
-  return text ? `?${text}` : '';
-}
-
-function parseBody(text: string): unknown {
-  if (text === '') return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
-}
-
-function flattenHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
-  const flat: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (value !== undefined) flat[name] = Array.isArray(value) ? value.join(', ') : value;
-  }
-  return flat;
-}
-
 function redactAuthorization(headers: Record<string, string>): Record<string, string> {
   return headers.authorization ? { ...headers, authorization: 'Bearer <redacted>' } : headers;
-}
-
-function describeNetworkError(err: unknown, timeoutMs: number): string {
-  const e = err as { name?: string; code?: string; message?: string; cause?: { code?: string; message?: string } };
-  if (e?.name === 'TimeoutError' || e?.name === 'AbortError') return `timed out after ${timeoutMs} ms`;
-  const code = e?.cause?.code ?? e?.code;
-  const message = e?.cause?.message ?? e?.message ?? String(err);
-  return code ? `${code} ${message}` : message;
 }
 
 function summariseSync(body: SyncBody | undefined): string {

@@ -4,7 +4,7 @@
  */
 import { expect } from 'chai';
 import { CSClient } from './cs-client';
-import { MAX_RESPONSE_BYTES } from './body';
+import { MAX_RESPONSE_BYTES } from '../http';
 import { startHostileServer, type HostileServer, type Misbehaviour } from './hostile-server';
 
 describe('The client-server client facing a hostile homeserver', function () {

@@ -2,7 +2,8 @@
  * The `url` driver: an HSUT that is already running. Also how mocha workers rebuild the run's HSUT from the
  * KK_HSUT description (without the startup probe).
  */
-import { Agent, request } from 'undici';
+import { Agent } from 'undici';
+import { NetworkError, send } from '../http';
 import { readMirroredLogs, readServerLog } from './log-buffer';
 import { registerUser } from './registration';
 import type { HomeserverDescription, RunHomeserver } from './types';
@@ -58,17 +59,12 @@ export async function connectToUrl(options: UrlDriverOptions): Promise<RunHomese
 async function discoverServerName(federationUrl: string): Promise<string> {
   const dispatcher = new Agent({ connect: { rejectUnauthorized: false } });
   try {
-    const response = await request(`${federationUrl}/_matrix/key/v2/server`, {
-      dispatcher,
-      signal: AbortSignal.timeout(5_000),
-    });
-    const body = (await response.body.json()) as { server_name?: unknown };
-    if (response.statusCode === 200 && typeof body.server_name === 'string') return body.server_name;
-    throw new Error(`HTTP ${response.statusCode}`);
+    const response = await send({ method: 'GET', url: `${federationUrl}/_matrix/key/v2/server`, dispatcher, timeoutMs: 5_000 });
+    if (response.status === 200 && typeof response.body?.server_name === 'string') return response.body.server_name;
+    throw new Error(`HTTP ${response.status}`);
   } catch (err) {
-    throw new UsageError(
-      `cannot learn the server name from ${federationUrl}/_matrix/key/v2/server (${(err as Error).message}): pass --server-name`,
-    );
+    const reason = err instanceof NetworkError ? err.reason : (err as Error).message;
+    throw new UsageError(`cannot learn the server name from ${federationUrl}/_matrix/key/v2/server (${reason}): pass --server-name`);
   } finally {
     await dispatcher.close();
   }

@@ -1,7 +1,6 @@
 /** Polling with a deadline: the one way the deploy code waits for something. */
-import { readTextCapped } from '../clients/body';
 import { setTimeout as delay } from 'node:timers/promises';
-import { request } from 'undici';
+import { NetworkError, safeStringify, send } from '../http';
 
 export async function pollUntil<T>(
   attempt: () => Promise<T | undefined>,
@@ -19,24 +18,13 @@ export async function pollUntil<T>(
 /** One GET with a short timeout; the status, or the network error text. */
 export async function probe(url: string, timeoutMs = 2_000): Promise<{ status?: number; error?: string }> {
   try {
-    const response = await request(url, { method: 'GET', signal: AbortSignal.timeout(timeoutMs) });
-    const text = await readTextCapped(response.body, 64 * 1024);
-    if (response.statusCode === 200 && !isVersionsAnswer(text)) {
-      return { status: response.statusCode, error: `answered 200 but not with a Matrix versions object: ${text.slice(0, 80)}` };
+    const response = await send({ method: 'GET', url, timeoutMs, maxResponseBytes: 64 * 1024 });
+    if (response.status === 200 && !Array.isArray(response.body?.versions)) {
+      return { status: response.status, error: `answered 200 but not with a Matrix versions object: ${safeStringify(response.body ?? '').slice(0, 80)}` };
     }
-    return { status: response.statusCode };
+    return { status: response.status };
   } catch (err) {
-    const e = err as { name?: string; code?: string; cause?: { code?: string }; message?: string };
-    if (e.name === 'TimeoutError' || e.name === 'AbortError') return { error: `timed out after ${timeoutMs} ms` };
-    return { error: e.cause?.code ?? e.code ?? e.message ?? String(err) };
-  }
-}
-
-function isVersionsAnswer(text: string): boolean {
-  try {
-    return Array.isArray((JSON.parse(text) as { versions?: unknown }).versions);
-  } catch {
-    return false;
+    return { error: err instanceof NetworkError ? (err.causeCode ?? err.reason) : String(err) };
   }
 }
 

@@ -2,8 +2,9 @@
  * Server signing keys the fake server knows: its own, and those it fetched (GET /_matrix/key/v2/server) from
  * servers it can reach, checked against their self-signature and cached until valid_until_ts.
  */
-import { Agent, request } from 'undici';
+import { Agent } from 'undici';
 import { decodeBase64, encodeBase64, signJson, verifyJsonSignature, type SigningKey } from '../core';
+import { safeStringify, send } from '../http';
 
 export interface ServerKeyDocument {
   server_name: string;
@@ -76,13 +77,10 @@ export class ServerKeyStore {
     const baseUrl = this.locate(serverName);
     if (!baseUrl) throw new Error(`no known address for server ${serverName}`);
     const url = `${baseUrl.replace(/\/$/, '')}/_matrix/key/v2/server`;
-    const response = await request(url, {
-      dispatcher: this.dispatcher,
-      signal: AbortSignal.timeout(FETCH_TIMEOUT_MS),
-    });
-    const text = await response.body.text();
-    if (response.statusCode !== 200) throw new Error(`GET ${url} → ${response.statusCode}: ${text.slice(0, 200)}`);
-    const document = JSON.parse(text) as ServerKeyDocument;
+    const response = await send({ method: 'GET', url, dispatcher: this.dispatcher, timeoutMs: FETCH_TIMEOUT_MS });
+    if (response.status !== 200) throw new Error(`GET ${url} → ${response.status}: ${safeStringify(response.body ?? '').slice(0, 200)}`);
+    if (!response.body || typeof response.body !== 'object') throw new Error(`GET ${url}: the key document is not a JSON object`);
+    const document = response.body as ServerKeyDocument;
     if (document.server_name !== serverName) {
       throw new Error(`GET ${url}: server_name is ${document.server_name}, expected ${serverName}`);
     }

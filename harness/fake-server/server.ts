@@ -8,7 +8,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { generateSigningKey, parseXMatrix, verifyRequest, type SigningKey } from '../core';
 import { publishHttpExchange } from '../core/http-exchange';
-import { FederationClient, queryString, type FederationRequest, type RawResponse } from '../clients/federation-client';
+import { FederationClient, type FederationRequest } from '../clients/federation-client';
+import { flattenHeaders, parseBody, queryString, type RawResponse } from '../http';
 import { issueLeafCertificate, processCertificateAuthority } from './tls';
 import { Recorder, type InboundRecord, type PduRecord, type TrafficRecord, type WaitOptions } from './recorder';
 import { ServerKeyStore } from './key-store';
@@ -278,7 +279,7 @@ export class FakeServer {
     let authError: string | undefined;
     let handlerName: string | undefined;
     try {
-      body = parseBody(await readBody(req));
+      body = parseBody((await readBody(req)).toString('utf8'));
       const match = this.findHandler(method, path);
       if (match) handlerName = match.handler.name;
       if (!match || match.handler.authenticated) {
@@ -416,24 +417,6 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
     req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
-}
-
-function parseBody(raw: Buffer): unknown {
-  if (raw.length === 0) return undefined;
-  const text = raw.toString('utf8');
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
-}
-
-function flattenHeaders(headers: IncomingMessage['headers']): Record<string, string> {
-  const flat: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (value !== undefined) flat[name] = Array.isArray(value) ? value.join(', ') : value;
-  }
-  return flat;
 }
 
 function splitOnce(text: string, separator: string): [string, string?] {
