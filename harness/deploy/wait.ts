@@ -1,19 +1,6 @@
-/** Polling with a deadline: the one way the deploy code waits for something. */
-import { setTimeout as delay } from 'node:timers/promises';
+/** Waiting for the HSUT: the readiness probe and the wait until its client API answers (core's pollUntil). */
+import { pollUntil } from '../core/poll';
 import { NetworkError, safeStringify, send } from '../http';
-
-export async function pollUntil<T>(
-  attempt: () => Promise<T | undefined>,
-  options: { timeoutMs: number; intervalMs?: number; describe: () => string },
-): Promise<T> {
-  const deadline = Date.now() + options.timeoutMs;
-  for (;;) {
-    const value = await attempt();
-    if (value !== undefined) return value;
-    if (Date.now() >= deadline) throw new Error(`timed out after ${options.timeoutMs} ms waiting for ${options.describe()}`);
-    await delay(options.intervalMs ?? 200);
-  }
-}
 
 /** One GET with a short timeout; the status, or the network error text. */
 export async function probe(url: string, timeoutMs = 2_000): Promise<{ status?: number; error?: string }> {
@@ -35,15 +22,18 @@ export async function waitForClientApi(
   let last: { status?: number; error?: string } = {};
   await pollUntil(
     async () => {
-      const problem = await options.stillRunning?.();
-      if (problem) throw new Error(problem);
       last = await probe(`${clientUrl}/_matrix/client/versions`);
       return last.status === 200 && !last.error ? true : undefined;
     },
     {
       timeoutMs: options.timeoutMs,
       intervalMs: 250,
-      describe: () => `${clientUrl}/_matrix/client/versions (last: ${last.status ?? last.error ?? 'no answer'})`,
+      description: `${clientUrl}/_matrix/client/versions`,
+      guard: async () => {
+        const problem = await options.stillRunning?.();
+        if (problem) throw new Error(problem);
+      },
     },
+    () => `last: ${last.status ?? last.error ?? 'no answer'}`,
   );
 }
