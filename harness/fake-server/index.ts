@@ -6,6 +6,6 @@ export * from './recorder';
 export { FakeRoom, referencedIds, roomStateIsPdus, serverOf, STRIPPED_STATE_TYPES, type EventSpec, type StrippedStateEvent, type JoinRule, type Pdu, type Signer } from './room';
 export { type CreateRoomOptions } from './create-room';
 export { FederationCallError, ensureOk, type InviteOptions, type RemoteJoin } from './outbound';
-export { processCertificateAuthority, issueLeafCertificate, type CertificateAuthority, type LeafCertificate } from './tls';
+export { processCertificateAuthority, issueLeafCertificate, type CertificateAuthority, type LeafCertificate } from '../http/tls';
 export { ServerKeyStore, ownKeyDocument, type ServerKeyDocument } from './key-store';
 export { makeKnock, sendKnock, makeLeave, sendLeave, knockOn, leaveRoom, completeMembershipTemplate, type Handshake, type HandshakeOptions, type CompleteOptions } from './remote-membership';

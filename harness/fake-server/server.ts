@@ -10,7 +10,7 @@ import { generateSigningKey, parseXMatrix, verifyRequest, type SigningKey } from
 import { publishHttpExchange } from '../core/http-exchange';
 import { FederationClient, type FederationRequest } from '../clients/federation-client';
 import { flattenHeaders, parseBody, queryString, type RawResponse } from '../http';
-import { issueLeafCertificate, processCertificateAuthority } from './tls';
+import { issueLeafCertificate, processCertificateAuthority } from '../http/tls';
 import { Recorder, type InboundRecord, type PduRecord, type TrafficRecord, type WaitOptions } from './recorder';
 import { ServerKeyStore } from './key-store';
 import { matchPath, type FederationHandler, type HandlerResponse, type InboundRequest } from './handler-types';

@@ -1,6 +1,7 @@
 /**
- * Per-run TLS material for the fake homeserver: one certificate authority per process, and a leaf certificate
- * per fake server name. Keys are ECDSA P-256 (fast to make); X.509 encoding is @peculiar/x509's.
+ * TLS material the harness makes: certificate authorities (the fake servers' per-process CA, the CA a Complement
+ * image mounts) and leaf certificates signed by them. Keys are ECDSA P-256 (fast to make); X.509 encoding is
+ * @peculiar/x509's.
  */
 import 'reflect-metadata'; // @peculiar/x509 (via tsyringe) needs the Reflect metadata polyfill loaded first
 import { webcrypto } from 'node:crypto';
@@ -34,19 +35,20 @@ export function processCertificateAuthority(): Promise<CertificateAuthority> {
   return processCa;
 }
 
-export async function createCertificateAuthority(): Promise<CertificateAuthority> {
-  const keys = (await subtle.generateKey(ECDSA_P256, true, ['sign', 'verify'])) as CryptoKeyPair;
+/** A fresh self-signed CA, valid from an hour ago for two days; `name` goes into its CN with the time. */
+export async function createCertificateAuthority(name = 'knockknock test CA'): Promise<CertificateAuthority> {
+  const keys = await newKeyPair();
   const now = Date.now();
   const certificate = await x509.X509CertificateGenerator.createSelfSigned({
     serialNumber: randomSerial(),
-    name: `CN=knockknock test CA ${now}`,
+    name: `CN=${name} ${now}`,
     notBefore: new Date(now - 3600 * 1000),
     notAfter: new Date(now + VALIDITY_MS),
     keys,
     signingAlgorithm: ECDSA_P256,
     extensions: [
-      new x509.BasicConstraintsExtension(true, 0, true),
-      new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
+      new x509.BasicConstraintsExtension(true, undefined, true),
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign | x509.KeyUsageFlags.digitalSignature, true),
       await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
     ],
   });
@@ -55,7 +57,7 @@ export async function createCertificateAuthority(): Promise<CertificateAuthority
 
 /** A server certificate for `host` (an IP address or DNS name, no port) signed by `ca`. */
 export async function issueLeafCertificate(ca: CertificateAuthority, host: string): Promise<LeafCertificate> {
-  const keys = (await subtle.generateKey(ECDSA_P256, true, ['sign', 'verify'])) as CryptoKeyPair;
+  const keys = await newKeyPair();
   const now = Date.now();
   const altNames: x509.JsonGeneralName[] = [{ type: isIP(host) ? 'ip' : 'dns', value: host }];
   if (host !== 'localhost') altNames.push({ type: 'dns', value: 'localhost' });
@@ -76,10 +78,18 @@ export async function issueLeafCertificate(ca: CertificateAuthority, host: strin
       await x509.AuthorityKeyIdentifierExtension.create(ca.keys.publicKey),
     ],
   });
-  const pkcs8 = await subtle.exportKey('pkcs8', keys.privateKey);
-  const privateKeyPem = x509.PemConverter.encode(pkcs8, 'PRIVATE KEY');
+  const privateKeyPem = await privateKeyToPem(keys.privateKey);
   const certificatePem = certificate.toString('pem');
   return { certificatePem, privateKeyPem, chainPem: `${certificatePem}\n${ca.certificatePem}\n` };
+}
+
+/** PKCS#8 PEM of a private key, 64-character lines, no final newline. */
+export async function privateKeyToPem(key: CryptoKey): Promise<string> {
+  return x509.PemConverter.encode(await subtle.exportKey('pkcs8', key), 'PRIVATE KEY');
+}
+
+async function newKeyPair(): Promise<CryptoKeyPair> {
+  return (await subtle.generateKey(ECDSA_P256, true, ['sign', 'verify'])) as CryptoKeyPair;
 }
 
 function randomSerial(): string {
