@@ -17,7 +17,7 @@
  *   iv.  Otherwise, reject.
  */
 import { getRoomVersion } from '../harness/core';
-import { knockOn, leaveRoom, makeKnock, sendKnock, type FakeRoom } from '../harness/fake-server';
+import { knockOn, leaveRoom, makeKnock, sendEvent, sendKnock, type FakeRoom } from '../harness/fake-server';
 import { must, should, spec, type MatchableResponse } from '../harness/match';
 import {
   KNOCK_BARRING_MEMBERSHIPS,
@@ -58,7 +58,7 @@ async function joinedFakeUser(env: FederationEnvironment, r: ResidentRoom, local
   const user = env.fake.userId(unique(localpart));
   await r.owner.invite(r.roomId, user);
   await waitForCopyMembership(r.room, user, 'invite');
-  await env.fake.sendEvent(r.room, { type: 'm.room.member', sender: user, stateKey: user, content: { membership: 'join' } });
+  await sendEvent(env.fake, r.room, { type: 'm.room.member', sender: user, stateKey: user, content: { membership: 'join' } });
   await waitForMembership(r.owner, r.roomId, user, 'join');
   return user;
 }

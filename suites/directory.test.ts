@@ -267,7 +267,7 @@ describe("Room directory: an HSUT user lists a remote server's knock rooms (publ
       must.fail(spec('directory.list', RULE_CS_OK), `POST /_matrix/client/v3/publicRooms?server=${env.fake.serverName}: ${(error as Error).message}`),
     );
     // How the HSUT gets the remote list (GET or POST, with the filter or filtering itself) is not fixed.
-    const asked = env.fake.inboundRequests().filter((r) => r.seq >= since && r.handler === 'public_rooms_post');
+    const asked = env.fake.requests('public_rooms_post', { since });
     if (should.ok(asked.length > 0, spec('directory.remote-server', RULE_ASKED), 'the fake received no federation POST publicRooms request')) {
       should.matchJson(asked[0].body, [jsonKeyEqual('filter.generic_search_term', term)], spec('directory.remote-server', RULE_ASKED));
     }

@@ -10,7 +10,15 @@ import { currentHomeserver } from '../harness/deploy/current';
 import type { StartedHomeserver } from '../harness/deploy/types';
 import { SyncTimeoutError, type SyncBody } from '../harness/clients/cs-client';
 import { generateSigningKey } from '../harness/core';
-import { handleKeyRequests, standardHandlers, startFakeServer, type FakeServer } from '../harness/fake-server';
+import {
+  handleKeyRequests,
+  inviteRemoteUser,
+  joinRemoteRoom,
+  sendMessage,
+  standardHandlers,
+  startFakeServer,
+  type FakeServer,
+} from '../harness/fake-server';
 import { must, setup, should, spec, type MustRule } from '../harness/match';
 import { clauseClaimedAt, findSpecClause } from '../harness/report/spec-clauses';
 import { judgedSpecVersion } from '../harness/core/spec-versions';
@@ -70,7 +78,7 @@ describe('The fake homeserver federates with the homeserver under test', functio
       must.ok(joinPdu.signatureVerified, rule("The HSUT's join event MUST carry a signature that verifies with the HSUT's key"));
       must.equal(room.membership(client.userId), 'join', rule('After send_join the HSUT user MUST be joined to the fake room'));
 
-      const message = await fake.sendMessage(room, host, `hello from the fake server (v${roomVersion})`);
+      const message = await sendMessage(fake, room, host, `hello from the fake server (v${roomVersion})`);
       must.equal(message.responses[hs.serverName]?.status, 200, rule("The HSUT MUST answer the fake server's /send transaction with 200"));
       await mustComplete(
         rule("The fake server's message MUST reach the joined HSUT user's /sync timeline"),
@@ -120,7 +128,7 @@ describe('The fake homeserver federates with the homeserver under test', functio
       const host = fake.userId(`inviter-v${roomVersion}`);
       const room = fake.createRoom({ roomVersion, creator: host, joinRule: 'invite', topic: 'invite only' });
 
-      const invite = await fake.inviteRemoteUser(room, { sender: host, userId: client.userId });
+      const invite = await inviteRemoteUser(fake, room, { sender: host, userId: client.userId });
       must.equal(invite.response.status, 200, rule('The HSUT MUST answer invite v2 with 200 and the countersigned event'));
       must.equal(Object.keys(invite.event.signatures ?? {}).sort(), [fake.serverName, hs.serverName].sort(), rule('The invite event MUST come back signed by the inviting and the invited server'));
       must.equal(room.membership(client.userId), 'invite', rule('After invite v2 the HSUT user MUST be invited to the fake room'));
@@ -138,7 +146,7 @@ describe('The fake homeserver federates with the homeserver under test', functio
       const { room_id: roomId } = await client.createRoom({ room_version: roomVersion, preset: 'public_chat', name: `HSUT room v${roomVersion}` });
 
       const visitor = fake.userId(`visitor-v${roomVersion}`);
-      const join = await fake.joinRemoteRoom({ roomId, userId: visitor });
+      const join = await joinRemoteRoom(fake, { roomId, userId: visitor });
       must.equal(join.room.version.id, roomVersion, rule("make_join MUST answer the room's version"));
       must.equal(join.unverifiedEvents, [], rule("Every state and auth_chain event of send_join MUST carry a signature of its sender's server that verifies"));
       must.ok(join.room.currentStateEvent('m.room.create') !== undefined, rule("send_join's state MUST include the room's m.room.create event"));

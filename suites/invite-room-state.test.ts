@@ -32,7 +32,7 @@ describe('Accepting a remote knock: the invite the HSUT sends carries invite_roo
       const since = env.fake.mark();
       await owner.invite(roomId, knocker);
       const invite = await pollUntil(
-        async () => env.fake.inboundRequests().find((r) => r.seq >= since && r.handler === 'invite'),
+        async () => env.fake.requests('invite', { since })[0],
         { timeoutMs: WAIT_MS, description: `PUT /v2/invite for ${knocker}` },
       );
       const state = (invite.body as { invite_room_state?: unknown }).invite_room_state;

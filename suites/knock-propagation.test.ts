@@ -3,7 +3,7 @@
  * send_knock, or from its own user through the client API — it sends it to every other server in the room, so
  * their members see the knock too.
  */
-import { knockOn } from '../harness/fake-server';
+import { joinRemoteRoom, knockOn } from '../harness/fake-server';
 import { must, setup, should, spec } from '../harness/match';
 import { KNOCK_VERSIONS, newKnockRoom, TEST_TIMEOUT_MS, useFederationEnvironment, waitForMembership, WAIT_MS, unique } from '../harness/testkit';
 
@@ -16,7 +16,7 @@ describe('Knock propagation: the resident HSUT sends accepted knocks to the othe
     const { owner, roomId } = await newKnockRoom(env, roomVersion, { name: 'knock propagation' });
     const member = env.fake.userId(unique('member'));
     await owner.invite(roomId, member);
-    await env.fake.joinRemoteRoom({ roomId, userId: member });
+    await joinRemoteRoom(env.fake, { roomId, userId: member });
     await waitForMembership(owner, roomId, member, 'join');
     return { owner, roomId };
   }

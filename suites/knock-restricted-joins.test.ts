@@ -4,6 +4,7 @@
  * API and over make_join/send_join; a user who joined the allowed room and left it again is refused again. In
  * room versions 7–9, where knock_restricted is no join rule at all, a member of the allowed room is refused too.
  */
+import { joinRemoteRoom } from '../harness/fake-server';
 import { must, setup, should, spec } from '../harness/match';
 import {
   KNOCK_RESTRICTED_VERSIONS,
@@ -49,7 +50,7 @@ describe('knock_restricted refuses joins that meet no allow condition; before ro
     it(`A fake user in no allowed room cannot join a knock_restricted room over make_join/send_join [spec:knock-restricted.restricted-join] [v${v}]`, async () => {
       const { owner, roomId } = await restrictedPair(env, v);
       const joiner = env.fake.userId(unique('joiner'));
-      const join = await env.fake.joinRemoteRoom({ roomId, userId: joiner }).then(
+      const join = await joinRemoteRoom(env.fake, { roomId, userId: joiner }).then(
         () => undefined,
         (error: Error) => error,
       );
@@ -80,8 +81,8 @@ describe('knock_restricted refuses joins that meet no allow condition; before ro
       must.ok(res.status >= 400 && res.status < 500, before10, `POST /join got ${res.status} ${JSON.stringify(res.body)}`);
       must.equal(await membershipOf(owner, roomId, user.userId), undefined, before10);
       const joiner = env.fake.userId(unique('joiner'));
-      await env.fake.joinRemoteRoom({ roomId: allowedRoom, userId: joiner });
-      const join = await env.fake.joinRemoteRoom({ roomId, userId: joiner }).then(
+      await joinRemoteRoom(env.fake, { roomId: allowedRoom, userId: joiner });
+      const join = await joinRemoteRoom(env.fake, { roomId, userId: joiner }).then(
         () => undefined,
         (error: Error) => error,
       );

@@ -5,7 +5,7 @@
  * Knocks are tried over /send by a resident fake server (auth rules alone), through make_knock/send_knock, and
  * through the client API.
  */
-import { knockOn, makeKnock, sendKnock } from '../harness/fake-server';
+import { joinRemoteRoom, knockOn, makeKnock, sendKnock } from '../harness/fake-server';
 import { must, should, spec, type MatchableResponse } from '../harness/match';
 import {
   KNOCK_RESTRICTED_VERSIONS,
@@ -122,8 +122,8 @@ describe('The knock_restricted join rule in rooms the HSUT hosts', function () {
       it(`A fake user who is a member of the allowed room joins a knock_restricted room through make_join/send_join [spec:knock-restricted.restricted-join] ${tag}`, async () => {
         const { owner, allowedRoom, roomId } = await restrictedPair(env, roomVersion, 'knock_restricted');
         const joiner = env.fake.userId(unique('joiner'));
-        await env.fake.joinRemoteRoom({ roomId: allowedRoom, userId: joiner });
-        const join = await env.fake.joinRemoteRoom({ roomId, userId: joiner }).catch((error: Error) => error);
+        await joinRemoteRoom(env.fake, { roomId: allowedRoom, userId: joiner });
+        const join = await joinRemoteRoom(env.fake, { roomId, userId: joiner }).catch((error: Error) => error);
         must.ok(!(join instanceof Error), spec('knock-restricted.restricted-join', `${RESTRICTED_JOIN}: make_join/send_join must succeed`), join instanceof Error ? join.message : undefined);
         must.equal(join.event.content?.join_authorised_via_users_server, owner.userId, spec('knock-restricted.restricted-join', `${RESTRICTED_JOIN}: the join names the authorising member of the HSUT`));
         must.equal(await membershipOf(owner, roomId, joiner), 'join', spec('knock-restricted.restricted-join', `${RESTRICTED_JOIN}: the user is joined`));

@@ -12,7 +12,7 @@
 import type { CSClient } from '../harness/clients/cs-client';
 import type { RawResponse } from '../harness/clients/federation-client';
 import { authEventSelection, getRoomVersion, versionsWhere } from '../harness/core';
-import { makeKnock, referencedIds } from '../harness/fake-server';
+import { joinRemoteRoom, makeKnock, referencedIds } from '../harness/fake-server';
 import { match, must, setup, should, spec } from '../harness/match';
 import {
   createKnockRoom,
@@ -100,7 +100,7 @@ const BARRED: Record<KnockBarringMembershipName, { who: string; localpart: strin
     when: 'for a user who is joined (knock auth rule: reject when the sender is joined)',
     async enter(env, owner, roomId, user) {
       await owner.invite(roomId, user);
-      await env.fake.joinRemoteRoom({ roomId, userId: user });
+      await joinRemoteRoom(env.fake, { roomId, userId: user });
       await waitForMembership(owner, roomId, user, 'join');
     },
   },

@@ -15,7 +15,6 @@ import {
   handleMakeKnock,
   handleSendKnock,
   hangUp,
-  matchPath,
   matrixError,
   referencedIds,
   standardHandlers,
@@ -38,9 +37,6 @@ import {
   unique,
 } from '../harness/testkit';
 
-const MAKE_KNOCK_PATH = '/_matrix/federation/v1/make_knock/{roomId}/{userId}';
-const SEND_KNOCK_PATH = '/_matrix/federation/v1/send_knock/{roomId}/{eventId}';
-
 /** The suite's knock rooms (on the fake) are named `outbound knock v<version>` unless a test names its own. */
 const ROOM = { label: 'outbound knock' } as const;
 
@@ -52,15 +48,8 @@ function knock(client: CSClient, roomIdOrAlias: string, options: { via?: string[
   });
 }
 
-function pathParams(record: InboundRecord, pattern: string): Record<string, string> {
-  return matchPath(pattern, record.path) ?? {};
-}
-
-function inboundFor(fake: FakeServer, since: number, handler: string, roomId: string): InboundRecord[] {
-  const pattern = handler === 'make_knock' ? MAKE_KNOCK_PATH : SEND_KNOCK_PATH;
-  return fake
-    .inboundRequests()
-    .filter((r) => r.seq >= since && r.handler === handler && pathParams(r, pattern).roomId === roomId);
+function inboundFor(fake: FakeServer, since: number, handler: 'make_knock' | 'send_knock', roomId: string): InboundRecord[] {
+  return fake.requests(handler, { since, where: (r) => r.params.roomId === roomId });
 }
 
 /** The shared fake answers `name` for this one room with the test's behaviour, every other room as usual. */
@@ -131,7 +120,7 @@ describe('Outbound knock: an HSUT user knocks on a room the fake server hosts (m
       must.ok(makes.length > 0, spec('send_knock.outbound', 'The knocking server MUST ask a resident server for a knock template with GET /_matrix/federation/v1/make_knock/{roomId}/{userId}'), `no make_knock for ${room.roomId} reached the fake (client got ${res.status})`);
       const make = makes[0];
       must.equal(make.origin, env.hs.serverName, spec('federation.request-auth', 'make_knock MUST be authenticated with X-Matrix by the knocking server (origin = the HSUT)'));
-      must.equal(pathParams(make, MAKE_KNOCK_PATH).userId, client.userId, spec('make_knock.user-in-path', 'make_knock MUST name the knocking user in its path'));
+      must.equal(make.params.userId, client.userId, spec('make_knock.user-in-path', 'make_knock MUST name the knocking user in its path'));
       const ver = make.query.getAll('ver');
       must.ok(
         ver.includes(v),
@@ -183,7 +172,7 @@ describe('Outbound knock: an HSUT user knocks on a room the fake server hosts (m
         spec('auth-rules.auth-events-selection', "The knock event's auth_events SHOULD be exactly the auth events selection for a knock (create before v12, power levels, join rules)"),
       );
       must.equal(
-        pathParams(send, SEND_KNOCK_PATH).eventId,
+        send.params.eventId,
         computeEventId(event, version),
         spec('send_knock.event-id-in-path', `The eventId in the send_knock path MUST be the ID of the event sent (room version ${v} event ID format)`),
       );
@@ -383,7 +372,7 @@ describe('Outbound knock: an HSUT user knocks on a room the fake server hosts (m
     const room = createFakeKnockRoom(env.fake, v, { ...ROOM, canonicalAlias: alias }).room;
     const since = env.fake.mark();
     const res = await knock(client, alias);
-    const query = env.fake.inboundRequests().find((r) => r.seq >= since && r.handler === 'query_directory' && r.query.get('room_alias') === alias);
+    const query = env.fake.requests('query_directory', { since, where: (r) => r.query.get('room_alias') === alias })[0];
     // How the alias is resolved is not fixed by the knock endpoint; asking the alias's server is the usual way.
     if (should.ok(query !== undefined, spec('client.knock-alias', "POST /knock with a remote alias SHOULD resolve it through the alias's server (GET /_matrix/federation/v1/query/directory)"), 'no directory query for the alias reached the fake')) {
       must.equal(query!.origin, env.hs.serverName, spec('federation.request-auth', 'The directory query MUST be authenticated with X-Matrix by the HSUT'));

@@ -5,7 +5,7 @@
  * leaves), and knock_room_state that lies about the room (it is informational, never the room's state).
  */
 import type { ClientEvent, CSClient, SyncBody } from '../harness/clients/cs-client';
-import { handleSendKnock, roomStateIsPdus, type FakeServer, type Pdu } from '../harness/fake-server';
+import { handleSendKnock, inviteRemoteUser, roomStateIsPdus, sendTransaction, type FakeServer, type Pdu } from '../harness/fake-server';
 import { match, must, setup, should, spec, type MustRule } from '../harness/match';
 import { judgedSpecVersion } from '../harness/core/spec-versions';
 import {
@@ -187,7 +187,7 @@ describe('Outbound knock lifecycle: /sync of the knocking user, acceptance, reje
       const knocked = createFakeKnockRoom(env.fake, v, lifecycleRoom(env.fake));
       let since = await mustKnockAndSettle(env, client, knocked);
 
-      const invite = await env.fake.inviteRemoteUser(knocked.room, { sender: knocked.host, userId: client.userId });
+      const invite = await inviteRemoteUser(env.fake, knocked.room, { sender: knocked.host, userId: client.userId });
       must.matchResponse(invite.response, { status: 200 }, spec('federation.invite', 'The knocking server MUST accept (countersign) an invite into a room its user knocked on: the invite is how a knock is accepted'));
       // "Homeservers are permitted to automatically accept invites as a result of knocks": rooms.join passes too.
       const accepted = await mustSyncShowing(
@@ -304,7 +304,7 @@ describe('Outbound knock lifecycle: /sync of the knocking user, acceptance, reje
         }),
       );
       await mustKnockAndSettle(env, client, knocked);
-      const invite = await env.fake.inviteRemoteUser(knocked.room, { sender: knocked.host, userId: client.userId });
+      const invite = await inviteRemoteUser(env.fake, knocked.room, { sender: knocked.host, userId: client.userId });
       must.matchResponse(invite.response, { status: 200 }, spec('federation.invite', 'The knocking server MUST accept an invite into a room its user knocked on'));
       // Auto-accept is permitted: the user may already be joined; otherwise the user joins now.
       if (knocked.room.membership(client.userId) !== 'join') {
@@ -342,7 +342,7 @@ describe('Outbound knock lifecycle: /sync of the knocking user, acceptance, reje
     });
     const verdict = knocked.room.addEvent(event, { eventId });
     must.ok(verdict.allowed, setup("the fake's moderator may deny the knock"), verdict.allowed ? undefined : verdict.rule);
-    const txn = await env.fake.sendTransaction({ pdus: [event] });
+    const txn = await sendTransaction(env.fake, { pdus: [event] });
     must.matchResponse(txn, { status: 200 }, setup('PUT /send answers 200 to a well-formed transaction'));
     // MSC2403 de-scoped telling the knocking server about rejections over federation; it suggests trusting a
     // leave that comes from the server knocked through. A SHOULD here: the user otherwise never learns.

@@ -46,7 +46,7 @@ describe('Outbound knock: the HSUT discards a make_knock template that is not a 
         env.fake.use(handleMakeKnock({ wrap: tamperFor(room.roomId, tamper, room, env.fake.userId(unique('someone-else'))) }));
         const since = env.fake.mark();
         const res = await client.do('POST', client.knockPath(room.roomId), { query: { via: [env.fake.serverName] }, body: {} });
-        const sendKnocks = env.fake.inboundRequests().filter((r) => r.seq >= since && r.handler === 'send_knock');
+        const sendKnocks = env.fake.requests('send_knock', { since });
         const rule = spec('make_knock.template-checked', `a template with ${field} is malformed and MUST be discarded, never signed and sent to send_knock`);
         must.equal(
           sendKnocks.map((r) => `${r.method} ${r.path} membership=${String((r.body as Pdu | undefined)?.content?.membership)}`),

@@ -9,7 +9,7 @@ import { must, should, spec } from '../harness/match';
 import { KNOCK_VERSIONS, TEST_TIMEOUT_MS, unique, useFederationEnvironment } from '../harness/testkit';
 
 function sentTo(fake: FakeServer, since: number, handler: string): number {
-  return fake.inboundRequests().filter((r) => r.seq >= since && r.handler === handler).length;
+  return fake.requests(handler, { since }).length;
 }
 
 describe('Outbound knock through several via servers: the next server after a failed make_knock, and a make_knock 400 passed on', function () {

@@ -6,7 +6,7 @@
  * invalid-request answer); the errcodes are examples (SHOULD).
  */
 import { versionsWhere } from '../harness/core';
-import { makeKnock, sendKnock } from '../harness/fake-server';
+import { joinRemoteRoom, makeKnock, sendEvent, sendKnock, sendMessage } from '../harness/fake-server';
 import { must, setup, should, spec } from '../harness/match';
 import {
   createKnockRoom,
@@ -38,7 +38,7 @@ describe('Room versions 1–6: the HSUT refuses knocks in rooms whose version ha
     const owner = await env.newUser();
     const { room_id: roomId } = await owner.createRoom({ room_version: v, preset: 'public_chat', name: `no knocking in v${v}` });
     const member = env.fake.userId(unique('member'));
-    const { room } = await env.fake.joinRemoteRoom({ roomId, userId: member });
+    const { room } = await joinRemoteRoom(env.fake, { roomId, userId: member });
     await waitForMembership(owner, roomId, member, 'join');
     const since = env.fake.mark();
     const { event_id: joinRulesId } = await owner.sendState(roomId, 'm.room.join_rules', '', { join_rule: 'knock' });
@@ -95,7 +95,7 @@ describe('Room versions 1–6: the HSUT refuses knocks in rooms whose version ha
     it(`A knock pushed over /send by a resident server into a room whose version has no knocking is rejected by the auth rules [spec:room-versions.knock-refused-before-v7] [v${v}]`, async () => {
       const { owner, roomId, room, member, authEvents } = await oldKnockRoomWithFakeMember(v);
       const user = env.fake.userId(unique('knocker'));
-      await env.fake.sendEvent(room, {
+      await sendEvent(env.fake, room, {
         type: 'm.room.member',
         sender: user,
         stateKey: user,
@@ -103,7 +103,7 @@ describe('Room versions 1–6: the HSUT refuses knocks in rooms whose version ha
         authEvents,
       });
       // The marker cites the knock as a prev_event, so once the HSUT serves it, it has judged the knock.
-      const marker = await env.fake.sendMessage(room, member, 'marker after a knock in an old room version');
+      const marker = await sendMessage(env.fake, room, member, 'marker after a knock in an old room version');
       await waitForEvent(owner, roomId, marker.eventId);
       await mustHaveMembership(
         owner,

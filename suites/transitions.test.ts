@@ -9,7 +9,16 @@
  */
 import type { CSClient } from '../harness/clients/cs-client';
 import { getRoomVersion } from '../harness/core';
-import { knockOn, leaveRoom, makeKnock, type FakeServer, type Pdu, type PduRecord } from '../harness/fake-server';
+import {
+  completeTemplate,
+  joinRemoteRoom,
+  knockOn,
+  leaveRoom,
+  makeKnock,
+  type FakeServer,
+  type Pdu,
+  type PduRecord,
+} from '../harness/fake-server';
 import { match, must, should, spec, type ClauseRule, type MatchableResponse } from '../harness/match';
 import { isClaimed } from '../harness/match/rule';
 import {
@@ -160,7 +169,7 @@ describe('Membership transitions from knock in rooms the HSUT hosts', function (
         must.ok(invite.signatureVerified, spec('federation.invite', `${ACCEPT}: the invite event carries a valid signature of the HSUT`), invite.rejection);
         // The fake (the knocking server) does not auto-accept, so the room's state shows the invite.
         must.equal(await membershipOf(owner, roomId, knocker), 'invite', spec('transitions.knock-to-invite', `${ACCEPT}: the knocker's membership becomes invite`));
-        const join = await env.fake.joinRemoteRoom({ roomId, userId: knocker }).catch((error: Error) => error);
+        const join = await joinRemoteRoom(env.fake, { roomId, userId: knocker }).catch((error: Error) => error);
         must.ok(!(join instanceof Error), spec('join-rules.knock-needs-invite-to-join', `${ACCEPT}: an invited (formerly knocking) user may join (make_join/send_join succeed)`), join instanceof Error ? join.message : undefined);
         must.equal(await membershipOf(owner, roomId, knocker), 'join', spec('join-rules.knock-needs-invite-to-join', `${ACCEPT}: after the join the user is a member`));
       });
@@ -229,7 +238,7 @@ describe('Membership transitions from knock in rooms the HSUT hosts', function (
         // later message in the sentinel room arrives, anything the HSUT meant to send before it has been sent.
         const witness = env.fake.userId(unique('witness'));
         const sentinelRoom = await createHsutRoom(owner, { roomVersion, joinRule: 'invite', invite: [witness] });
-        await env.fake.joinRemoteRoom({ roomId: sentinelRoom, userId: witness });
+        await joinRemoteRoom(env.fake, { roomId: sentinelRoom, userId: witness });
         const since = env.fake.mark();
         must.matchResponse(await membershipCall(owner, 'kick', roomId, knocker), { status: 200 }, spec('transitions.knock-to-leave.other', `${REJECT}: POST /kick must answer 200`));
         must.equal(await membershipOf(owner, roomId, knocker), 'leave', spec('transitions.knock-to-leave.other', `${REJECT}: the knocker's membership becomes leave`));
@@ -337,7 +346,7 @@ describe('Membership transitions from knock in rooms the HSUT hosts', function (
         const template = await makeKnock(env.fake, roomId, knocker);
         must.matchResponse(template, { status: 200 }, spec('auth-rules.knock.from-knock', 'Precondition (knock auth rule iii): make_knock answers 200 to a knocking user (a repeated knock is allowed)'));
         const { event: tpl, room_version: version } = template.body as { event: Pdu; room_version: string };
-        const { event, eventId } = env.fake.completeTemplate({ ...tpl, content: { membership: 'join' } }, version);
+        const { event, eventId } = completeTemplate(env.fake, { ...tpl, content: { membership: 'join' } }, version);
         const sendJoin = await env.fake.request({
           method: 'PUT',
           path: `/_matrix/federation/v2/send_join/${enc(roomId)}/${enc(eventId)}`,

@@ -2,7 +2,7 @@
  * What a handler of the fake server is: a route plus a function. Handlers are opt-in (Complement style) and
  * can be wrapped or replaced per test.
  */
-import type { FakeServer } from './server';
+import type { FakeServerContext } from './context';
 
 export interface InboundRequest {
   method: string;
@@ -26,7 +26,7 @@ export type HandlerResponse =
   /** Never answer; the connection stays open until the fake server closes. Recorded at once with status 0. */
   | { stall: true };
 
-export type HandlerFunction = (request: InboundRequest, fake: FakeServer) => Promise<HandlerResponse> | HandlerResponse;
+export type HandlerFunction = (request: InboundRequest, fake: FakeServerContext) => Promise<HandlerResponse> | HandlerResponse;
 
 export interface FederationHandler {
   /** Route name, e.g. 'make_knock'; a later handler with the same name replaces an earlier one. */
@@ -42,7 +42,7 @@ export interface FederationHandler {
 export type HandlerWrapper = (
   request: InboundRequest,
   next: () => Promise<HandlerResponse>,
-  fake: FakeServer,
+  fake: FakeServerContext,
 ) => Promise<HandlerResponse> | HandlerResponse;
 
 /** Every built-in handler factory takes these. */

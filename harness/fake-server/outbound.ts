@@ -1,13 +1,14 @@
 /**
  * What the fake server does towards the HSUT: send events in transactions, invite HSUT users into its rooms,
- * and join HSUT rooms through make_join/send_join.
+ * and join HSUT rooms through make_join/send_join. Like remote-membership.ts, every action is a free function
+ * that takes the fake (its FakeServerContext) first: `sendEvent(fake, room, spec)`.
  */
 import { randomBytes } from 'node:crypto';
 import { getRoomVersion, signEvent, versionsWhere } from '../core';
-import type { RawResponse } from '../clients/federation-client';
+import type { RawResponse } from '../http';
 import { checkPduSignature } from './pdu-checks';
 import { FakeRoom, type EventSpec, type Pdu } from './room';
-import type { FakeServer } from './server';
+import type { FakeServerContext } from './context';
 
 export class FederationCallError extends Error {
   readonly code = 'KK_FEDERATION_CALL_FAILED';
@@ -24,7 +25,7 @@ export function ensureOk(what: string, response: RawResponse): RawResponse {
 
 /** PUT /send/{txnId} to `destination` (default: the HSUT). */
 export function sendTransaction(
-  fake: FakeServer,
+  fake: FakeServerContext,
   content: { pdus?: Pdu[]; edus?: unknown[] },
   destination?: string,
 ): Promise<RawResponse> {
@@ -42,7 +43,7 @@ export function sendTransaction(
  * the HSUT: to the HSUT). Returns the event and the transaction answers by destination.
  */
 export async function sendEvent(
-  fake: FakeServer,
+  fake: FakeServerContext,
   room: FakeRoom,
   spec: EventSpec,
 ): Promise<{ event: Pdu; eventId: string; responses: Record<string, RawResponse> }> {
@@ -57,6 +58,11 @@ export async function sendEvent(
     responses[destination] = await sendTransaction(fake, { pdus: [event] }, destination);
   }
   return { event, eventId, responses };
+}
+
+/** A text message from a fake user, sent like any other event (see sendEvent). */
+export function sendMessage(fake: FakeServerContext, room: FakeRoom, sender: string, body: string): ReturnType<typeof sendEvent> {
+  return sendEvent(fake, room, { type: 'm.room.message', sender, content: { msgtype: 'm.text', body } });
 }
 
 export interface InviteOptions {
@@ -75,7 +81,7 @@ export interface InviteOptions {
  * HSUT, is added to the room. Returns the raw answer either way.
  */
 export async function inviteRemoteUser(
-  fake: FakeServer,
+  fake: FakeServerContext,
   room: FakeRoom,
   options: InviteOptions,
 ): Promise<{ response: RawResponse; event: Pdu; eventId: string }> {
@@ -104,7 +110,7 @@ export async function inviteRemoteUser(
 
 /** Fills in a make_* template as the fake server (origin, timestamp, hashes, signature). */
 export function completeTemplate(
-  fake: FakeServer,
+  fake: FakeServerContext,
   template: Pdu,
   roomVersionId: string,
   overrides: Record<string, unknown> = {},
@@ -141,7 +147,7 @@ export interface RemoteJoin {
  * keeps a copy of the room (not hosted) so it can check the events the HSUT sends afterwards. Throws a
  * FederationCallError when either call is refused; use fake.request directly to test refusals.
  */
-export async function joinRemoteRoom(fake: FakeServer, options: { roomId: string; userId: string; destination?: string }): Promise<RemoteJoin> {
+export async function joinRemoteRoom(fake: FakeServerContext, options: { roomId: string; userId: string; destination?: string }): Promise<RemoteJoin> {
   const destination = options.destination ?? fake.hsut?.serverName;
   const makeJoin = ensureOk(
     'make_join',

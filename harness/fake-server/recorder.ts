@@ -19,6 +19,8 @@ export interface InboundRecord {
   authError?: string;
   /** Name of the handler that took it; undefined when none did. */
   handler?: string;
+  /** The path parameters of the handler's route, percent-decoded (`{ roomId, userId }`); {} when no handler took it. */
+  params: Record<string, string>;
   unexpected: boolean;
   /** 0 when the handler hung up or stalled on purpose. */
   status: number;

@@ -4,9 +4,10 @@
  * status) so tests can assert refusals; knockOn/leaveRoom chain the steps for the common case.
  */
 import { versionsWhere } from '../core';
-import type { RawResponse } from '../clients/federation-client';
+import type { RawResponse } from '../http';
+import { completeTemplate } from './outbound';
 import type { Pdu } from './room';
-import type { FakeServer } from './server';
+import type { FakeServerContext } from './context';
 
 const enc = encodeURIComponent;
 
@@ -33,7 +34,7 @@ export interface CompleteOptions {
   overrides?: Record<string, unknown>;
 }
 
-export function makeKnock(fake: FakeServer, roomId: string, userId: string, options: HandshakeOptions = {}): Promise<RawResponse> {
+export function makeKnock(fake: FakeServerContext, roomId: string, userId: string, options: HandshakeOptions = {}): Promise<RawResponse> {
   const ver = options.ver === undefined ? versionsWhere(() => true) : options.ver;
   return fake.request({
     destination: options.destination,
@@ -43,7 +44,7 @@ export function makeKnock(fake: FakeServer, roomId: string, userId: string, opti
   });
 }
 
-export function sendKnock(fake: FakeServer, roomId: string, eventId: string, event: Pdu, destination?: string): Promise<RawResponse> {
+export function sendKnock(fake: FakeServerContext, roomId: string, eventId: string, event: Pdu, destination?: string): Promise<RawResponse> {
   return fake.request({
     destination,
     method: 'PUT',
@@ -52,7 +53,7 @@ export function sendKnock(fake: FakeServer, roomId: string, eventId: string, eve
   });
 }
 
-export function makeLeave(fake: FakeServer, roomId: string, userId: string, destination?: string): Promise<RawResponse> {
+export function makeLeave(fake: FakeServerContext, roomId: string, userId: string, destination?: string): Promise<RawResponse> {
   return fake.request({
     destination,
     method: 'GET',
@@ -60,7 +61,7 @@ export function makeLeave(fake: FakeServer, roomId: string, userId: string, dest
   });
 }
 
-export function sendLeave(fake: FakeServer, roomId: string, eventId: string, event: Pdu, destination?: string): Promise<RawResponse> {
+export function sendLeave(fake: FakeServerContext, roomId: string, eventId: string, event: Pdu, destination?: string): Promise<RawResponse> {
   return fake.request({
     destination,
     method: 'PUT',
@@ -75,24 +76,24 @@ export function sendLeave(fake: FakeServer, roomId: string, eventId: string, eve
  * "If not provided, the room version is assumed to be either '1' or '2'").
  */
 export function completeMembershipTemplate(
-  fake: FakeServer,
+  fake: FakeServerContext,
   template: { event: Pdu; roomVersion?: string },
   options: CompleteOptions = {},
 ): { event: Pdu; eventId: string; roomVersion: string } {
   const version = template.roomVersion ?? '1';
   const withContent: Pdu = { ...template.event, content: { ...(template.event.content ?? {}), ...(options.content ?? {}) } };
-  const { event, eventId } = fake.completeTemplate(withContent, version, options.overrides);
+  const { event, eventId } = completeTemplate(fake, withContent, version, options.overrides);
   return { event, eventId, roomVersion: version };
 }
 
-function completeAnswer(fake: FakeServer, make: RawResponse, options: CompleteOptions): { event: Pdu; eventId: string; roomVersion: string } {
+function completeAnswer(fake: FakeServerContext, make: RawResponse, options: CompleteOptions): { event: Pdu; eventId: string; roomVersion: string } {
   const { room_version: roomVersion, event } = make.body as { room_version?: string; event: Pdu };
   return completeMembershipTemplate(fake, { event, roomVersion }, options);
 }
 
 /** make_knock then send_knock for a fake user; stops after make_knock when that is refused. */
 export async function knockOn(
-  fake: FakeServer,
+  fake: FakeServerContext,
   roomId: string,
   userId: string,
   options: HandshakeOptions & CompleteOptions = {},
@@ -106,7 +107,7 @@ export async function knockOn(
 
 /** make_leave then send_leave (v2) for a fake user: rescinds a knock, rejects an invite or leaves. */
 export async function leaveRoom(
-  fake: FakeServer,
+  fake: FakeServerContext,
   roomId: string,
   userId: string,
   options: CompleteOptions & { destination?: string } = {},

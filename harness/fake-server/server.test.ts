@@ -40,6 +40,20 @@ describe('fake-server inbound requests (X-Matrix, routing, recording)', () => {
     expect(record.origin).to.equal(peer.serverName);
   });
 
+  it("records the route's path params with the request, and lists a handler's requests since a mark", async () => {
+    const since = fake.mark();
+    fake.use(customHandler('make_knock', () => matrixError(404, 'M_NOT_FOUND', 'no such room')));
+    const roomId = '!room:elsewhere';
+    const userId = peer.userId('knocker');
+    await peer.request({ destination: fake.serverName, method: 'GET', path: `/_matrix/federation/v1/make_knock/${encodeURIComponent(roomId)}/${encodeURIComponent(userId)}` });
+    await ask();
+    const [make] = fake.requests('make_knock', { since });
+    expect(make.params).to.deep.equal({ roomId, userId });
+    expect(fake.requests('make_knock', { since, where: (r) => r.params.roomId === '!other:x' })).to.deep.equal([]);
+    expect(fake.requests('query_profile', { since }).map((r) => r.params)).to.deep.equal([{}]);
+    expect(fake.requests('make_knock', { since: fake.mark() })).to.deep.equal([]);
+  });
+
   for (const [what, options, reason] of [
     ['a forged signature', { keyOverride: generateSigningKey('ed25519:forged') }, /no key ed25519:forged|publishes no key/],
     ['a wrong key under the real key id', () => ({ keyOverride: generateSigningKey(peerKeyId()) }), /does not verify/],

@@ -8,24 +8,17 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { generateSigningKey, parseXMatrix, verifyRequest, type SigningKey } from '../core';
 import { publishHttpExchange } from '../core/http-exchange';
-import { FederationClient, type FederationRequest } from '../clients/federation-client';
+import { FederationClient } from '../clients/federation-client';
 import { flattenHeaders, parseBody, queryString, type RawResponse } from '../http';
 import { issueLeafCertificate, processCertificateAuthority } from '../http/tls';
+import type { FakeFederationRequest, FakeServerContext, FederationPeer, Profile } from './context';
 import { Recorder, type InboundRecord, type PduRecord, type TrafficRecord, type WaitOptions } from './recorder';
 import { ServerKeyStore } from './key-store';
-import { matchPath, type FederationHandler, type HandlerResponse, type InboundRequest } from './handler-types';
-import { FakeRoom, type Signer } from './room';
+import { matchPath, type FederationHandler, type HandlerResponse } from './handler-types';
+import type { FakeRoom, Signer } from './room';
 import { createHostedRoom, type CreateRoomOptions } from './create-room';
-import { completeTemplate, inviteRemoteUser, joinRemoteRoom, sendEvent, sendTransaction, type InviteOptions, type RemoteJoin } from './outbound';
-import type { EventSpec, Pdu } from './room';
 
-/** The homeserver under test, as far as the fake server needs it (StartedHomeserver fits). */
-export interface FederationPeer {
-  serverName: string;
-  federationUrl: string;
-  /** CA of the peer's federation TLS certificate, when it serves HTTPS with a CA the harness made (complement). */
-  federationCaPem?: string;
-}
+export type { FederationPeer, Profile } from './context';
 
 export interface FakeServerOptions {
   hsut?: FederationPeer;
@@ -35,11 +28,6 @@ export interface FakeServerOptions {
   keyId?: string;
   /** Timeout of the fake's own outbound requests. */
   outboundTimeoutMs?: number;
-}
-
-export interface Profile {
-  displayname?: string;
-  avatar_url?: string;
 }
 
 const MAX_BODY_BYTES = 20 * 1024 * 1024;
@@ -60,7 +48,7 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
   return new FakeServer(server, `127.0.0.1:${address.port}`, ca.certificatePem, options);
 }
 
-export class FakeServer {
+export class FakeServer implements FakeServerContext {
   readonly serverName: string;
   /** https://127.0.0.1:PORT */
   readonly url: string;
@@ -194,12 +182,20 @@ export class FakeServer {
     return this.records().filter((r): r is InboundRecord => r.kind === 'inbound');
   }
 
+  /** Inbound requests a handler (by name) took, from sequence number `since` on, that match `where`. */
+  requests(handlerName: string, options: { since?: number; where?: (record: InboundRecord) => boolean } = {}): InboundRecord[] {
+    const since = options.since ?? 0;
+    return this.inboundRequests().filter((r) => r.seq >= since && r.handler === handlerName && (options.where?.(r) ?? true));
+  }
+
   /** Inbound requests no handler took (answered 404 M_UNRECOGNIZED). */
   unexpectedRequests(): InboundRecord[] {
     return this.inboundRequests().filter((r) => r.unexpected);
   }
 
   // ---- outbound ------------------------------------------------------------------------------------------
+  // The actions built on request() (sendEvent, joinRemoteRoom, knockOn, …) are free functions that take the fake
+  // first: outbound.ts and remote-membership.ts.
 
   /** Where `serverName` is reached: the HSUT's federation URL, this server's own URL, or another loopback fake. */
   baseUrlOf(serverName: string): string | undefined {
@@ -211,7 +207,7 @@ export class FakeServer {
   }
 
   /** A signed federation request (to the HSUT unless `destination` says otherwise), recorded as outbound. */
-  async request(req: Omit<FederationRequest, 'destination' | 'baseUrl'> & { destination?: string; baseUrl?: string }): Promise<RawResponse> {
+  async request(req: FakeFederationRequest): Promise<RawResponse> {
     const destination = req.destination ?? this.hsut?.serverName;
     if (!destination) throw new Error('fake server: no destination and no HSUT configured');
     const baseUrl = req.baseUrl ?? this.baseUrlOf(destination);
@@ -228,34 +224,6 @@ export class FakeServer {
     }
   }
 
-  /** Builds, adds and sends an event to the other servers in the room (see outbound.ts). */
-  sendEvent(room: FakeRoom, spec: EventSpec): ReturnType<typeof sendEvent> {
-    return sendEvent(this, room, spec);
-  }
-
-  /** A message from a fake user, sent to the HSUT. */
-  sendMessage(room: FakeRoom, sender: string, body: string): ReturnType<typeof sendEvent> {
-    return sendEvent(this, room, { type: 'm.room.message', sender, content: { msgtype: 'm.text', body } });
-  }
-
-  sendTransaction(content: { pdus?: Pdu[]; edus?: unknown[] }, destination?: string): Promise<RawResponse> {
-    return sendTransaction(this, content, destination);
-  }
-
-  inviteRemoteUser(room: FakeRoom, options: InviteOptions): ReturnType<typeof inviteRemoteUser> {
-    return inviteRemoteUser(this, room, options);
-  }
-
-  joinRemoteRoom(options: { roomId: string; userId: string; destination?: string }): Promise<RemoteJoin> {
-    return joinRemoteRoom(this, options);
-  }
-
-  /** Fills in a make_join/make_knock/make_leave template as this server: origin, timestamp, hashes, signature. */
-  completeTemplate(template: Pdu, roomVersion: string, overrides?: Record<string, unknown>): { event: Pdu; eventId: string } {
-    const { event, eventId } = completeTemplate(this, template, roomVersion, overrides);
-    return { event, eventId };
-  }
-
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
@@ -267,88 +235,74 @@ export class FakeServer {
 
   // ---- inbound -------------------------------------------------------------------------------------------
 
+  /** One inbound request: read and route it, authenticate, answer, then record and publish the exchange. */
   private async dispatch(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const startedAt = Date.now();
-    const uri = req.url ?? '/';
-    const [path, rawQuery = ''] = splitOnce(uri, '?');
-    const headers = flattenHeaders(req.headers);
-    const method = req.method ?? 'GET';
-    let body: unknown;
+    const received = receivedRequest(req);
+    const routed: Routed = { params: {} };
     let response: HandlerResponse;
-    let origin: string | undefined;
-    let authError: string | undefined;
-    let handlerName: string | undefined;
     try {
-      body = parseBody((await readBody(req)).toString('utf8'));
-      const match = this.findHandler(method, path);
-      if (match) handlerName = match.handler.name;
-      if (!match || match.handler.authenticated) {
-        const auth = await this.authenticate(method, uri, headers.authorization, body);
-        origin = auth.origin;
-        authError = auth.error;
-      }
-      if (!match) {
-        response = { status: 404, body: { errcode: 'M_UNRECOGNIZED', error: `fake server has no handler for ${method} ${path}` } };
-      } else if (match.handler.authenticated && authError !== undefined) {
-        response = { status: 401, body: { errcode: 'M_UNAUTHORIZED', error: authError } };
-      } else {
-        const request: InboundRequest = {
-          method,
-          uri,
-          path,
-          query: new URLSearchParams(rawQuery),
-          params: match.params,
-          headers,
-          body,
-          origin: origin ?? '',
-        };
-        response = await match.handler.handle(request, this);
-      }
+      response = await this.answer(req, received, routed);
     } catch (error) {
       response = { status: 500, body: { errcode: 'M_UNKNOWN', error: `fake server handler failed: ${(error as Error).stack ?? error}` } };
     }
-
-    let responseBody: unknown;
-    let status: number;
-    if ('hangUp' in response) {
-      status = 0;
-      req.socket.destroy();
-    } else if ('stall' in response) {
-      status = 0; // the socket stays open until close() destroys it
-    } else {
-      status = response.status;
-      responseBody = response.rawBody ?? response.body;
-      const text = response.rawBody ?? (response.body === undefined ? '' : JSON.stringify(response.body));
-      res.writeHead(status, { 'content-type': 'application/json', ...response.headers });
-      res.end(text);
-    }
+    const answered = respond(req, res, response);
     const record = this.recorder.add({
       kind: 'inbound',
       at: startedAt,
-      method,
-      uri,
-      path,
-      query: new URLSearchParams(rawQuery),
-      headers,
-      body,
-      ...(origin !== undefined ? { origin } : {}),
-      ...(authError !== undefined ? { authError } : {}),
-      ...(handlerName !== undefined ? { handler: handlerName } : {}),
-      unexpected: handlerName === undefined,
-      status,
-      responseBody,
+      method: received.method,
+      uri: received.uri,
+      path: received.path,
+      query: new URLSearchParams(received.rawQuery),
+      headers: received.headers,
+      body: routed.body,
+      ...(routed.origin !== undefined ? { origin: routed.origin } : {}),
+      ...(routed.authError !== undefined ? { authError: routed.authError } : {}),
+      ...(routed.handler !== undefined ? { handler: routed.handler.name } : {}),
+      params: routed.params,
+      unexpected: routed.handler === undefined,
+      ...answered,
       durationMs: Date.now() - startedAt,
     });
+    this.publishInbound(record);
+  }
+
+  /**
+   * Reads the body, finds the handler, checks X-Matrix and lets the handler answer; `routed` keeps what each
+   * step learnt, for the record, also when a later step throws.
+   */
+  private async answer(req: IncomingMessage, received: ReceivedRequest, routed: Routed): Promise<HandlerResponse> {
+    const { method, uri, path, headers } = received;
+    routed.body = parseBody((await readBody(req)).toString('utf8'));
+    const match = this.findHandler(method, path);
+    if (match) {
+      routed.handler = match.handler;
+      routed.params = match.params;
+    }
+    if (!match || match.handler.authenticated) {
+      const auth = await this.authenticate(method, uri, headers.authorization, routed.body);
+      routed.origin = auth.origin;
+      routed.authError = auth.error;
+    }
+    if (!match) return { status: 404, body: { errcode: 'M_UNRECOGNIZED', error: `fake server has no handler for ${method} ${path}` } };
+    if (match.handler.authenticated && routed.authError !== undefined) return { status: 401, body: { errcode: 'M_UNAUTHORIZED', error: routed.authError } };
+    return match.handler.handle(
+      { method, uri, path, query: new URLSearchParams(received.rawQuery), params: match.params, headers, body: routed.body, origin: routed.origin ?? '' },
+      this,
+    );
+  }
+
+  private publishInbound(record: InboundRecord): void {
     publishHttpExchange({
       actor: 'fake-server',
       from: record.origin ?? 'unauthenticated peer',
       to: `fake ${this.serverName}`,
-      method,
-      url: uri,
-      requestHeaders: headers,
-      requestBody: body,
-      ...(status ? { status, responseBody } : { error: 'fake server hung up or stalled on purpose' }),
-      startedAt,
+      method: record.method,
+      url: record.uri,
+      requestHeaders: record.headers,
+      requestBody: record.body,
+      ...(record.status ? { status: record.status, responseBody: record.responseBody } : { error: 'fake server hung up or stalled on purpose' }),
+      startedAt: record.at,
       durationMs: record.durationMs,
     });
   }
@@ -399,6 +353,44 @@ export class FakeServer {
     );
     return ok ? { origin: params.origin } : { error: `X-Matrix signature by ${params.origin} key ${params.key} does not verify` };
   }
+}
+
+/** The request line and headers of an inbound request. */
+interface ReceivedRequest {
+  method: string;
+  /** Raw request target (path + query) as received; what X-Matrix signs. */
+  uri: string;
+  path: string;
+  rawQuery: string;
+  headers: Record<string, string>;
+}
+
+/** What dispatch learnt about a request: its body, the handler that takes it and its params, who sent it. */
+interface Routed {
+  body?: unknown;
+  handler?: FederationHandler;
+  params: Record<string, string>;
+  origin?: string;
+  authError?: string;
+}
+
+function receivedRequest(req: IncomingMessage): ReceivedRequest {
+  const uri = req.url ?? '/';
+  const [path, rawQuery = ''] = splitOnce(uri, '?');
+  return { method: req.method ?? 'GET', uri, path, rawQuery, headers: flattenHeaders(req.headers) };
+}
+
+/** Writes the answer (or hangs up, or stalls); status 0 when no answer was written on purpose. */
+function respond(req: IncomingMessage, res: ServerResponse, response: HandlerResponse): { status: number; responseBody: unknown } {
+  if ('hangUp' in response) {
+    req.socket.destroy();
+    return { status: 0, responseBody: undefined };
+  }
+  if ('stall' in response) return { status: 0, responseBody: undefined }; // the socket stays open until close() destroys it
+  const text = response.rawBody ?? (response.body === undefined ? '' : JSON.stringify(response.body));
+  res.writeHead(response.status, { 'content-type': 'application/json', ...response.headers });
+  res.end(text);
+  return { status: response.status, responseBody: response.rawBody ?? response.body };
 }
 
 function readBody(req: IncomingMessage): Promise<Buffer> {

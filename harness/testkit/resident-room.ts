@@ -3,7 +3,7 @@
  * the room, receives its events and can push PDUs into it over /send. Events pushed that way meet nothing but
  * the HSUT's auth rules (no make_/send_ pre-checks), which is how the suites test those rules alone.
  */
-import type { FakeRoom } from '../fake-server';
+import { joinRemoteRoom, sendEvent, sendMessage, type FakeRoom } from '../fake-server';
 import { must, setup } from '../match';
 import type { FederationEnvironment, UserClient } from './environment';
 import { createHsutRoom, type HsutRoomOptions } from './hsut-rooms';
@@ -23,7 +23,7 @@ export async function residentHsutRoom(env: FederationEnvironment, options: Hsut
   const owner = await env.newUser();
   const witness = env.fake.userId(unique('witness'));
   const roomId = await createHsutRoom(owner, { ...options, invite: [witness, ...(options.invite ?? [])] });
-  const join = await env.fake.joinRemoteRoom({ roomId, userId: witness });
+  const join = await joinRemoteRoom(env.fake, { roomId, userId: witness });
   return { owner, roomId, room: join.room, witness };
 }
 
@@ -31,7 +31,7 @@ export async function residentHsutRoom(env: FederationEnvironment, options: Hsut
 export async function makeFakeResident(env: FederationEnvironment, owner: UserClient, roomId: string): Promise<ResidentRoom> {
   const witness = env.fake.userId(unique('witness'));
   await owner.invite(roomId, witness);
-  const join = await env.fake.joinRemoteRoom({ roomId, userId: witness });
+  const join = await joinRemoteRoom(env.fake, { roomId, userId: witness });
   return { owner, roomId, room: join.room, witness };
 }
 
@@ -44,7 +44,7 @@ export async function pushMemberEventAndSettle(
   r: ResidentRoom,
   spec: { sender: string; stateKey: string; content: Record<string, unknown>; authEvents?: string[] },
 ): Promise<string> {
-  const sent = await env.fake.sendEvent(r.room, { type: 'm.room.member', ...spec });
+  const sent = await sendEvent(env.fake, r.room, { type: 'm.room.member', ...spec });
   must.matchResponse(
     sent.responses[env.hs.serverName] ?? { status: 0, body: 'no transaction was sent to the HSUT' },
     { status: 200 },
@@ -59,6 +59,6 @@ export async function pushMemberEventAndSettle(
  * marker, the HSUT has processed those events (accepted or rejected), and their effect on state can be read.
  */
 export async function settle(env: FederationEnvironment, r: ResidentRoom, note: string): Promise<void> {
-  const marker = await env.fake.sendMessage(r.room, r.witness, `marker ${note}`);
+  const marker = await sendMessage(env.fake, r.room, r.witness, `marker ${note}`);
   await waitForEvent(r.owner, r.roomId, marker.eventId);
 }

@@ -12,7 +12,7 @@ import {
 } from '../handler-types';
 import { checkPduSignature } from '../pdu-checks';
 import { serverOf, type FakeRoom, type Pdu } from '../room';
-import type { FakeServer } from '../server';
+import type { FakeServerContext } from '../context';
 
 type Membership = 'join' | 'knock' | 'leave';
 
@@ -73,7 +73,7 @@ function sendHandler(membership: Membership, options: HandlerOptions): Federatio
   );
 }
 
-function answerMake(membership: Membership, request: InboundRequest, fake: FakeServer): HandlerResponse {
+function answerMake(membership: Membership, request: InboundRequest, fake: FakeServerContext): HandlerResponse {
   const { roomId, userId } = request.params;
   const room = fake.room(roomId);
   if (!room || !room.hosted) return matrixError(404, 'M_NOT_FOUND', `fake server hosts no room ${roomId}`);
@@ -98,7 +98,7 @@ function answerMake(membership: Membership, request: InboundRequest, fake: FakeS
   return { status: 200, body: { room_version: room.version.id, event: template } };
 }
 
-async function answerSend(membership: Membership, request: InboundRequest, fake: FakeServer, specVersion?: string): Promise<HandlerResponse> {
+async function answerSend(membership: Membership, request: InboundRequest, fake: FakeServerContext, specVersion?: string): Promise<HandlerResponse> {
   const { roomId, eventId } = request.params;
   const room = fake.room(roomId);
   if (!room || !room.hosted) return matrixError(404, 'M_NOT_FOUND', `fake server hosts no room ${roomId}`);

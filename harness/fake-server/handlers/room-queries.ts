@@ -4,13 +4,13 @@
  */
 import { applyWrapper, matrixError, type FederationHandler, type HandlerOptions, type HandlerResponse } from '../handler-types';
 import type { FakeRoom, Pdu } from '../room';
-import type { FakeServer } from '../server';
+import type { FakeServerContext } from '../context';
 
 function handler(name: string, method: string, path: string, handle: FederationHandler['handle'], options: HandlerOptions): FederationHandler {
   return applyWrapper({ name, method, path, authenticated: true, handle }, options.wrap);
 }
 
-function stateAt(fake: FakeServer, roomId: string, eventId: string | null): { room: FakeRoom; stateIds: string[] } | HandlerResponse {
+function stateAt(fake: FakeServerContext, roomId: string, eventId: string | null): { room: FakeRoom; stateIds: string[] } | HandlerResponse {
   const room = fake.room(roomId);
   if (!room) return matrixError(404, 'M_NOT_FOUND', `unknown room ${roomId}`);
   if (!eventId) return matrixError(400, 'M_MISSING_PARAM', 'event_id is required');

@@ -6,7 +6,7 @@ import { getRoomVersion, signEvent } from '../../core';
 import { applyWrapper, matrixError, type FederationHandler, type HandlerOptions, type HandlerResponse, type InboundRequest } from '../handler-types';
 import { checkPduSignature } from '../pdu-checks';
 import { serverOf, type Pdu } from '../room';
-import type { FakeServer } from '../server';
+import type { FakeServerContext } from '../context';
 
 export function handleTransactions(options: HandlerOptions = {}): FederationHandler {
   return applyWrapper(
@@ -21,7 +21,7 @@ export function handleTransactions(options: HandlerOptions = {}): FederationHand
   );
 }
 
-async function answerTransaction(request: InboundRequest, fake: FakeServer): Promise<HandlerResponse> {
+async function answerTransaction(request: InboundRequest, fake: FakeServerContext): Promise<HandlerResponse> {
   const body = request.body as { pdus?: unknown; edus?: unknown } | undefined;
   if (!body || typeof body !== 'object' || !Array.isArray(body.pdus)) {
     return matrixError(400, 'M_BAD_JSON', 'transaction has no pdus array');
@@ -37,7 +37,7 @@ async function answerTransaction(request: InboundRequest, fake: FakeServer): Pro
   return { status: 200, body: { pdus: results } };
 }
 
-async function acceptPdu(fake: FakeServer, event: Pdu, origin: string): Promise<{ eventId?: string; error?: string }> {
+async function acceptPdu(fake: FakeServerContext, event: Pdu, origin: string): Promise<{ eventId?: string; error?: string }> {
   const roomId = typeof event?.room_id === 'string' ? event.room_id : '';
   const room = fake.room(roomId);
   const base = { kind: 'pdu' as const, at: Date.now(), origin, via: 'send', roomId, event };
@@ -86,7 +86,7 @@ export function handleInvites(options: InviteHandlerOptions = {}): FederationHan
   );
 }
 
-async function answerInvite(request: InboundRequest, fake: FakeServer, options: InviteHandlerOptions): Promise<HandlerResponse> {
+async function answerInvite(request: InboundRequest, fake: FakeServerContext, options: InviteHandlerOptions): Promise<HandlerResponse> {
   const body = request.body as { room_version?: unknown; event?: Pdu; invite_room_state?: unknown } | undefined;
   const event = body?.event;
   if (!event || typeof event !== 'object' || typeof body?.room_version !== 'string') {
