@@ -162,7 +162,6 @@ describe('/sync: knocks on rooms of the HSUT as the knocker and the room members
       const { body } = await mustSyncUntil(knocker, (b) => knockStateEvents(b, roomId) !== undefined, {}, spec('sync.knock-section', RULE_KNOCK_SECTION));
       const events = knockStateEvents(body, roomId)!;
       must.ok(Array.isArray(events), spec('sync.knock-section', RULE_KNOCK_SECTION), 'knock_state.events is not an array');
-      mustBeStripped(events);
       mustHaveCreate(events, owner.userId);
       // "some or all of": each identifying event is a SHOULD; one that is present must carry the room's real content.
       mustMatchIdentifying(events, 'm.room.join_rules', 'content.join_rule', 'knock', RULE_JOIN_RULES);
@@ -174,6 +173,8 @@ describe('/sync: knocks on rooms of the HSUT as the knocker and the room members
         ['m.room.encryption', 'content.algorithm', 'm.megolm.v1.aes-sha2'],
       ];
       for (const [type, key, value] of identifying) mustMatchIdentifying(events, type, key, value, RULE_AESTHETIC);
+      // Last: a server that strips imperfectly (an expected failure) still has its content checked above.
+      mustBeStripped(events);
     });
 
     it(`knock_state includes the user's own knock member event with membership knock and the reason [spec:sync.knock-state-stripped] [spec:client.knock-reason] [v${version}]`, async () => {
@@ -183,12 +184,13 @@ describe('/sync: knocks on rooms of the HSUT as the knocker and the room members
       await knocker.knock(roomId, { reason });
       const { body } = await mustSyncUntil(knocker, (b) => knockStateEvents(b, roomId) !== undefined, {}, spec('sync.knock-section', RULE_KNOCK_SECTION));
       const events = knockStateEvents(body, roomId)!;
-      mustBeStripped(events);
       const own = events.filter((e) => e.type === 'm.room.member' && e.state_key === knocker.userId);
-      if (!should.ok(own.length > 0, spec('sync.knock-state-own-member', RULE_OWN_EVENT), `no m.room.member event for ${knocker.userId} in knock_state: ${JSON.stringify(events)}`)) return;
-      // Present, it is the user's current member event, stripped: the knock.
-      must.matchJson(own[own.length - 1], [jsonKeyEqual('sender', knocker.userId), jsonKeyEqual('content.membership', 'knock')], spec('sync.knock-state-stripped', `${RULE_STATE_CONTENT} (own m.room.member)`));
-      should.matchJson(own[own.length - 1], [jsonKeyEqual('content.reason', reason)], spec('client.knock-reason', `${RULE_OWN_EVENT}: the reason`));
+      if (should.ok(own.length > 0, spec('sync.knock-state-own-member', RULE_OWN_EVENT), `no m.room.member event for ${knocker.userId} in knock_state: ${JSON.stringify(events)}`)) {
+        // Present, it is the user's current member event, stripped: the knock.
+        must.matchJson(own[own.length - 1], [jsonKeyEqual('sender', knocker.userId), jsonKeyEqual('content.membership', 'knock')], spec('sync.knock-state-stripped', `${RULE_STATE_CONTENT} (own m.room.member)`));
+        should.matchJson(own[own.length - 1], [jsonKeyEqual('content.reason', reason)], spec('client.knock-reason', `${RULE_OWN_EVENT}: the reason`));
+      }
+      mustBeStripped(events);
     });
 
     it(`knock_state discloses no other member's event and no power levels [spec:sync.knock-state-stripped] [v${version}]`, async () => {
@@ -201,10 +203,10 @@ describe('/sync: knocks on rooms of the HSUT as the knocker and the room members
       await knocker.knock(roomId);
       const { body } = await mustSyncUntil(knocker, (b) => knockStateEvents(b, roomId) !== undefined, {}, spec('sync.knock-section', RULE_KNOCK_SECTION));
       const events = knockStateEvents(body, roomId)!;
-      mustBeStripped(events);
       const others = events.filter((e) => e.type === 'm.room.member' && e.state_key !== knocker.userId);
       should.equal(others.map((e) => `${e.state_key} ${e.content?.membership}`), [], spec('sync.knock-state-limited', RULE_NO_MEMBERS));
       should.equal(events.filter((e) => e.type === 'm.room.power_levels').length, 0, spec('sync.knock-state-limited', RULE_NO_POWER_LEVELS));
+      mustBeStripped(events);
     });
 
     it(`When the owner accepts the knock with an invite, the knocker's incremental /sync moves the room from rooms.knock to rooms.invite [spec:sync.knock-accepted-to-invite] [spec:transitions.knock-to-invite] [v${version}]`, async () => {
@@ -284,8 +286,8 @@ describe('/sync: knocks on rooms of the HSUT as the knocker and the room members
       const { body } = await mustSyncUntil(knocker, (b) => knockStateEvents(b, roomId) !== undefined, {}, spec('knock-restricted.knock', RULE_KNOCK_SECTION));
       must.equal(sections(body, roomId), ['knock'], spec('sync.knock-section', RULE_ONLY_KNOCK));
       const events = knockStateEvents(body, roomId)!;
-      mustBeStripped(events);
       mustMatchIdentifying(events, 'm.room.join_rules', 'content.join_rule', 'knock_restricted', RULE_JOIN_RULES);
+      mustBeStripped(events);
     });
   }
 });

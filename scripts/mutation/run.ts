@@ -33,6 +33,8 @@ interface Mutant {
    * that a warning of the run ("<clause> <rule> <message>") must match for the mutant to count as noticed.
    */
   warns?: string;
+  /** A bug that breaks a MUST of a newer release only: judge the run at this version (default: the advertised one). */
+  specVersion?: string;
   edits: Edit[];
 }
 
@@ -51,6 +53,7 @@ interface Change {
   area: string;
   what: string;
   warns?: string;
+  specVersion?: string;
   edits: Edit[];
 }
 
@@ -83,7 +86,7 @@ function loadChanges(): Change[] {
   const mutants = (JSON.parse(readFileSync(path.join(__dirname, 'mutants.json'), 'utf8')) as { mutants: Mutant[] }).mutants;
   const variants = (JSON.parse(readFileSync(path.join(__dirname, 'variants.json'), 'utf8')) as { variants: Variant[] }).variants;
   return [
-    ...mutants.map((m): Change => ({ kind: 'mutant', id: m.id, area: m.area, what: m.bug, ...(m.warns ? { warns: m.warns } : {}), edits: m.edits })),
+    ...mutants.map((m): Change => ({ kind: 'mutant', id: m.id, area: m.area, what: m.bug, ...(m.warns ? { warns: m.warns } : {}), ...(m.specVersion ? { specVersion: m.specVersion } : {}), edits: m.edits })),
     ...variants.map((v): Change => ({ kind: 'variant', id: v.id, area: v.area, what: `${v.change} (${v.permitted_by})`, edits: v.edits })),
   ];
 }
@@ -168,7 +171,7 @@ async function runMutant(base: string, change: Change, flags: RunFlags): Promise
   const image = await buildMutantImage(base, change);
   const result = { kind: change.kind, id: change.id, area: change.area, bug: change.what, outDir };
   if (change.kind === 'mutant') {
-    const exitCode = await runSuite(image, outDir, flags, flags.specVersion);
+    const exitCode = await runSuite(image, outDir, flags, flags.specVersion ?? change.specVersion);
     const warnings = change.warns && exitCode === 0 ? matchingWarnings(outDir, change.warns) : [];
     const caught = exitCode === 1 || warnings.length > 0;
     return { ...result, caught, failedTests: failedTestsFromReport(outDir), ...(change.warns ? { warnings } : {}), exitCode, durationMs: Date.now() - started };
