@@ -110,11 +110,6 @@ export interface PublicRoomsBody {
   total_room_count_estimate?: number;
 }
 
-export class SyncTimeoutError extends Error {
-  override name = 'SyncTimeoutError';
-  readonly code = 'KK_SYNC_TIMEOUT';
-}
-
 export class CSClient {
   readonly baseUrl: string;
   accessToken?: string;
@@ -337,6 +332,12 @@ export class CSClient {
     if (!this.userId) throw new Error('setDisplayName needs a logged-in client');
     await this.must('PUT', `/_matrix/client/v3/profile/${enc(this.userId)}/displayname`, { body: { displayname } });
   }
+}
+
+/** syncUntil ran out of time; the message says what the last sync showed. */
+export class SyncTimeoutError extends Error {
+  override name = 'SyncTimeoutError';
+  readonly code = 'KK_SYNC_TIMEOUT';
 }
 
 /** The membership of `userId` in `roomId` as a sync body shows it ('join' | 'invite' | 'knock' | 'leave'), if any. */

@@ -73,6 +73,15 @@ export function hangUp(): HandlerResponse {
   return { hangUp: true };
 }
 
+/** A built-in handler: its route (authenticated unless it says otherwise), its behaviour, and the test's `wrap`. */
+export function builtInHandler(
+  route: { name: string; method: string; path: string; authenticated?: boolean },
+  handle: HandlerFunction,
+  options: HandlerOptions,
+): FederationHandler {
+  return applyWrapper({ name: route.name, method: route.method, path: route.path, authenticated: route.authenticated ?? true, handle }, options.wrap);
+}
+
 export function applyWrapper(handler: FederationHandler, wrap: HandlerWrapper | undefined): FederationHandler {
   if (!wrap) return handler;
   return {

@@ -45,12 +45,7 @@ export function makeKnock(fake: FakeServerContext, roomId: string, userId: strin
 }
 
 export function sendKnock(fake: FakeServerContext, roomId: string, eventId: string, event: Pdu, destination?: string): Promise<RawResponse> {
-  return fake.request({
-    destination,
-    method: 'PUT',
-    path: `/_matrix/federation/v1/send_knock/${enc(roomId)}/${enc(eventId)}`,
-    body: event,
-  });
+  return putEvent(fake, `/_matrix/federation/v1/send_knock/${enc(roomId)}/${enc(eventId)}`, event, destination);
 }
 
 export function makeLeave(fake: FakeServerContext, roomId: string, userId: string, destination?: string): Promise<RawResponse> {
@@ -62,12 +57,12 @@ export function makeLeave(fake: FakeServerContext, roomId: string, userId: strin
 }
 
 export function sendLeave(fake: FakeServerContext, roomId: string, eventId: string, event: Pdu, destination?: string): Promise<RawResponse> {
-  return fake.request({
-    destination,
-    method: 'PUT',
-    path: `/_matrix/federation/v2/send_leave/${enc(roomId)}/${enc(eventId)}`,
-    body: event,
-  });
+  return putEvent(fake, `/_matrix/federation/v2/send_leave/${enc(roomId)}/${enc(eventId)}`, event, destination);
+}
+
+/** send_knock / send_leave: the completed event as the body of a PUT. */
+function putEvent(fake: FakeServerContext, path: string, event: Pdu, destination?: string): Promise<RawResponse> {
+  return fake.request({ destination, method: 'PUT', path, body: event });
 }
 
 /**

@@ -21,24 +21,31 @@ export class HttpError extends Error {
   }
 }
 
+/** Why a call got no answer. */
+export interface NetworkFailure {
+  /** 'timed out after N ms', or the system/undici code and message ('ECONNREFUSED connect ECONNREFUSED …'). */
+  reason: string;
+  /** The code of the underlying error (ECONNREFUSED, UND_ERR_SOCKET, KK_RESPONSE_TOO_LARGE…), if it had one. */
+  causeCode?: string;
+  timedOut: boolean;
+}
+
 /**
  * The network failed or the call ran out of time: no HTTP status at all. The message is one line,
  * `METHOD URL: reason`; `reason` alone is what the transcript shows under the request.
  */
-export class NetworkError extends Error {
-  override name = 'NetworkError';
+export class NetworkError extends Error implements NetworkFailure {
   readonly code = 'KK_NETWORK_ERROR';
-  constructor(
-    readonly method: string,
-    readonly url: string,
-    /** 'timed out after N ms', or the system/undici code and message ('ECONNREFUSED connect ECONNREFUSED …'). */
-    readonly reason: string,
-    /** The code of the underlying error (ECONNREFUSED, UND_ERR_SOCKET, KK_RESPONSE_TOO_LARGE…), if it had one. */
-    readonly causeCode: string | undefined,
-    readonly timedOut: boolean,
-    options?: { cause?: unknown },
-  ) {
-    super(`${method} ${url}: ${reason}`, options);
+  override name = 'NetworkError';
+  readonly reason: string;
+  readonly causeCode?: string;
+  readonly timedOut: boolean;
+
+  constructor(method: string, url: string, failure: NetworkFailure, options?: { cause?: unknown }) {
+    super(`${method} ${url}: ${failure.reason}`, options);
+    this.reason = failure.reason;
+    this.causeCode = failure.causeCode;
+    this.timedOut = failure.timedOut;
   }
 }
 
@@ -46,11 +53,11 @@ export class NetworkError extends Error {
 export function networkError(method: string, url: string, cause: unknown, timeoutMs: number): NetworkError {
   const e = cause as { name?: string; code?: string; message?: string; cause?: { code?: string; message?: string } };
   if (e?.name === 'TimeoutError' || e?.name === 'AbortError') {
-    return new NetworkError(method, url, `timed out after ${timeoutMs} ms`, undefined, true, { cause });
+    return new NetworkError(method, url, { reason: `timed out after ${timeoutMs} ms`, timedOut: true }, { cause });
   }
-  const code = e?.cause?.code ?? e?.code;
+  const causeCode = e?.cause?.code ?? e?.code;
   const message = e?.cause?.message ?? e?.message ?? String(cause);
-  return new NetworkError(method, url, code ? `${code} ${message}` : message, code, false, { cause });
+  return new NetworkError(method, url, { reason: causeCode ? `${causeCode} ${message}` : message, causeCode, timedOut: false }, { cause });
 }
 
 export function safeStringify(value: unknown): string {

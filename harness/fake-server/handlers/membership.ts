@@ -3,7 +3,7 @@
  * Events are checked (signature, hash, shape, event ID, membership auth rules) before they are accepted.
  */
 import {
-  applyWrapper,
+  builtInHandler,
   matrixError,
   type FederationHandler,
   type HandlerOptions,
@@ -28,48 +28,26 @@ const SEND_PATHS: Record<Membership, string> = {
   leave: '/_matrix/federation/v2/send_leave/{roomId}/{eventId}',
 };
 
-export function handleMakeJoin(options: HandlerOptions = {}): FederationHandler {
-  return makeHandler('join', options);
-}
-export function handleSendJoin(options: HandlerOptions = {}): FederationHandler {
-  return sendHandler('join', options);
-}
-export function handleMakeKnock(options: HandlerOptions = {}): FederationHandler {
-  return makeHandler('knock', options);
-}
-export function handleSendKnock(options: HandlerOptions = {}): FederationHandler {
-  return sendHandler('knock', options);
-}
-export function handleMakeLeave(options: HandlerOptions = {}): FederationHandler {
-  return makeHandler('leave', options);
-}
-export function handleSendLeave(options: HandlerOptions = {}): FederationHandler {
-  return sendHandler('leave', options);
-}
+export const handleMakeJoin = (options: HandlerOptions = {}): FederationHandler => makeHandler('join', options);
+export const handleSendJoin = (options: HandlerOptions = {}): FederationHandler => sendHandler('join', options);
+export const handleMakeKnock = (options: HandlerOptions = {}): FederationHandler => makeHandler('knock', options);
+export const handleSendKnock = (options: HandlerOptions = {}): FederationHandler => sendHandler('knock', options);
+export const handleMakeLeave = (options: HandlerOptions = {}): FederationHandler => makeHandler('leave', options);
+export const handleSendLeave = (options: HandlerOptions = {}): FederationHandler => sendHandler('leave', options);
 
 function makeHandler(membership: Membership, options: HandlerOptions): FederationHandler {
-  return applyWrapper(
-    {
-      name: `make_${membership}`,
-      method: 'GET',
-      path: MAKE_PATHS[membership],
-      authenticated: true,
-      handle: (request, fake) => answerMake(membership, request, fake),
-    },
-    options.wrap,
+  return builtInHandler(
+    { name: `make_${membership}`, method: 'GET', path: MAKE_PATHS[membership] },
+    (request, fake) => answerMake(membership, request, fake),
+    options,
   );
 }
 
 function sendHandler(membership: Membership, options: HandlerOptions): FederationHandler {
-  return applyWrapper(
-    {
-      name: `send_${membership}`,
-      method: 'PUT',
-      path: SEND_PATHS[membership],
-      authenticated: true,
-      handle: (request, fake) => answerSend(membership, request, fake, options.specVersion),
-    },
-    options.wrap,
+  return builtInHandler(
+    { name: `send_${membership}`, method: 'PUT', path: SEND_PATHS[membership] },
+    (request, fake) => answerSend(membership, request, fake, options.specVersion),
+    options,
   );
 }
 

@@ -2,13 +2,9 @@
  * Read-only room endpoints over the fake's copy of a room: /state, /state_ids, /event, /get_missing_events,
  * /backfill.
  */
-import { applyWrapper, matrixError, type FederationHandler, type HandlerOptions, type HandlerResponse } from '../handler-types';
+import { builtInHandler, matrixError, type FederationHandler, type HandlerOptions, type HandlerResponse } from '../handler-types';
 import type { FakeRoom, Pdu } from '../room';
 import type { FakeServerContext } from '../context';
-
-function handler(name: string, method: string, path: string, handle: FederationHandler['handle'], options: HandlerOptions): FederationHandler {
-  return applyWrapper({ name, method, path, authenticated: true, handle }, options.wrap);
-}
 
 function stateAt(fake: FakeServerContext, roomId: string, eventId: string | null): { room: FakeRoom; stateIds: string[] } | HandlerResponse {
   const room = fake.room(roomId);
@@ -20,31 +16,24 @@ function stateAt(fake: FakeServerContext, roomId: string, eventId: string | null
 }
 
 export function handleState(options: HandlerOptions = {}): FederationHandler {
-  return handler('state', 'GET', '/_matrix/federation/v1/state/{roomId}', (request, fake) => {
-    const found = stateAt(fake, request.params.roomId, request.query.get('event_id'));
-    if (!('room' in found)) return found;
-    const { room, stateIds } = found;
-    return {
-      status: 200,
-      body: { pdus: stateIds.map((id) => room.event(id)!), auth_chain: room.authChain(stateIds) },
-    };
-  }, options);
+  return stateHandler('state', (room, stateIds) => ({ pdus: stateIds.map((id) => room.event(id)!), auth_chain: room.authChain(stateIds) }), options);
 }
 
 export function handleStateIds(options: HandlerOptions = {}): FederationHandler {
-  return handler('state_ids', 'GET', '/_matrix/federation/v1/state_ids/{roomId}', (request, fake) => {
+  return stateHandler('state_ids', (room, stateIds) => ({ pdu_ids: stateIds, auth_chain_ids: room.authChain(stateIds).map((e) => room.idOf(e)) }), options);
+}
+
+/** GET /state/{roomId} or /state_ids/{roomId}: the room's state before `event_id`, answered by `answer`. */
+function stateHandler(name: 'state' | 'state_ids', answer: (room: FakeRoom, stateIds: string[]) => unknown, options: HandlerOptions): FederationHandler {
+  return builtInHandler({ name, method: 'GET', path: `/_matrix/federation/v1/${name}/{roomId}` }, (request, fake) => {
     const found = stateAt(fake, request.params.roomId, request.query.get('event_id'));
     if (!('room' in found)) return found;
-    const { room, stateIds } = found;
-    return {
-      status: 200,
-      body: { pdu_ids: stateIds, auth_chain_ids: room.authChain(stateIds).map((e) => room.idOf(e)) },
-    };
+    return { status: 200, body: answer(found.room, found.stateIds) };
   }, options);
 }
 
 export function handleEvent(options: HandlerOptions = {}): FederationHandler {
-  return handler('event', 'GET', '/_matrix/federation/v1/event/{eventId}', (request, fake) => {
+  return builtInHandler({ name: 'event', method: 'GET', path: '/_matrix/federation/v1/event/{eventId}' }, (request, fake) => {
     for (const room of fake.rooms.values()) {
       const event = room.event(request.params.eventId);
       if (event) return { status: 200, body: { origin: fake.serverName, origin_server_ts: Date.now(), pdus: [event] } };
@@ -54,7 +43,7 @@ export function handleEvent(options: HandlerOptions = {}): FederationHandler {
 }
 
 export function handleGetMissingEvents(options: HandlerOptions = {}): FederationHandler {
-  return handler('get_missing_events', 'POST', '/_matrix/federation/v1/get_missing_events/{roomId}', (request, fake) => {
+  return builtInHandler({ name: 'get_missing_events', method: 'POST', path: '/_matrix/federation/v1/get_missing_events/{roomId}' }, (request, fake) => {
     const room = fake.room(request.params.roomId);
     if (!room) return matrixError(404, 'M_NOT_FOUND', `unknown room ${request.params.roomId}`);
     const body = (request.body ?? {}) as { earliest_events?: string[]; latest_events?: string[]; limit?: number; min_depth?: number };
@@ -84,7 +73,7 @@ export function handleGetMissingEvents(options: HandlerOptions = {}): Federation
 }
 
 export function handleBackfill(options: HandlerOptions = {}): FederationHandler {
-  return handler('backfill', 'GET', '/_matrix/federation/v1/backfill/{roomId}', (request, fake) => {
+  return builtInHandler({ name: 'backfill', method: 'GET', path: '/_matrix/federation/v1/backfill/{roomId}' }, (request, fake) => {
     const room = fake.room(request.params.roomId);
     if (!room) return matrixError(404, 'M_NOT_FOUND', `unknown room ${request.params.roomId}`);
     const limit = Number(request.query.get('limit') ?? '10');

@@ -3,22 +3,13 @@
  * the room; EDUs are recorded. PUT /v2/invite: an invite for a user on the fake server, countersigned.
  */
 import { getRoomVersion, signEvent } from '../../core';
-import { applyWrapper, matrixError, type FederationHandler, type HandlerOptions, type HandlerResponse, type InboundRequest } from '../handler-types';
+import { builtInHandler, matrixError, type FederationHandler, type HandlerOptions, type HandlerResponse, type InboundRequest } from '../handler-types';
 import { checkPduSignature } from '../pdu-checks';
 import { serverOf, type Pdu } from '../room';
 import type { FakeServerContext } from '../context';
 
 export function handleTransactions(options: HandlerOptions = {}): FederationHandler {
-  return applyWrapper(
-    {
-      name: 'send',
-      method: 'PUT',
-      path: '/_matrix/federation/v1/send/{txnId}',
-      authenticated: true,
-      handle: answerTransaction,
-    },
-    options.wrap,
-  );
+  return builtInHandler({ name: 'send', method: 'PUT', path: '/_matrix/federation/v1/send/{txnId}' }, answerTransaction, options);
 }
 
 async function answerTransaction(request: InboundRequest, fake: FakeServerContext): Promise<HandlerResponse> {
@@ -74,15 +65,10 @@ export interface InviteHandlerOptions extends HandlerOptions {
 }
 
 export function handleInvites(options: InviteHandlerOptions = {}): FederationHandler {
-  return applyWrapper(
-    {
-      name: 'invite',
-      method: 'PUT',
-      path: '/_matrix/federation/v2/invite/{roomId}/{eventId}',
-      authenticated: true,
-      handle: (request, fake) => answerInvite(request, fake, options),
-    },
-    options.wrap,
+  return builtInHandler(
+    { name: 'invite', method: 'PUT', path: '/_matrix/federation/v2/invite/{roomId}/{eventId}' },
+    (request, fake) => answerInvite(request, fake, options),
+    options,
   );
 }
 
