@@ -5,7 +5,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { HttpExchange } from '../core/http-exchange';
 import type { SpecWarning } from '../match/warning-channel';
 import { classifyOutcome } from './expected-failures';
@@ -14,7 +14,7 @@ import { findSpecClause } from './spec-clauses';
 import type { RunResult, TestError, TestRecord } from './results';
 import { summarize } from './results';
 import { logicalTestId, parseTitleTags, testIdFromTitle } from './test-id';
-import { formatTranscript } from './transcript';
+import { exchangesInFull, formatTranscript } from './transcript';
 
 /** The parts of a mocha Test/Hook the collector reads; parallel mode hands over deserialised look-alikes. */
 export interface RunnableLike {
@@ -201,10 +201,13 @@ export class RunCollector {
         homeserverLogError = (error as Error).message ?? String(error);
       }
     }
-    const text = formatTranscript({ record: { ...record, endedAt: windowEnd }, exchanges, homeserverLog, homeserverLogError });
     const file = join(this.options.outDir, record.transcript as string);
+    // Every exchange in full sits next to the transcript, which shows most bodies on one line.
+    const sidecar = exchanges.length > 0 ? (record.transcript as string).replace(/\.txt$/, '.exchanges.json') : undefined;
+    const text = formatTranscript({ record: { ...record, endedAt: windowEnd }, exchanges, homeserverLog, homeserverLogError, ...(sidecar ? { sidecar: basename(sidecar) } : {}) });
     mkdirSync(join(this.options.outDir, TRANSCRIPT_DIR), { recursive: true });
     await writeFile(file, text);
+    if (sidecar) await writeFile(join(this.options.outDir, sidecar), exchangesInFull(exchanges));
   }
 
   private recordFor(test: RunnableLike): TestRecord {

@@ -6,10 +6,12 @@
  * infrastructure (network error against the HSUT, a hook that threw) is an <error>: no verdict on the HSUT.
  * file= is relative to the repository root, line= the failing line of the test's file where the stack names it.
  */
-import { isAbsolute, relative, sep } from 'node:path';
 import type { RunResult, TestRecord } from './results';
+import { failureLine, repositoryPath } from './source-location';
 import { countsPhrase, isInfrastructureFailure } from './results';
 import { firstLine } from './transcript';
+
+export { failureLine, repositoryPath } from './source-location';
 
 export interface JUnitOptions {
   /** Test files are named relative to this directory (the repository root); default: the working directory. */
@@ -46,23 +48,6 @@ export function renderJUnit(run: RunResult, options: JUnitOptions = {}): string 
   }
   lines.push('</testsuites>', '');
   return lines.join('\n');
-}
-
-/** A test file relative to the repository root, with forward slashes; as given when it lies outside. */
-export function repositoryPath(file: string, rootDir: string): string {
-  const relativePath = relative(rootDir, file);
-  return relativePath.startsWith('..') || isAbsolute(relativePath) ? file : relativePath.split(sep).join('/');
-}
-
-/** The line in the test's own file where it failed: the first stack frame in that file. */
-export function failureLine(record: Pick<TestRecord, 'file' | 'error'>, rootDir: string): number | undefined {
-  if (!record.file || !record.error?.stack) return undefined;
-  const candidates = [record.file, repositoryPath(record.file, rootDir), relative(process.cwd(), record.file)];
-  for (const line of record.error.stack.split('\n')) {
-    const frame = /\(?((?:file:\/\/)?[^\s()]+):(\d+):\d+\)?\s*$/.exec(line.trim());
-    if (frame && candidates.some((c) => c && frame[1].replace(/^file:\/\//, '').endsWith(c))) return Number(frame[2]);
-  }
-  return undefined;
 }
 
 function renderTestcase(record: TestRecord, rootDir: string): string[] {

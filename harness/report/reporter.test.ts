@@ -119,7 +119,9 @@ describe('reporter (in-process mocha run)', function () {
     const failed = run.result.records.find((r) => r.title === FAIL_TITLE);
     expect(failed?.transcript).to.match(/^transcripts\/.+\.txt$/);
     const transcript = readFileSync(join(run.outDir, failed?.transcript as string), 'utf8');
-    expect(transcript).to.contain('> GET /_matrix/federation/v1/make_knock/!room:hs/@alice:fake?ver=7');
+    // the index first, then the exchange the assertion is about ("got 200": the one exchange that answered 200) in full
+    expect(transcript).to.match(/^ {2}1\. \+\d+ms +GET \/_matrix\/federation\/v1\/make_knock\/!room:hs\/@alice:fake\?ver=7 → 200 {2}12ms {2}federation-client fake 127\.0\.0\.1:34567 → hsut localhost:8008 {2}◀ the assertion is about this one$/m);
+    expect(transcript).to.contain('### 1. GET /_matrix/federation/v1/make_knock/!room:hs/@alice:fake?ver=7  ◀ the assertion is about this one');
     expect(transcript).to.contain('authorization: X-Matrix origin=fake,destination=hs,key=ed25519:k sig=<redacted>');
     expect(transcript).not.to.contain('SECRETSIG');
     expect(transcript).to.contain('< 200');
@@ -129,11 +131,17 @@ describe('reporter (in-process mocha run)', function () {
     expect(transcript).to.contain('1 line of concurrent tests left out');
     expect(transcript).to.contain('make_knock MUST answer 403 M_FORBIDDEN to a banned user: got 200');
     // each transcript only holds its own test's traffic
-    expect(transcript.match(/make_knock\/!room/g)).to.have.length(1);
+    expect(transcript.match(/^ +\d+\. \+\d+ms +GET \/_matrix\/federation\/v1\/make_knock\/!room/gm)).to.have.length(1);
     const [from, to] = run.logWindows[0];
     expect(to).to.be.greaterThan(from);
     // xfail gets a transcript too; passes do not
-    expect(readdirSync(join(run.outDir, 'transcripts'))).to.have.length(2);
+    expect(readdirSync(join(run.outDir, 'transcripts')).filter((f) => f.endsWith('.txt'))).to.have.length(2);
+    // every exchange in full next to it, tokens and signatures redacted
+    const sidecar = (failed?.transcript as string).replace(/\.txt$/, '.exchanges.json');
+    expect(transcript).to.contain(sidecar.replace(/^transcripts\//, ''));
+    const full = JSON.parse(readFileSync(join(run.outDir, sidecar), 'utf8'));
+    expect(full).to.have.length(1);
+    expect(full[0].requestHeaders.Authorization).to.equal('X-Matrix origin=fake,destination=hs,key=ed25519:k sig=<redacted>');
   });
 
   it('prints failures and warnings as they happen, a progress line per tenth, the totals, and ends with exactly "N passed, N failed, N skipped"', () => {
@@ -282,7 +290,7 @@ describe('reporter: hooks', function () {
     expect(cleanup?.outcome).to.equal('failed');
     expect(cleanup?.failedHook).to.match(/"after each" hook/);
     const transcript = readFileSync(join(outDir, cleanup?.transcript as string), 'utf8');
-    expect(transcript.match(/make_knock\/!room/g)).to.have.length(2);
+    expect(transcript.match(/^ +\d+\. \+\d+ms +GET \/_matrix\/federation\/v1\/make_knock\/!room/gm)).to.have.length(2);
     expect(transcript).to.contain('the fake server got 1 unexpected request');
     const setup = result.records.find((r) => r.failedHook?.includes('"before all" hook'));
     expect(setup?.error?.message).to.equal('homeserver did not start');

@@ -20,6 +20,7 @@ import type { ExpectedFailures } from './expected-failures';
 import { renderJsonReport } from './json-report';
 import { renderJUnit } from './junit';
 import { renderMarkdownSummary } from './markdown';
+import { REPOSITORY_ROOT } from './source-location';
 import { knockknockVersion } from './metadata';
 import type { RunMetadata } from './metadata';
 import { ConsoleOutput } from './console-output';
@@ -29,8 +30,6 @@ import type { RunResult } from './results';
 import { CAPTURE_DIR_ENV, captureFileName } from './worker-capture-files';
 
 export const DEFAULT_OUT_DIR = 'knockknock-report';
-/** JUnit names test files relative to this (where package.json and suites/ are). */
-const REPOSITORY_ROOT = resolve(__dirname, '..', '..');
 
 export interface ReportOptions {
   /** Where reports go; default ./knockknock-report. */
