@@ -37,7 +37,7 @@ interface Started {
 }
 
 function startRun(): Started {
-  const child = spawn(process.execPath, [cli, 'run', '--spec', 'suites/smoke.test.ts', '--out', path.join('/tmp', `kk-signals-${process.pid}`)], {
+  const child = spawn(process.execPath, [cli, 'run', '--verbose', '--spec', 'suites/smoke.test.ts', '--out', path.join('/tmp', `kk-signals-${process.pid}`)], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

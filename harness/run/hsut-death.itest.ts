@@ -13,8 +13,9 @@ import { pollUntil } from '../testkit/poll';
 const execFileAsync = promisify(execFile);
 const cli = path.resolve(__dirname, '..', '..', 'bin', 'knockknock.js');
 
-async function runContainers(): Promise<string[]> {
-  const { stdout } = await execFileAsync('docker', ['ps', '-a', '-q', '--filter', 'label=knockknock.run']);
+/** The HSUT containers of the run with this process id (their names carry it; other runs may go on meanwhile). */
+async function runContainers(pid: number): Promise<string[]> {
+  const { stdout } = await execFileAsync('docker', ['ps', '-a', '-q', '--filter', `name=knockknock-hsut-${pid}-`]);
   return stdout.split('\n').filter(Boolean);
 }
 
@@ -22,7 +23,6 @@ describe('The HSUT dies during a run', function () {
   this.timeout(180_000);
 
   it('stops the run within seconds: one line naming how it died, the rest not run (JUnit <error>), exit 1, no container left', async () => {
-    const before = new Set(await runContainers());
     const outDir = mkdtempSync(path.join(tmpdir(), 'kk-death-'));
     const child = spawn(process.execPath, [cli, 'run', '--spec', 'suites/send-knock.test.ts', '--spec', 'suites/auth-rules.test.ts', '--out', outDir], { stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
@@ -33,7 +33,7 @@ describe('The HSUT dies during a run', function () {
     // Kill it once tests are under way: the HSUT has answered a send_knock.
     const container = await pollUntil(
       async () => {
-        const ours = (await runContainers()).filter((id) => !before.has(id));
+        const ours = await runContainers(child.pid!);
         if (ours.length !== 1 || !/judging against/.test(output)) return undefined;
         const { stdout, stderr } = await execFileAsync('docker', ['logs', ours[0]]);
         return /send_knock/.test(stdout + stderr) ? ours[0] : undefined;
@@ -53,6 +53,6 @@ describe('The HSUT dies during a run', function () {
     expect(notRun.length, 'tests reported as not run').to.be.greaterThan(0);
     expect(notRun.every((t) => t.infrastructure)).to.equal(true);
     expect(readFileSync(path.join(outDir, 'junit.xml'), 'utf8')).to.match(/<error [^>]*message="not run: the homeserver under test/);
-    expect((await runContainers()).filter((id) => !before.has(id))).to.deep.equal([]);
+    expect(await runContainers(child.pid!)).to.deep.equal([]);
   });
 });
