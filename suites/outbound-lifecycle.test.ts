@@ -114,12 +114,6 @@ function mustShowKnockState(body: SyncBody, knocked: FakeKnockRoom, userId: stri
   );
   const events = knockStateEvents(body, roomId);
   const label = (e: ClientEvent) => `${String(e.type)}/${String(e.state_key)}`;
-  if (roomStateIsPdus(judgedSpecVersion())) {
-    const leaked = events.map((e) => ({ e, keys: Object.keys(e).filter((k) => PDU_ONLY_KEYS.includes(k)) })).filter((x) => x.keys.length > 0).map((x) => `${label(x.e)}: ${x.keys.join(', ')}`);
-    must.equal(leaked, [], spec('sync.knock-state-pruned', `${which} /sync: knock_room_state came as PDUs; the server MUST prune them to stripped state before passing them to the client (PDU fields left)`));
-  }
-  const extraKeys = events.map((e) => ({ e, keys: Object.keys(e).filter((k) => !STRIPPED_KEYS.includes(k)) })).filter((x) => x.keys.length > 0).map((x) => `${label(x.e)}: ${x.keys.join(', ')}`);
-  must.equal(extraKeys, [], spec('sync.knock-state-stripped', `${which} /sync: knock_state events MUST be stripped state events (only sender, type, state_key and content); keys beyond those`));
   const hasCreate = events.some((e) => e.type === 'm.room.create' && e.state_key === '');
   if (roomStateIsPdus(judgedSpecVersion())) {
     must.ok(hasCreate, spec('sync.knock-state-create', `${which} /sync: knock_state MUST contain the room's m.room.create event`), `types: ${JSON.stringify(events.map((e) => e.type))}`);
@@ -138,6 +132,13 @@ function mustShowKnockState(body: SyncBody, knocked: FakeKnockRoom, userId: stri
     [match.arrayContains(match.where({ type: 'm.room.member', state_key: userId, sender: userId, 'content.membership': 'knock' }))],
     spec('sync.knock-section', `${which} /sync: knock_state.events SHOULD include the user's own knock member event (membership knock, sender = state_key = the user)`),
   );
+  // The form last: a server listed for imperfect stripping still has the contents above checked.
+  if (roomStateIsPdus(judgedSpecVersion())) {
+    const leaked = events.map((e) => ({ e, keys: Object.keys(e).filter((k) => PDU_ONLY_KEYS.includes(k)) })).filter((x) => x.keys.length > 0).map((x) => `${label(x.e)}: ${x.keys.join(', ')}`);
+    must.equal(leaked, [], spec('sync.knock-state-pruned', `${which} /sync: knock_room_state came as PDUs; the server MUST prune them to stripped state before passing them to the client (PDU fields left)`));
+  }
+  const extraKeys = events.map((e) => ({ e, keys: Object.keys(e).filter((k) => !STRIPPED_KEYS.includes(k)) })).filter((x) => x.keys.length > 0).map((x) => `${label(x.e)}: ${x.keys.join(', ')}`);
+  must.equal(extraKeys, [], spec('sync.knock-state-stripped', `${which} /sync: knock_state events MUST be stripped state events (only sender, type, state_key and content); keys beyond those`));
 }
 
 describe('Outbound knock lifecycle: /sync of the knocking user, acceptance, rejection, rescinding, untrusted knock_room_state', function () {
