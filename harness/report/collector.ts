@@ -8,7 +8,7 @@ import { writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { HttpExchange } from '../core/http-exchange';
 import type { SpecWarning } from '../match/warning-channel';
-import { classifyOutcome } from './expected-failures';
+import { classifyOutcome, expectedFailureFor } from './expected-failures';
 import type { ExpectedFailures } from './expected-failures';
 import { findSpecClause } from './spec-clauses';
 import type { RunResult, TestError, TestRecord } from './results';
@@ -144,7 +144,7 @@ export class RunCollector {
     const records = [...this.records.values()];
     // Parallel workers' notes arrive with their capture, after the test settled: classify not-claimed here.
     for (const r of records) markNotClaimed(r);
-    const seenTitles = new Set(records.map((r) => r.fullTitle));
+    const seenKeys = new Set(records.map((r) => expectedFailureFor(this.options.expectedFailures, r.fullTitle)?.key ?? r.fullTitle));
     const unknownClauses = [...new Set(records.flatMap((r) => r.clauses))].filter((c) => !findSpecClause(c));
     return {
       startedAt: this.startedAt,
@@ -152,7 +152,7 @@ export class RunCollector {
       records,
       summary: summarize(records, this.runWarnings),
       runWarnings: this.runWarnings,
-      staleExpectedFailures: [...this.options.expectedFailures.keys()].filter((title) => !seenTitles.has(title)),
+      staleExpectedFailures: [...this.options.expectedFailures.keys()].filter((key) => !seenKeys.has(key)),
       unknownClauses,
       filtered: options.filtered ?? false,
       ...(options.specVersion ? { specVersion: options.specVersion } : {}),
@@ -225,7 +225,7 @@ export class RunCollector {
     for (let n = 2; this.records.has(id); n++) id = `${testIdFromTitle(fullTitle)}-${n}`;
     const path = test.titlePath?.() ?? [fullTitle];
     const tags = parseTitleTags(fullTitle);
-    const expectedFailure = this.options.expectedFailures.get(fullTitle);
+    const expectedFailure = expectedFailureFor(this.options.expectedFailures, fullTitle)?.entry;
     const record: TestRecord = {
       id,
       logicalId: logicalTestId(fullTitle),

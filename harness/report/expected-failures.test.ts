@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { classifyOutcome, ExpectedFailuresFileError, isRunFailure, loadExpectedFailures, parseExpectedFailures } from './expected-failures';
+import { classifyOutcome, expectedFailureFor, ExpectedFailuresFileError, isRunFailure, loadExpectedFailures, parseExpectedFailures } from './expected-failures';
 
 const entry = { reason: 'Synapse answers 403 instead of 400', link: 'https://github.com/element-hq/synapse/issues/1' };
 
@@ -64,5 +64,28 @@ describe('expected failures', () => {
     expect([...loadExpectedFailures(file, '1.19').keys()]).to.deep.equal(['a [v7]', 'c [v7]']);
     expect([...loadExpectedFailures(file).keys()]).to.have.length(3);
     expect(() => parseExpectedFailures(JSON.stringify({ t: { reason: 'r', link: 'https://x.org', since: '2' } }))).to.throw(/"since" must be a spec version/);
+  });
+});
+
+describe('expected failures named without their room-version tag', () => {
+  const entries = parseExpectedFailures(
+    JSON.stringify({
+      'Suite a test [spec:x]': { reason: 'r', link: 'https://example.org', roomVersions: ['7', '8'] },
+      'Suite b test [spec:y]': { reason: 'all versions', link: 'https://example.org' },
+      'Suite b test [spec:y] [v9]': { reason: 'exact wins', link: 'https://example.org' },
+    }),
+  );
+
+  it('apply to the listed room versions of the test, or to all of them', () => {
+    expect(expectedFailureFor(entries, 'Suite a test [spec:x] [v7]')?.key).to.equal('Suite a test [spec:x]');
+    expect(expectedFailureFor(entries, 'Suite a test [spec:x] [v12]')).to.equal(undefined);
+    expect(expectedFailureFor(entries, 'Suite b test [spec:y] [v12]')?.entry.reason).to.equal('all versions');
+    expect(expectedFailureFor(entries, 'Suite b test [spec:y] [v9]')?.entry.reason).to.equal('exact wins');
+    expect(expectedFailureFor(entries, 'Suite c [v7]')).to.equal(undefined);
+  });
+
+  it('refuse roomVersions on an exact title and malformed lists', () => {
+    expect(() => parseExpectedFailures(JSON.stringify({ 't [v7]': { reason: 'r', link: 'https://x.org', roomVersions: ['7'] } }))).to.throw(/without its \[vN\] tag/);
+    expect(() => parseExpectedFailures(JSON.stringify({ t: { reason: 'r', link: 'https://x.org', roomVersions: 'v7' } }))).to.throw(/"roomVersions" must be a list/);
   });
 });

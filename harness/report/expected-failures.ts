@@ -1,5 +1,7 @@
 /**
  * Expected failures (fixtures/expected-failures/<impl>.json): test full title → { reason, link, failure? }.
+ * A key without the trailing room-version tag (` [v7]`) names the test at every room version, or at those of
+ * `roomVersions`; an entry for one exact title wins over it.
  * Listed tests still run. A listed failure is an xfail; a listed pass is an unexpected pass and fails the run.
  * `failure`, a regular expression, pins down how the test is known to fail: a listed test that fails in another
  * way (a new bug behind a known one) is an ordinary failure.
@@ -15,6 +17,8 @@ export interface ExpectedFailure {
   /** Spec releases the deviation is one at: from `since` (inclusive) to `until` (exclusive); all when absent. */
   since?: string;
   until?: string;
+  /** For a key without its room-version tag: the room versions it is a deviation in (all when absent). */
+  roomVersions?: string[];
 }
 
 export type ExpectedFailures = ReadonlyMap<string, ExpectedFailure>;
@@ -58,7 +62,7 @@ export function parseExpectedFailures(text: string, file = '<inline>'): Expected
     if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
       throw new ExpectedFailuresFileError(`${where}: want { "reason": string, "link": URL }`);
     }
-    const { reason, link, failure, since, until, ...extra } = entry as Record<string, unknown>;
+    const { reason, link, failure, since, until, roomVersions, ...extra } = entry as Record<string, unknown>;
     if (typeof reason !== 'string' || reason.trim() === '') {
       throw new ExpectedFailuresFileError(`${where}: "reason" must be a non-empty string`);
     }
@@ -73,9 +77,15 @@ export function parseExpectedFailures(text: string, file = '<inline>'): Expected
         throw new ExpectedFailuresFileError(`${where}: "${key}" must be a spec version such as "1.16"`);
       }
     }
+    if (roomVersions !== undefined && (!Array.isArray(roomVersions) || roomVersions.some((v) => typeof v !== 'string' || !/^\d+$/.test(v)))) {
+      throw new ExpectedFailuresFileError(`${where}: "roomVersions" must be a list of room versions such as ["7", "8"]`);
+    }
+    if (roomVersions !== undefined && ROOM_VERSION_TAG.test(title)) {
+      throw new ExpectedFailuresFileError(`${where}: "roomVersions" goes with a title without its [vN] tag`);
+    }
     const extraKeys = Object.keys(extra);
     if (extraKeys.length > 0) {
-      throw new ExpectedFailuresFileError(`${where}: unknown key(s) ${extraKeys.join(', ')} (only "reason", "link", "failure", "since" and "until")`);
+      throw new ExpectedFailuresFileError(`${where}: unknown key(s) ${extraKeys.join(', ')} (only "reason", "link", "failure", "since", "until" and "roomVersions")`);
     }
     entries.set(title, {
       reason,
@@ -83,9 +93,24 @@ export function parseExpectedFailures(text: string, file = '<inline>'): Expected
       ...(failure !== undefined ? { failure: failure as string } : {}),
       ...(since !== undefined ? { since: since as string } : {}),
       ...(until !== undefined ? { until: until as string } : {}),
+      ...(roomVersions !== undefined ? { roomVersions: roomVersions as string[] } : {}),
     });
   }
   return entries;
+}
+
+const ROOM_VERSION_TAG = / \[v(\d+)\]$/;
+
+/** The entry for a test: its exact title, else its title without the room-version tag (if that version is listed). */
+export function expectedFailureFor(entries: ExpectedFailures, fullTitle: string): { key: string; entry: ExpectedFailure } | undefined {
+  const exact = entries.get(fullTitle);
+  if (exact) return { key: fullTitle, entry: exact };
+  const tag = ROOM_VERSION_TAG.exec(fullTitle);
+  if (!tag) return undefined;
+  const key = fullTitle.slice(0, tag.index);
+  const entry = entries.get(key);
+  if (!entry || (entry.roomVersions && !entry.roomVersions.includes(tag[1]))) return undefined;
+  return { key, entry };
 }
 
 function isRegExp(pattern: string): boolean {
