@@ -92,6 +92,17 @@ export async function containerCpuTimeMs(containerId: string): Promise<number | 
   }
 }
 
+/** Fails with a usage error, before any container starts, when `image` is not on the engine (nothing is pulled). */
+export async function requireLocalImage(image: string): Promise<void> {
+  const client = await getContainerRuntimeClient();
+  try {
+    await client.container.dockerode.getImage(image).inspect();
+  } catch (error) {
+    if ((error as { statusCode?: number }).statusCode !== 404) throw error;
+    throw new UsageError(`--image ${image}: no such image on this machine's Docker engine (docker images lists what there is); build or load it first`);
+  }
+}
+
 /**
  * Undefined while the container runs; otherwise how it ended ("exited with status 137 (killed)", "was removed").
  * An engine that does not answer in time counts as running: the watcher asks again.

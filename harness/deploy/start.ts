@@ -1,7 +1,7 @@
 /** Starts the HSUT a run asked for and makes sure it is stopped whatever happens to the process. */
 import { join } from 'node:path';
 import { onTeardown } from './cleanup';
-import { dockerEngine, removeRunContainers } from './docker-engine';
+import { dockerEngine, removeRunContainers, requireLocalImage } from './docker-engine';
 import { startComplement } from './complement';
 import { startSynapse } from './synapse';
 import type { RunHomeserver } from './types';
@@ -43,6 +43,7 @@ export async function startHomeserver(options: DeployOptions): Promise<RunHomese
     });
   }
   await dockerEngine();
+  if (options.image) await requireLocalImage(options.image);
   // Registered before anything is created: a Ctrl-C during image build or startup removes half-started containers.
   const removeLabelled = onTeardown(removeRunContainers);
   const homeserver =
