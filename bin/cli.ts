@@ -384,6 +384,17 @@ async function testCommand(args: string[]): Promise<number> {
   process.on('SIGINT', forward('SIGINT', 130));
   process.on('SIGTERM', forward('SIGTERM', 143));
   const total: RunCounts = { passed: 0, failed: 0, skipped: 0 };
+  // The type check first (a clone has TypeScript; it counts as one test): tsx runs code that does not type-check.
+  const tsc = join(PROJECT_ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+  if (existsSync(tsc) && existsSync(join(PROJECT_ROOT, 'tsconfig.json'))) {
+    process.stderr.write('knockknock: type check (tsc --noEmit)\n');
+    const code = await runChild([tsc, '-p', join(PROJECT_ROOT, 'tsconfig.json'), '--noEmit'], join(statsDir, 'tsc.json'));
+    if (code === 0) total.passed += 1;
+    else {
+      process.stderr.write(`knockknock: the type check failed (exit ${code}); counted as one failure\n`);
+      total.failed += 1;
+    }
+  }
   const steps: Array<{ name: string; args: string[] }> = [
     { name: 'unit tests', args: ['unit'] },
     { name: 'harness self-tests (faults, signals)', args: ['selftest'] },
