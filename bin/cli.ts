@@ -16,14 +16,29 @@ import { buildAllImages, complementSynapseTag, synapseBaseTag } from '../harness
 import Mocha from 'mocha';
 import { Agent, request } from 'undici';
 import { ROOM_VERSIONS } from '../harness/core';
-import { DEFAULT_SUITE_SPEC, RunCounts, builtInReporter, collectSpecFiles, recordCounts, runMocha, workerCount } from '../harness/deploy/run-suites';
+import {
+  DEFAULT_SUITE_SPEC,
+  RunCounts,
+  builtInReporter,
+  collectSpecFiles,
+  recordCounts,
+  runMocha,
+  workerCount,
+} from '../harness/deploy/run-suites';
 import { RunMetricsRecorder } from '../harness/deploy/run-metrics';
 import { DEFAULT_OUT_DIR, ciCounts, createReporters, parseTitleTags } from '../harness/report';
 import { describeClauseRange, findSpecClause } from '../harness/report/spec-clauses';
 import { describeServer, redactArguments } from '../harness/report/metadata';
 import { DRIVERS, DriverName, startHomeserver } from '../harness/deploy/start';
 import { UsageError } from '../harness/deploy/usage-error';
-import { NEWEST_SPEC_VERSION, SPEC_VERSIONS, SPEC_VERSION_ENV, advertisedSpecVersion, isSpecVersion, type SpecVersion } from '../harness/core/spec-versions';
+import {
+  NEWEST_SPEC_VERSION,
+  SPEC_VERSIONS,
+  SPEC_VERSION_ENV,
+  advertisedSpecVersion,
+  isSpecVersion,
+  type SpecVersion,
+} from '../harness/core/spec-versions';
 import { dockerEngine } from '../harness/deploy/docker-engine';
 import { containerEnv } from '../harness/deploy/container-env';
 import { describePreflightProblems, preflightProblems } from '../harness/run/preflight';
@@ -127,9 +142,12 @@ function parseRunFlags(args: string[]) {
   const driver = (values.driver ?? (values.url ? 'url' : 'synapse')) as DriverName;
   if (!DRIVERS.includes(driver)) throw new UsageError(`--driver must be one of ${DRIVERS.join(', ')} (got "${values.driver}")`);
   if (values.url !== undefined && driver !== 'url') throw new UsageError('--url goes with --driver url');
-  if (values['hsut-log'] !== undefined && driver !== 'url') throw new UsageError('--hsut-log goes with --driver url (the container drivers read the container log)');
-  if (values['hsut-log'] !== undefined && !existsSync(values['hsut-log'])) throw new UsageError(`--hsut-log: no such file ${values['hsut-log']}`);
-  if (values.env?.length && driver === 'url') throw new UsageError('--env goes with --driver synapse or complement (a --url HSUT keeps its own environment)');
+  if (values['hsut-log'] !== undefined && driver !== 'url')
+    throw new UsageError('--hsut-log goes with --driver url (the container drivers read the container log)');
+  if (values['hsut-log'] !== undefined && !existsSync(values['hsut-log']))
+    throw new UsageError(`--hsut-log: no such file ${values['hsut-log']}`);
+  if (values.env?.length && driver === 'url')
+    throw new UsageError('--env goes with --driver synapse or complement (a --url HSUT keeps its own environment)');
   const env = containerEnv(values.env);
   for (const flag of ['url', 'federation-url'] as const) {
     const value = values[flag];
@@ -138,7 +156,8 @@ function parseRunFlags(args: string[]) {
   let timeoutMs = DEFAULT_TEST_TIMEOUT_MS;
   if (values.timeout !== undefined) {
     timeoutMs = Number(values.timeout);
-    if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) throw new UsageError(`--timeout must be a positive number of milliseconds (got "${values.timeout}")`);
+    if (!Number.isInteger(timeoutMs) || timeoutMs <= 0)
+      throw new UsageError(`--timeout must be a positive number of milliseconds (got "${values.timeout}")`);
     process.env.KK_TEST_TIMEOUT_MS = String(timeoutMs); // the suites' own deadlines follow (harness/testkit/timeouts.ts)
   }
   if (values['room-version'] !== undefined) {
@@ -163,13 +182,16 @@ function parseRunFlags(args: string[]) {
   const grep = values.fgrep !== undefined ? values.fgrep.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') : values.grep;
   const specVersion = values['spec-version'];
   if (specVersion !== undefined && !isSpecVersion(specVersion)) {
-    throw new UsageError(`--spec-version takes a Matrix spec release from ${SPEC_VERSIONS[0]} to ${NEWEST_SPEC_VERSION} (got "${specVersion}")`);
+    throw new UsageError(
+      `--spec-version takes a Matrix spec release from ${SPEC_VERSIONS[0]} to ${NEWEST_SPEC_VERSION} (got "${specVersion}")`,
+    );
   }
   if (values['expected-failures'] !== undefined && !existsSync(values['expected-failures'])) {
     throw new UsageError(`--expected-failures: no such file ${values['expected-failures']}`);
   }
   const jobs = values.jobs === undefined ? DEFAULT_JOBS : Number(values.jobs);
-  if (!Number.isInteger(jobs) || jobs < 1 || jobs > 16) throw new UsageError(`--jobs must be a whole number from 1 to 16 (got "${values.jobs}")`);
+  if (!Number.isInteger(jobs) || jobs < 1 || jobs > 16)
+    throw new UsageError(`--jobs must be a whole number from 1 to 16 (got "${values.jobs}")`);
   const outDir = resolve(values.out ?? values['report-dir'] ?? DEFAULT_OUT_DIR);
   const spec = values.spec?.length ? values.spec : [DEFAULT_SUITE_SPEC];
   try {
@@ -220,7 +242,7 @@ async function runCommand(args: string[]): Promise<number> {
     const specVersion = specVersionFlag ?? (await advertisedVersionOf(homeserver.clientUrl));
     process.env[SPEC_VERSION_ENV] = specVersion; // the suites' checks and the not-claimed hook read it
     process.stderr.write(
-      `knockknock: judging against Matrix spec v${specVersion} (${specVersionFlag ? '--spec-version' : "the newest the HSUT advertises; --spec-version chooses another"}); rules of other releases are not claimed\n`,
+      `knockknock: judging against Matrix spec v${specVersion} (${specVersionFlag ? '--spec-version' : 'the newest the HSUT advertises; --spec-version chooses another'}); rules of other releases are not claimed\n`,
     );
     const expectedFailuresFile = values['expected-failures'] ?? (await defaultExpectedFailures(homeserver, driver, values.image));
     if (expectedFailuresFile) process.stderr.write(`knockknock: expected failures from ${expectedFailuresFile}\n`);
@@ -244,15 +266,23 @@ async function runCommand(args: string[]): Promise<number> {
       verbose: values.verbose ?? false,
       // report.json names the server (its /_matrix/federation/v1/version), the image and the command line.
       metadata: {
-        server: await describeServer(homeserver, values.image ?? (driver === 'synapse' ? synapseBaseTag() : driver === 'complement' ? complementSynapseTag() : undefined)),
+        server: await describeServer(
+          homeserver,
+          values.image ?? (driver === 'synapse' ? synapseBaseTag() : driver === 'complement' ? complementSynapseTag() : undefined),
+        ),
         arguments: redactArguments(['run', ...args]),
       },
     });
     metrics.suiteStarted(await homeserver.cpuTimeMs?.());
     watch = watchHomeserver(homeserver, {
       onDeath: (death) => {
-        process.stderr.write(`\nknockknock: the homeserver under test ${death.reason}; stopping: the tests not yet run are reported as not run\n`);
-        void homeserver.logs().then((text) => (deathLogs = text), () => undefined);
+        process.stderr.write(
+          `\nknockknock: the homeserver under test ${death.reason}; stopping: the tests not yet run are reported as not run\n`,
+        );
+        void homeserver.logs().then(
+          (text) => (deathLogs = text),
+          () => undefined,
+        );
       },
     });
     const counts = await runMocha({
@@ -273,7 +303,10 @@ async function runCommand(args: string[]): Promise<number> {
     const death = watch.death();
     rmSync(deathFile, { force: true });
     const records = reporting.result()?.records ?? [];
-    const firstResultAt = records.reduce<number | undefined>((first, r) => (r.endedAt && (!first || r.endedAt < first) ? r.endedAt : first), undefined);
+    const firstResultAt = records.reduce<number | undefined>(
+      (first, r) => (r.endedAt && (!first || r.endedAt < first) ? r.endedAt : first),
+      undefined,
+    );
     metrics.write(outDir, firstResultAt, await homeserver.cpuTimeMs?.());
     recordCounts(counts);
     if (values.keep) {
@@ -312,9 +345,13 @@ async function listCommand(args: string[]): Promise<number> {
       const clause = findSpecClause(id);
       return clause ? `${id} (${clause.level} ${describeClauseRange(clause)})` : `${id} (not in the catalogue)`;
     });
-    process.stdout.write(`${title}\n    clauses: ${described.join(', ') || '(none)'}${roomVersions.length ? `; room version ${roomVersions.join(', ')}` : ''}\n`);
+    process.stdout.write(
+      `${title}\n    clauses: ${described.join(', ') || '(none)'}${roomVersions.length ? `; room version ${roomVersions.join(', ')}` : ''}\n`,
+    );
   }
-  const judged = specVersion ? `judged against spec v${specVersion}` : "judged against the newest spec release the HSUT advertises (or --spec-version)";
+  const judged = specVersion
+    ? `judged against spec v${specVersion}`
+    : 'judged against the newest spec release the HSUT advertises (or --spec-version)';
   process.stdout.write(`${titles.length} tests, ${judged}; a test whose clauses are all outside that release is not claimed\n`);
   return 0;
 }
@@ -334,7 +371,11 @@ async function advertisedVersionOf(clientUrl: string): Promise<SpecVersion> {
  * The expected-failures list of the implementation under test: synapse for our own images, otherwise what the
  * server calls itself on /_matrix/federation/v1/version, if the project keeps a list for it.
  */
-async function defaultExpectedFailures(homeserver: { federationUrl: string }, driver: DriverName, image: string | undefined): Promise<string | undefined> {
+async function defaultExpectedFailures(
+  homeserver: { federationUrl: string },
+  driver: DriverName,
+  image: string | undefined,
+): Promise<string | undefined> {
   let implementation = driver === 'synapse' || (driver === 'complement' && !image) ? 'synapse' : undefined;
   if (!implementation) {
     try {
@@ -357,9 +398,15 @@ async function defaultExpectedFailures(homeserver: { federationUrl: string }, dr
 async function mochaConfigCommand(configFile: string, args: string[]): Promise<number> {
   const { values } = parse(args, { grep: RUN_OPTIONS.grep, reporter: { type: 'string', short: 'R' } });
   if (!existsSync(join(PROJECT_ROOT, configFile))) {
-    throw new UsageError(`the harness's own tests (${configFile}) are not in the npm package: run unit/selftest in a clone of the knockknock repository`);
+    throw new UsageError(
+      `the harness's own tests (${configFile}) are not in the npm package: run unit/selftest in a clone of the knockknock repository`,
+    );
   }
-  const config = JSON.parse(readFileSync(join(PROJECT_ROOT, configFile), 'utf8')) as { spec: string[]; timeout?: number; reporter?: string };
+  const config = JSON.parse(readFileSync(join(PROJECT_ROOT, configFile), 'utf8')) as {
+    spec: string[];
+    timeout?: number;
+    reporter?: string;
+  };
   const counts = await runMocha({
     spec: config.spec.map((pattern) => join(PROJECT_ROOT, pattern)),
     grep: values.grep,
@@ -395,6 +442,17 @@ async function testCommand(args: string[]): Promise<number> {
       total.failed += 1;
     }
   }
+  const prettier = join(PROJECT_ROOT, 'node_modules', 'prettier', 'bin', 'prettier.cjs');
+  if (existsSync(prettier) && existsSync(join(PROJECT_ROOT, '.prettierrc.json'))) {
+    process.stderr.write('knockknock: format check (prettier --check)\n');
+    const globs = ['bin', 'harness', 'suites', 'scripts'].map((dir) => `${dir}/**/*.ts`);
+    const code = await runChild([prettier, '--check', '--log-level', 'warn', ...globs], join(statsDir, 'prettier.json'), PROJECT_ROOT);
+    if (code === 0) total.passed += 1;
+    else {
+      process.stderr.write('knockknock: the format check failed: run npm run format; counted as one failure\n');
+      total.failed += 1;
+    }
+  }
   const steps: Array<{ name: string; args: string[] }> = [
     { name: 'unit tests', args: ['unit'] },
     { name: 'harness self-tests (faults, signals)', args: ['selftest'] },
@@ -403,7 +461,10 @@ async function testCommand(args: string[]): Promise<number> {
   // Judged at the HSUT's own advertised release above; also at the newest release, unless one was chosen.
   if (!specVersion) {
     const out = join(outDir, `spec-v${NEWEST_SPEC_VERSION}`);
-    steps.push({ name: `suites judged against spec v${NEWEST_SPEC_VERSION}`, args: ['run', ...args, '--spec-version', NEWEST_SPEC_VERSION, '--out', out] });
+    steps.push({
+      name: `suites judged against spec v${NEWEST_SPEC_VERSION}`,
+      args: ['run', ...args, '--spec-version', NEWEST_SPEC_VERSION, '--out', out],
+    });
   }
   for (const [index, step] of steps.entries()) {
     if (interrupted) break;
@@ -463,11 +524,15 @@ async function listMismatch(args: string[], outDir: string): Promise<string | un
     const child = spawn(process.execPath, [require.resolve('./knockknock.js'), 'list', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
     let stdout = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.on('close', () => resolveTitles(stdout.split('\n').filter((line) => line && !line.startsWith(' ') && !/^\d+ tests\b/.test(line))));
+    child.on('close', () =>
+      resolveTitles(stdout.split('\n').filter((line) => line && !line.startsWith(' ') && !/^\d+ tests\b/.test(line))),
+    );
   });
   let ran: string[];
   try {
-    const report = JSON.parse(readFileSync(join(outDir, 'report.json'), 'utf8')) as { tests: Array<{ fullTitle: string; failedHook?: string | null; status: string }> };
+    const report = JSON.parse(readFileSync(join(outDir, 'report.json'), 'utf8')) as {
+      tests: Array<{ fullTitle: string; failedHook?: string | null; status: string }>;
+    };
     ran = report.tests.filter((t) => !/"(before|after) all" hook/.test(t.fullTitle)).map((t) => t.fullTitle);
   } catch {
     return 'no report.json from the run';
@@ -480,9 +545,13 @@ async function listMismatch(args: string[], outDir: string): Promise<string | un
 
 let currentChild: ReturnType<typeof spawn> | undefined;
 
-function runChild(args: string[], statsFile: string): Promise<number> {
+function runChild(args: string[], statsFile: string, cwd?: string): Promise<number> {
   return new Promise((resolveCode) => {
-    const child = (currentChild = spawn(process.execPath, args, { stdio: 'inherit', env: { ...process.env, KK_STATS_FILE: statsFile } }));
+    const child = (currentChild = spawn(process.execPath, args, {
+      stdio: 'inherit',
+      cwd,
+      env: { ...process.env, KK_STATS_FILE: statsFile },
+    }));
     child.on('error', () => resolveCode(1));
     child.on('close', (code, signal) => resolveCode(code ?? (signal ? 128 : 1)));
   });

@@ -160,26 +160,68 @@ async function main(): Promise<void> {
   console.log('knockknock benchmark (bench/results.json)');
   line('image build, cached', s(results.imageBuildCachedMs));
   line('image build, cold', values.cold ? s(results.imageBuildColdMs) : 'not run (--cold)');
-  line('HSUT start to ready', s(results.hsutReadyMs), results.hsutReadyMs === null ? undefined : results.hsutReadyMs <= 5000, 'target ≤ 5 s');
-  line('knock suite wall time', s(results.suiteWallMs), results.suiteWallMs === null ? undefined : results.suiteWallMs <= 60_000, 'target ≤ 60 s');
+  line(
+    'HSUT start to ready',
+    s(results.hsutReadyMs),
+    results.hsutReadyMs === null ? undefined : results.hsutReadyMs <= 5000,
+    'target ≤ 5 s',
+  );
+  line(
+    'knock suite wall time',
+    s(results.suiteWallMs),
+    results.suiteWallMs === null ? undefined : results.suiteWallMs <= 60_000,
+    'target ≤ 60 s',
+  );
   line('whole run wall time (with HSUT)', s(results.totalWallMs));
-  line('first test result after start', s(results.firstResultMs), results.firstResultMs === null ? undefined : results.firstResultMs <= 10_000, 'target ≤ 10 s');
-  line('harness CPU / wall', results.harnessCpuShare === null ? 'n/a' : `${(results.harnessCpuShare * 100).toFixed(1)} %`, results.harnessCpuShare === null ? undefined : results.harnessCpuShare <= 0.05, 'target ≤ 5 %');
-  line('suite wall / time waiting on the HSUT', results.wallOverHsutBusy === null ? 'n/a' : `${results.wallOverHsutBusy}×`, results.wallOverHsutBusy === null ? undefined : results.wallOverHsutBusy <= 1.3, 'target ≤ 1.3×');
+  line(
+    'first test result after start',
+    s(results.firstResultMs),
+    results.firstResultMs === null ? undefined : results.firstResultMs <= 10_000,
+    'target ≤ 10 s',
+  );
+  line(
+    'harness CPU / wall',
+    results.harnessCpuShare === null ? 'n/a' : `${(results.harnessCpuShare * 100).toFixed(1)} %`,
+    results.harnessCpuShare === null ? undefined : results.harnessCpuShare <= 0.05,
+    'target ≤ 5 %',
+  );
+  line(
+    'suite wall / time waiting on the HSUT',
+    results.wallOverHsutBusy === null ? 'n/a' : `${results.wallOverHsutBusy}×`,
+    results.wallOverHsutBusy === null ? undefined : results.wallOverHsutBusy <= 1.3,
+    'target ≤ 1.3×',
+  );
   line(
     'HSUT CPU time / suite wall',
     results.hsutCpuShare === null ? 'n/a' : `${(results.hsutCpuShare * 100).toFixed(0)} %`,
     undefined,
     results.hsutCpuMs === null ? '' : `${s(results.hsutCpuMs)} of HSUT CPU: near 100 % the HSUT's own CPU is the floor`,
   );
-  line('events hashed+signed per second', `${results.crypto.eventsHashedAndSignedPerSecond}`, undefined, `raw ed25519 ${results.crypto.rawEd25519SignPerSecond}/s (ratio ${results.crypto.signRatio})`);
-  line('signatures verified per second', `${results.crypto.signaturesVerifiedPerSecond}`, undefined, `raw ed25519 ${results.crypto.rawEd25519VerifyPerSecond}/s (ratio ${results.crypto.verifyRatio})`);
+  line(
+    'events hashed+signed per second',
+    `${results.crypto.eventsHashedAndSignedPerSecond}`,
+    undefined,
+    `raw ed25519 ${results.crypto.rawEd25519SignPerSecond}/s (ratio ${results.crypto.signRatio})`,
+  );
+  line(
+    'signatures verified per second',
+    `${results.crypto.signaturesVerifiedPerSecond}`,
+    undefined,
+    `raw ed25519 ${results.crypto.rawEd25519VerifyPerSecond}/s (ratio ${results.crypto.verifyRatio})`,
+  );
   const startup = results.cliStartup;
-  line('CLI start-up: list one suite (tsx)', s(startup.tsxListMs), undefined, `precompiled JS ${s(startup.compiledListMs)}, after a ${s(startup.compileMs)} tsc build`);
+  line(
+    'CLI start-up: list one suite (tsx)',
+    s(startup.tsxListMs),
+    undefined,
+    `precompiled JS ${s(startup.compiledListMs)}, after a ${s(startup.compileMs)} tsc build`,
+  );
   line('CLI start-up: --help (tsx)', s(startup.tsxHelpMs), undefined, `precompiled JS ${s(startup.compiledHelpMs)}`);
   console.log('HSUT request time by endpoint (summed over concurrent requests):');
   for (const e of results.hsutTimeByEndpoint.slice(0, 8)) {
-    console.log(`  ${String(e.totalMs).padStart(7)} ms  ${String(e.requests).padStart(5)} × ${String(e.meanMs).padStart(6)} ms  ${e.route}`);
+    console.log(
+      `  ${String(e.totalMs).padStart(7)} ms  ${String(e.requests).padStart(5)} × ${String(e.meanMs).padStart(6)} ms  ${e.route}`,
+    );
   }
   console.log('slowest tests:');
   for (const t of slowest) console.log(`  ${String(t.durationMs).padStart(6)} ms  ${t.title}`);

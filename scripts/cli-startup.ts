@@ -57,10 +57,14 @@ export function measureCliStartup(runs = 5): CliStartup {
   try {
     const out = path.join(dir, 'out');
     const started = process.hrtime.bigint();
-    const tsc = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.json', '--noEmit', 'false', '--outDir', out, '--rootDir', '.'], {
-      cwd: root,
-      encoding: 'utf8',
-    });
+    const tsc = spawnSync(
+      process.execPath,
+      [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.json', '--noEmit', 'false', '--outDir', out, '--rootDir', '.'],
+      {
+        cwd: root,
+        encoding: 'utf8',
+      },
+    );
     if (tsc.status !== 0) throw new Error(`tsc: ${tsc.stdout.split('\n')[0]}`);
     result.compileMs = Math.round(Number(process.hrtime.bigint() - started) / 1e6);
     // What the compiled files read at run time, next to them as in the source tree.

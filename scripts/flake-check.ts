@@ -44,7 +44,11 @@ async function main(): Promise<void> {
   const flaky = [...outcomes].filter(([, seen]) => new Set(seen).size > 1);
   for (const [title, seen] of flaky) {
     const counts = seen.reduce<Record<string, number>>((acc, s) => ({ ...acc, [s]: (acc[s] ?? 0) + 1 }), {});
-    console.log(`FLAKY ${title}: ${Object.entries(counts).map(([s, n]) => `${n}× ${s}`).join(', ')}`);
+    console.log(
+      `FLAKY ${title}: ${Object.entries(counts)
+        .map(([s, n]) => `${n}× ${s}`)
+        .join(', ')}`,
+    );
   }
   console.log(`${flaky.length} flaky of ${outcomes.size} tests over ${runs} runs`);
   process.exitCode = flaky.length > 0 ? 1 : 0;

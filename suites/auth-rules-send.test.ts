@@ -32,7 +32,10 @@ describe('Knock auth rules over /send: PDUs a resident server pushes meet only t
       must.equal(
         await membershipOf(r.owner, r.roomId, knocker),
         undefined,
-        spec('pdu-checks.auth-events', 'a knock is authorised against its own auth_events: without the join rules among them the join_rule is not knock, so the knock is rejected'),
+        spec(
+          'pdu-checks.auth-events',
+          'a knock is authorised against its own auth_events: without the join rules among them the join_rule is not knock, so the knock is rejected',
+        ),
       );
     });
 
@@ -45,7 +48,10 @@ describe('Knock auth rules over /send: PDUs a resident server pushes meet only t
       must.equal(
         await membershipOf(r.owner, r.roomId, knocker),
         'knock',
-        spec('join-rules.knock-needs-invite-to-join', 'join_rule knock allows a join only from membership invite or join: a knocking user joining without an invite is rejected'),
+        spec(
+          'join-rules.knock-needs-invite-to-join',
+          'join_rule knock allows a join only from membership invite or join: a knocking user joining without an invite is rejected',
+        ),
       );
     });
 
@@ -64,7 +70,10 @@ describe('Knock auth rules over /send: PDUs a resident server pushes meet only t
         must.equal(
           await membershipOf(r.owner, r.roomId, knocker),
           'knock',
-          spec(clause, `a ${action} needs the sender's power level at or above the ${level} level: the witness (level 0) ${action}ing the knocker is rejected`),
+          spec(
+            clause,
+            `a ${action} needs the sender's power level at or above the ${level} level: the witness (level 0) ${action}ing the knocker is rejected`,
+          ),
         );
       });
     }
@@ -84,9 +93,21 @@ describe('Knock auth rules over /send: PDUs a resident server pushes meet only t
       const knocker = env.fake.userId(unique('knocker'));
       const knock = await knockOn(env.fake, roomId, knocker);
       const answered = knock.send ?? knock.make;
-      must.ok(answered.status >= 400, spec('auth-rules.m-federate', 'the knock handshake into a room with m.federate false is refused'), `got ${answered.status} ${JSON.stringify(answered.body)}`);
-      should.matchResponse(knock.make, { status: 403 }, spec('make_knock.forbidden', 'make_knock SHOULD answer 403 ("not permitted to knock") for a room that does not federate'));
-      must.equal(await membershipOf(owner, roomId, knocker), undefined, spec('auth-rules.m-federate', "a knock whose sender's domain is not the creator's is rejected in a room with m.federate false"));
+      must.ok(
+        answered.status >= 400,
+        spec('auth-rules.m-federate', 'the knock handshake into a room with m.federate false is refused'),
+        `got ${answered.status} ${JSON.stringify(answered.body)}`,
+      );
+      should.matchResponse(
+        knock.make,
+        { status: 403 },
+        spec('make_knock.forbidden', 'make_knock SHOULD answer 403 ("not permitted to knock") for a room that does not federate'),
+      );
+      must.equal(
+        await membershipOf(owner, roomId, knocker),
+        undefined,
+        spec('auth-rules.m-federate', "a knock whose sender's domain is not the creator's is rejected in a room with m.federate false"),
+      );
     });
   }
 });

@@ -70,18 +70,42 @@ async function joinedFakeUser(env: FederationEnvironment, r: ResidentRoom, local
  */
 async function mustRefuseKnockHandshake(env: FederationEnvironment, r: ResidentRoom, user: string, why: string): Promise<void> {
   const make = await makeKnock(env.fake, r.roomId, user);
-  must.matchResponse(make, { status: 403 }, spec('make_knock.forbidden', `${why}: make_knock must answer 403 (the user is not permitted to knock on the room)`));
-  should.matchResponse(make, { status: 403, errcode: 'M_FORBIDDEN' }, spec('make_knock.forbidden', `${why}: make_knock's 403 should carry errcode M_FORBIDDEN (the example of the 403 response)`));
+  must.matchResponse(
+    make,
+    { status: 403 },
+    spec('make_knock.forbidden', `${why}: make_knock must answer 403 (the user is not permitted to knock on the room)`),
+  );
+  should.matchResponse(
+    make,
+    { status: 403, errcode: 'M_FORBIDDEN' },
+    spec('make_knock.forbidden', `${why}: make_knock's 403 should carry errcode M_FORBIDDEN (the example of the 403 response)`),
+  );
   const { event, eventId } = r.room.buildEvent({ type: 'm.room.member', sender: user, stateKey: user, content: { membership: 'knock' } });
   const send = await sendKnock(env.fake, r.roomId, eventId, event);
-  must.matchResponse(send, { status: 403 }, spec('send_knock.forbidden', `${why}: send_knock must answer 403 (the knock fails the auth rules: the user is not permitted to knock)`));
-  should.matchResponse(send, { status: 403, errcode: 'M_FORBIDDEN' }, spec('send_knock.forbidden', `${why}: send_knock's 403 should carry errcode M_FORBIDDEN (the example of the 403 response)`));
+  must.matchResponse(
+    send,
+    { status: 403 },
+    spec('send_knock.forbidden', `${why}: send_knock must answer 403 (the knock fails the auth rules: the user is not permitted to knock)`),
+  );
+  should.matchResponse(
+    send,
+    { status: 403, errcode: 'M_FORBIDDEN' },
+    spec('send_knock.forbidden', `${why}: send_knock's 403 should carry errcode M_FORBIDDEN (the example of the 403 response)`),
+  );
 }
 
 /** POST /knock must answer 403 ("You do not have permission to knock on the room"); the errcode is an example. */
 function mustRefuseClientKnock(res: MatchableResponse, why: string): void {
-  must.matchResponse(res, { status: 403 }, spec('client.knock-forbidden', `${why}: POST /knock must answer 403 (the user does not have permission to knock on the room)`));
-  should.matchResponse(res, { status: 403, errcode: 'M_FORBIDDEN' }, spec('client.knock-forbidden', `${why}: POST /knock's 403 should carry errcode M_FORBIDDEN (the example of the 403 response)`));
+  must.matchResponse(
+    res,
+    { status: 403 },
+    spec('client.knock-forbidden', `${why}: POST /knock must answer 403 (the user does not have permission to knock on the room)`),
+  );
+  should.matchResponse(
+    res,
+    { status: 403, errcode: 'M_FORBIDDEN' },
+    spec('client.knock-forbidden', `${why}: POST /knock's 403 should carry errcode M_FORBIDDEN (the example of the 403 response)`),
+  );
 }
 
 function localKnock(user: UserClient, roomId: string, reason?: string) {
@@ -171,14 +195,22 @@ describe('Knock auth rules in rooms the HSUT hosts', function () {
           const r = await residentHsutRoom(env, { roomVersion, joinRule: joinRule });
           const knocker = env.fake.userId(unique('knocker'));
           await pushMemberEventAndSettle(env, r, { sender: knocker, stateKey: knocker, content: { membership: 'knock' } });
-          must.equal(await membershipOf(r.owner, r.roomId, knocker), undefined, spec('auth-rules.knock.join-rule-not-knock', `${RULE_I}; the join_rule is ${joinRule}, so the HSUT must reject the knock`));
+          must.equal(
+            await membershipOf(r.owner, r.roomId, knocker),
+            undefined,
+            spec('auth-rules.knock.join-rule-not-knock', `${RULE_I}; the join_rule is ${joinRule}, so the HSUT must reject the knock`),
+          );
         });
 
         it(`make_knock and send_knock for a room with join_rule ${joinRule} answer 403 M_FORBIDDEN and leave no knock [spec:auth-rules.knock.join-rule-not-knock,make_knock.forbidden,send_knock.forbidden] ${tag}`, async () => {
           const r = await residentHsutRoom(env, { roomVersion, joinRule: joinRule });
           const knocker = env.fake.userId(unique('knocker'));
           await mustRefuseKnockHandshake(env, r, knocker, `${RULE_I}; the join_rule is ${joinRule}`);
-          must.equal(await membershipOf(r.owner, r.roomId, knocker), undefined, spec('auth-rules.knock.join-rule-not-knock', `${RULE_I}; the join_rule is ${joinRule}, so no knock may enter the room`));
+          must.equal(
+            await membershipOf(r.owner, r.roomId, knocker),
+            undefined,
+            spec('auth-rules.knock.join-rule-not-knock', `${RULE_I}; the join_rule is ${joinRule}, so no knock may enter the room`),
+          );
         });
 
         it(`An HSUT user's knock on a room with join_rule ${joinRule} is refused with 403 M_FORBIDDEN [spec:auth-rules.knock.join-rule-not-knock,client.knock-forbidden] ${tag}`, async () => {
@@ -187,7 +219,11 @@ describe('Knock auth rules in rooms the HSUT hosts', function () {
           const user = await env.newUser();
           const res = await localKnock(user, roomId);
           mustRefuseClientKnock(res, `${RULE_I}; the join_rule is ${joinRule}`);
-          must.equal(await membershipOf(owner, roomId, user.userId), undefined, spec('auth-rules.knock.join-rule-not-knock', `${RULE_I}; the join_rule is ${joinRule}, so no knock may enter the room`));
+          must.equal(
+            await membershipOf(owner, roomId, user.userId),
+            undefined,
+            spec('auth-rules.knock.join-rule-not-knock', `${RULE_I}; the join_rule is ${joinRule}, so no knock may enter the room`),
+          );
         });
       }
     });
@@ -197,15 +233,30 @@ describe('Knock auth rules in rooms the HSUT hosts', function () {
         const r = await residentHsutRoom(env, { roomVersion, joinRule: 'knock' });
         const target = env.fake.userId(unique('target'));
         await pushMemberEventAndSettle(env, r, { sender: r.witness, stateKey: target, content: { membership: 'knock' } });
-        must.equal(await membershipOf(r.owner, r.roomId, target), undefined, spec('auth-rules.knock.sender-not-state-key', `${RULE_II}: ${r.witness} knocked for ${target}, so the HSUT must reject it`));
-        must.equal(await membershipOf(r.owner, r.roomId, r.witness), 'join', spec('auth-rules.knock.sender-not-state-key', `${RULE_II}: the rejected knock must not change the sender's own membership`));
+        must.equal(
+          await membershipOf(r.owner, r.roomId, target),
+          undefined,
+          spec('auth-rules.knock.sender-not-state-key', `${RULE_II}: ${r.witness} knocked for ${target}, so the HSUT must reject it`),
+        );
+        must.equal(
+          await membershipOf(r.owner, r.roomId, r.witness),
+          'join',
+          spec('auth-rules.knock.sender-not-state-key', `${RULE_II}: the rejected knock must not change the sender's own membership`),
+        );
       });
 
       it(`A knock pushed over /send by a joined member on behalf of an HSUT user is rejected [spec:auth-rules.knock.sender-not-state-key] ${tag}`, async () => {
         const r = await residentHsutRoom(env, { roomVersion, joinRule: 'knock' });
         const target = await env.newUser();
         await pushMemberEventAndSettle(env, r, { sender: r.witness, stateKey: target.userId, content: { membership: 'knock' } });
-        must.equal(await membershipOf(r.owner, r.roomId, target.userId), undefined, spec('auth-rules.knock.sender-not-state-key', `${RULE_II}: ${r.witness} knocked for ${target.userId}, so the HSUT must reject it`));
+        must.equal(
+          await membershipOf(r.owner, r.roomId, target.userId),
+          undefined,
+          spec(
+            'auth-rules.knock.sender-not-state-key',
+            `${RULE_II}: ${r.witness} knocked for ${target.userId}, so the HSUT must reject it`,
+          ),
+        );
       });
     });
 
@@ -213,10 +264,22 @@ describe('Knock auth rules in rooms the HSUT hosts', function () {
       it(`A knock pushed over /send by a user with no membership is accepted: state knock [spec:auth-rules.knock.from-leave] ${tag}`, async () => {
         const r = await residentHsutRoom(env, { roomVersion, joinRule: 'knock' });
         const knocker = env.fake.userId(unique('knocker'));
-        const eventId = await pushMemberEventAndSettle(env, r, { sender: knocker, stateKey: knocker, content: { membership: 'knock', reason: 'let me in' } });
+        const eventId = await pushMemberEventAndSettle(env, r, {
+          sender: knocker,
+          stateKey: knocker,
+          content: { membership: 'knock', reason: 'let me in' },
+        });
         const member = await memberEventOf(r.owner, r.roomId, knocker);
-        must.equal(member?.content?.membership, 'knock', spec('auth-rules.knock.from-leave', `${RULE_III}: ${knocker} had no membership, so the HSUT must accept the knock`));
-        must.equal(member?.event_id, eventId, spec('auth-rules.knock.from-leave', `${RULE_III}: the knock pushed over /send is the current member event`));
+        must.equal(
+          member?.content?.membership,
+          'knock',
+          spec('auth-rules.knock.from-leave', `${RULE_III}: ${knocker} had no membership, so the HSUT must accept the knock`),
+        );
+        must.equal(
+          member?.event_id,
+          eventId,
+          spec('auth-rules.knock.from-leave', `${RULE_III}: the knock pushed over /send is the current member event`),
+        );
       });
 
       it(`make_knock/send_knock by a fake user with no membership succeed: state knock [spec:auth-rules.knock.from-leave,join-rules.knock] ${tag}`, async () => {
@@ -224,17 +287,37 @@ describe('Knock auth rules in rooms the HSUT hosts', function () {
         const roomId = await createHsutRoom(owner, { roomVersion, joinRule: 'knock' });
         const knocker = env.fake.userId(unique('knocker'));
         const knock = await knockOn(env.fake, roomId, knocker);
-        must.matchResponse(knock.make, { status: 200 }, spec('auth-rules.knock.from-leave', `${RULE_III}: make_knock must answer 200 for a user with no membership`));
-        must.matchResponse(knock.send!, { status: 200 }, spec('auth-rules.knock.from-leave', `${RULE_III}: send_knock must answer 200 for a user with no membership`));
-        must.equal(await membershipOf(owner, roomId, knocker), 'knock', spec('auth-rules.knock.from-leave', `${RULE_III}: the knock is room state`));
+        must.matchResponse(
+          knock.make,
+          { status: 200 },
+          spec('auth-rules.knock.from-leave', `${RULE_III}: make_knock must answer 200 for a user with no membership`),
+        );
+        must.matchResponse(
+          knock.send!,
+          { status: 200 },
+          spec('auth-rules.knock.from-leave', `${RULE_III}: send_knock must answer 200 for a user with no membership`),
+        );
+        must.equal(
+          await membershipOf(owner, roomId, knocker),
+          'knock',
+          spec('auth-rules.knock.from-leave', `${RULE_III}: the knock is room state`),
+        );
       });
 
       it(`An HSUT user with no membership knocks through the client API: 200 and state knock [spec:auth-rules.knock.from-leave] ${tag}`, async () => {
         const owner = await env.newUser();
         const roomId = await createHsutRoom(owner, { roomVersion, joinRule: 'knock' });
         const user = await env.newUser();
-        must.matchResponse(await localKnock(user, roomId), { status: 200 }, spec('auth-rules.knock.from-leave', `${RULE_III}: POST /knock must answer 200 for a user with no membership`));
-        must.equal(await membershipOf(owner, roomId, user.userId), 'knock', spec('auth-rules.knock.from-leave', `${RULE_III}: the knock is room state`));
+        must.matchResponse(
+          await localKnock(user, roomId),
+          { status: 200 },
+          spec('auth-rules.knock.from-leave', `${RULE_III}: POST /knock must answer 200 for a user with no membership`),
+        );
+        must.equal(
+          await membershipOf(owner, roomId, user.userId),
+          'knock',
+          spec('auth-rules.knock.from-leave', `${RULE_III}: the knock is room state`),
+        );
       });
 
       it(`A knock pushed over /send by a user whose membership is leave (a withdrawn knock) is accepted: state knock [spec:auth-rules.knock.from-leave,auth-rules.leave.from-knock] ${tag}`, async () => {
@@ -242,11 +325,26 @@ describe('Knock auth rules in rooms the HSUT hosts', function () {
         const knocker = env.fake.userId(unique('knocker'));
         await pushMemberEventAndSettle(env, r, { sender: knocker, stateKey: knocker, content: { membership: 'knock' } });
         await pushMemberEventAndSettle(env, r, { sender: knocker, stateKey: knocker, content: { membership: 'leave' } });
-        must.equal(await membershipOf(r.owner, r.roomId, knocker), 'leave', spec('auth-rules.leave.from-knock', 'Leave auth rule (rooms v7+): a sender whose current membership is knock may leave (withdraw the knock), so the HSUT must accept the leave'));
+        must.equal(
+          await membershipOf(r.owner, r.roomId, knocker),
+          'leave',
+          spec(
+            'auth-rules.leave.from-knock',
+            'Leave auth rule (rooms v7+): a sender whose current membership is knock may leave (withdraw the knock), so the HSUT must accept the leave',
+          ),
+        );
         const eventId = await pushMemberEventAndSettle(env, r, { sender: knocker, stateKey: knocker, content: { membership: 'knock' } });
         const member = await memberEventOf(r.owner, r.roomId, knocker);
-        must.equal(member?.content?.membership, 'knock', spec('auth-rules.knock.from-leave', `${RULE_III}: ${knocker}'s membership is leave, so the HSUT must accept the knock`));
-        must.equal(member?.event_id, eventId, spec('auth-rules.knock.from-leave', `${RULE_III}: the new knock is the current member event`));
+        must.equal(
+          member?.content?.membership,
+          'knock',
+          spec('auth-rules.knock.from-leave', `${RULE_III}: ${knocker}'s membership is leave, so the HSUT must accept the knock`),
+        );
+        must.equal(
+          member?.event_id,
+          eventId,
+          spec('auth-rules.knock.from-leave', `${RULE_III}: the new knock is the current member event`),
+        );
       });
 
       it(`A fake user who left (rescinded a knock) knocks again through make_knock/send_knock: state knock [spec:auth-rules.knock.from-leave,transitions.knock-to-leave.self-over-federation,auth-rules.leave.from-knock] ${tag}`, async () => {
@@ -254,46 +352,111 @@ describe('Knock auth rules in rooms the HSUT hosts', function () {
         const roomId = await createHsutRoom(owner, { roomVersion, joinRule: 'knock' });
         const knocker = env.fake.userId(unique('knocker'));
         const first = await knockOn(env.fake, roomId, knocker);
-        must.matchResponse(first.send ?? first.make, { status: 200 }, spec('auth-rules.knock.from-leave', `${RULE_III}: the first knock is accepted`));
+        must.matchResponse(
+          first.send ?? first.make,
+          { status: 200 },
+          spec('auth-rules.knock.from-leave', `${RULE_III}: the first knock is accepted`),
+        );
         // Retracting over federation is a "can" of the spec: if make_leave/send_leave refuse, the owner denies the
         // knock instead (a kick, MUST), so the user's membership is leave all the same and rule iii is still tested.
         const leave = await leaveRoom(env.fake, roomId, knocker);
         const retracted = should.matchResponse(
           leave.send ?? leave.make,
           { status: 200 },
-          spec('transitions.knock-to-leave.self-over-federation', 'Servers can retract knocks over federation by leaving the room: make_leave/send_leave should answer 200 to a knocking user'),
+          spec(
+            'transitions.knock-to-leave.self-over-federation',
+            'Servers can retract knocks over federation by leaving the room: make_leave/send_leave should answer 200 to a knocking user',
+          ),
         );
         if (retracted) {
-          must.equal(await membershipOf(owner, roomId, knocker), 'leave', spec('auth-rules.leave.from-knock', 'Leave auth rule (rooms v7+): a sender whose current membership is knock may leave; send_leave accepted the leave, so it is room state'));
+          must.equal(
+            await membershipOf(owner, roomId, knocker),
+            'leave',
+            spec(
+              'auth-rules.leave.from-knock',
+              'Leave auth rule (rooms v7+): a sender whose current membership is knock may leave; send_leave accepted the leave, so it is room state',
+            ),
+          );
         } else {
-          must.matchResponse(await owner.do('POST', `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/kick`, { body: { user_id: knocker } }), { status: 200 }, spec('transitions.knock-to-leave.other', 'The room creator (kick level) denies the knock instead: POST /kick must answer 200'));
-          must.equal(await membershipOf(owner, roomId, knocker), 'leave', spec('transitions.knock-to-leave.other', "The denied knocker's membership becomes leave"));
+          must.matchResponse(
+            await owner.do('POST', `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/kick`, { body: { user_id: knocker } }),
+            { status: 200 },
+            spec('transitions.knock-to-leave.other', 'The room creator (kick level) denies the knock instead: POST /kick must answer 200'),
+          );
+          must.equal(
+            await membershipOf(owner, roomId, knocker),
+            'leave',
+            spec('transitions.knock-to-leave.other', "The denied knocker's membership becomes leave"),
+          );
         }
         const again = await knockOn(env.fake, roomId, knocker, { content: { reason: 'again' } });
-        must.matchResponse(again.make, { status: 200 }, spec('auth-rules.knock.from-leave', `${RULE_III}: make_knock must answer 200 when the user's membership is leave`));
-        must.matchResponse(again.send!, { status: 200 }, spec('auth-rules.knock.from-leave', `${RULE_III}: send_knock must answer 200 when the user's membership is leave`));
-        must.equal(await membershipOf(owner, roomId, knocker), 'knock', spec('auth-rules.knock.from-leave', `${RULE_III}: the new knock is room state`));
+        must.matchResponse(
+          again.make,
+          { status: 200 },
+          spec('auth-rules.knock.from-leave', `${RULE_III}: make_knock must answer 200 when the user's membership is leave`),
+        );
+        must.matchResponse(
+          again.send!,
+          { status: 200 },
+          spec('auth-rules.knock.from-leave', `${RULE_III}: send_knock must answer 200 when the user's membership is leave`),
+        );
+        must.equal(
+          await membershipOf(owner, roomId, knocker),
+          'knock',
+          spec('auth-rules.knock.from-leave', `${RULE_III}: the new knock is room state`),
+        );
       });
 
       it(`An HSUT user who withdrew a knock knocks again through the client API: 200 and state knock [spec:auth-rules.knock.from-leave,transitions.knock-to-leave.self] ${tag}`, async () => {
         const owner = await env.newUser();
         const roomId = await createHsutRoom(owner, { roomVersion, joinRule: 'knock' });
         const user = await env.newUser();
-        must.matchResponse(await localKnock(user, roomId, 'first'), { status: 200 }, spec('auth-rules.knock.from-leave', `${RULE_III}: the first knock is accepted`));
+        must.matchResponse(
+          await localKnock(user, roomId, 'first'),
+          { status: 200 },
+          spec('auth-rules.knock.from-leave', `${RULE_III}: the first knock is accepted`),
+        );
         await user.leave(roomId);
-        must.equal(await membershipOf(owner, roomId, user.userId), 'leave', spec('transitions.knock-to-leave.self', 'Knocks can be retracted by calling /leave: the knocker\'s membership becomes leave'));
-        must.matchResponse(await localKnock(user, roomId, 'second'), { status: 200 }, spec('auth-rules.knock.from-leave', `${RULE_III}: POST /knock must answer 200 when the user's membership is leave`));
-        must.equal(await membershipOf(owner, roomId, user.userId), 'knock', spec('auth-rules.knock.from-leave', `${RULE_III}: the new knock is room state`));
+        must.equal(
+          await membershipOf(owner, roomId, user.userId),
+          'leave',
+          spec('transitions.knock-to-leave.self', "Knocks can be retracted by calling /leave: the knocker's membership becomes leave"),
+        );
+        must.matchResponse(
+          await localKnock(user, roomId, 'second'),
+          { status: 200 },
+          spec('auth-rules.knock.from-leave', `${RULE_III}: POST /knock must answer 200 when the user's membership is leave`),
+        );
+        must.equal(
+          await membershipOf(owner, roomId, user.userId),
+          'knock',
+          spec('auth-rules.knock.from-leave', `${RULE_III}: the new knock is room state`),
+        );
       });
 
       it(`A second knock pushed over /send by a user who is already knocking is accepted and becomes the member event [spec:auth-rules.knock.from-knock] ${tag}`, async () => {
         const r = await residentHsutRoom(env, { roomVersion, joinRule: 'knock' });
         const knocker = env.fake.userId(unique('knocker'));
         await pushMemberEventAndSettle(env, r, { sender: knocker, stateKey: knocker, content: { membership: 'knock', reason: 'first' } });
-        const second = await pushMemberEventAndSettle(env, r, { sender: knocker, stateKey: knocker, content: { membership: 'knock', reason: 'second' } });
+        const second = await pushMemberEventAndSettle(env, r, {
+          sender: knocker,
+          stateKey: knocker,
+          content: { membership: 'knock', reason: 'second' },
+        });
         const member = await memberEventOf(r.owner, r.roomId, knocker);
-        must.equal(member?.event_id, second, spec('auth-rules.knock.from-knock', `${RULE_III}: ${knocker}'s membership is knock (not ban, invite or join), so the repeated knock must be accepted`));
-        must.equal(member?.content?.reason, 'second', spec('auth-rules.knock.from-knock', `${RULE_III}: the repeated knock's content is the current state`));
+        must.equal(
+          member?.event_id,
+          second,
+          spec(
+            'auth-rules.knock.from-knock',
+            `${RULE_III}: ${knocker}'s membership is knock (not ban, invite or join), so the repeated knock must be accepted`,
+          ),
+        );
+        must.equal(
+          member?.content?.reason,
+          'second',
+          spec('auth-rules.knock.from-knock', `${RULE_III}: the repeated knock's content is the current state`),
+        );
       });
 
       it(`A fake user who is already knocking knocks again through make_knock/send_knock: 200 and the new knock is state [spec:auth-rules.knock.from-knock] ${tag}`, async () => {
@@ -301,23 +464,51 @@ describe('Knock auth rules in rooms the HSUT hosts', function () {
         const roomId = await createHsutRoom(owner, { roomVersion, joinRule: 'knock' });
         const knocker = env.fake.userId(unique('knocker'));
         const first = await knockOn(env.fake, roomId, knocker, { content: { reason: 'first' } });
-        must.matchResponse(first.send ?? first.make, { status: 200 }, spec('auth-rules.knock.from-leave', `${RULE_III}: the first knock (no membership yet) is accepted`));
+        must.matchResponse(
+          first.send ?? first.make,
+          { status: 200 },
+          spec('auth-rules.knock.from-leave', `${RULE_III}: the first knock (no membership yet) is accepted`),
+        );
         const again = await knockOn(env.fake, roomId, knocker, { content: { reason: 'second' } });
-        must.matchResponse(again.make, { status: 200 }, spec('auth-rules.knock.from-knock', `${RULE_III}: make_knock must answer 200 to a user whose membership is knock`));
-        must.matchResponse(again.send!, { status: 200 }, spec('auth-rules.knock.from-knock', `${RULE_III}: send_knock must answer 200 to a user whose membership is knock`));
+        must.matchResponse(
+          again.make,
+          { status: 200 },
+          spec('auth-rules.knock.from-knock', `${RULE_III}: make_knock must answer 200 to a user whose membership is knock`),
+        );
+        must.matchResponse(
+          again.send!,
+          { status: 200 },
+          spec('auth-rules.knock.from-knock', `${RULE_III}: send_knock must answer 200 to a user whose membership is knock`),
+        );
         const member = await memberEventOf(owner, roomId, knocker);
-        must.equal(member?.event_id, again.eventId, spec('auth-rules.knock.from-knock', `${RULE_III}: the repeated knock is the current member event`));
+        must.equal(
+          member?.event_id,
+          again.eventId,
+          spec('auth-rules.knock.from-knock', `${RULE_III}: the repeated knock is the current member event`),
+        );
       });
 
       it(`An HSUT user who is already knocking knocks again through the client API: 200 and the new knock is state [spec:auth-rules.knock.from-knock] ${tag}`, async () => {
         const owner = await env.newUser();
         const roomId = await createHsutRoom(owner, { roomVersion, joinRule: 'knock' });
         const user = await env.newUser();
-        must.matchResponse(await localKnock(user, roomId, 'first'), { status: 200 }, spec('auth-rules.knock.from-leave', `${RULE_III}: the first knock (no membership yet) is accepted`));
-        must.matchResponse(await localKnock(user, roomId, 'second'), { status: 200 }, spec('auth-rules.knock.from-knock', `${RULE_III}: POST /knock must answer 200 to a user whose membership is knock`));
+        must.matchResponse(
+          await localKnock(user, roomId, 'first'),
+          { status: 200 },
+          spec('auth-rules.knock.from-leave', `${RULE_III}: the first knock (no membership yet) is accepted`),
+        );
+        must.matchResponse(
+          await localKnock(user, roomId, 'second'),
+          { status: 200 },
+          spec('auth-rules.knock.from-knock', `${RULE_III}: POST /knock must answer 200 to a user whose membership is knock`),
+        );
         const member = await memberEventOf(owner, roomId, user.userId);
         must.equal(member?.content?.membership, 'knock', spec('auth-rules.knock.from-knock', `${RULE_III}: the user is still knocking`));
-        must.equal(member?.content?.reason, 'second', spec('auth-rules.knock.from-knock', `${RULE_III}: the repeated knock is the current member event`));
+        must.equal(
+          member?.content?.reason,
+          'second',
+          spec('auth-rules.knock.from-knock', `${RULE_III}: the repeated knock is the current member event`),
+        );
       });
     });
 
@@ -330,21 +521,33 @@ describe('Knock auth rules in rooms the HSUT hosts', function () {
           const r = await residentHsutRoom(env, { roomVersion, joinRule: 'knock' });
           const knocker = await c.pushingUser(env, r);
           await pushMemberEventAndSettle(env, r, { sender: knocker, stateKey: knocker, content: { membership: 'knock' } });
-          must.equal(await membershipOf(r.owner, r.roomId, knocker), membership, spec(barred.clause, `${rule}; the HSUT must reject the knock`));
+          must.equal(
+            await membershipOf(r.owner, r.roomId, knocker),
+            membership,
+            spec(barred.clause, `${rule}; the HSUT must reject the knock`),
+          );
         });
 
         it(`${c.handshake} [spec:${barred.clause},make_knock.forbidden,send_knock.forbidden] ${tag}`, async () => {
           const r = await residentHsutRoom(env, { roomVersion, joinRule: 'knock' });
           const knocker = await c.handshakeUser(env, r);
           await mustRefuseKnockHandshake(env, r, knocker, rule);
-          must.equal(await membershipOf(r.owner, r.roomId, knocker), membership, spec(barred.clause, `${rule}; the user stays ${adjective}`));
+          must.equal(
+            await membershipOf(r.owner, r.roomId, knocker),
+            membership,
+            spec(barred.clause, `${rule}; the user stays ${adjective}`),
+          );
         });
 
         it(`${c.client} [spec:${barred.clause},client.knock-forbidden] ${tag}`, async () => {
           const { owner, roomId, user } = await c.hsutUser(env, roomVersion);
           const res = await localKnock(user, roomId);
           mustRefuseClientKnock(res, `${rule}`);
-          must.equal(await membershipOf(owner, roomId, user.userId), membership, spec(barred.clause, `${rule}; the user stays ${adjective}`));
+          must.equal(
+            await membershipOf(owner, roomId, user.userId),
+            membership,
+            spec(barred.clause, `${rule}; the user stays ${adjective}`),
+          );
         });
       }
     });

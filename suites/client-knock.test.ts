@@ -32,20 +32,29 @@ import {
 
 const { jsonKeyEqual, jsonKeyTypeOf } = match;
 
-const RULE_200 = 'POST /knock/{roomIdOrAlias} answers 200 with the knocked room ID in `room_id` ("The knocked room ID must be returned in the `room_id` field")';
-const RULE_ALIAS = 'POST /knock/{roomIdOrAlias} takes a room alias and knocks on the room it resolves to ("this API takes either a room ID or alias")';
-const RULE_MEMBERSHIP = 'A successful knock makes the user\'s m.room.member state `membership: knock`, sent by the user (m.room.member, knock)';
-const RULE_REASON = 'The knock request\'s `reason` is "included as the `reason` on the subsequent membership event" (knockRoom request body)';
+const RULE_200 =
+  'POST /knock/{roomIdOrAlias} answers 200 with the knocked room ID in `room_id` ("The knocked room ID must be returned in the `room_id` field")';
+const RULE_ALIAS =
+  'POST /knock/{roomIdOrAlias} takes a room alias and knocks on the room it resolves to ("this API takes either a room ID or alias")';
+const RULE_MEMBERSHIP =
+  "A successful knock makes the user's m.room.member state `membership: knock`, sent by the user (m.room.member, knock)";
+const RULE_REASON =
+  'The knock request\'s `reason` is "included as the `reason` on the subsequent membership event" (knockRoom request body)';
 const RULE_NO_REASON = 'A knock without `reason` carries no reason in its member event';
-const RULE_REKNOCK = 'A user whose membership is `knock` may knock again: 200 and the membership stays knock (auth rules, knock: allowed unless ban/invite/join)';
-const RULE_BANNED = 'A banned user cannot knock: POST /knock answers 403 ("You do not have permission to knock on the room", e.g. "The user has been banned from the room")';
-const RULE_FORBIDDEN_ERRCODE = 'A refused knock answers 403 with errcode M_FORBIDDEN (the knockRoom 403 example; "A meaningful `errcode`" is not fixed)';
+const RULE_REKNOCK =
+  'A user whose membership is `knock` may knock again: 200 and the membership stays knock (auth rules, knock: allowed unless ban/invite/join)';
+const RULE_BANNED =
+  'A banned user cannot knock: POST /knock answers 403 ("You do not have permission to knock on the room", e.g. "The user has been banned from the room")';
+const RULE_FORBIDDEN_ERRCODE =
+  'A refused knock answers 403 with errcode M_FORBIDDEN (the knockRoom 403 example; "A meaningful `errcode`" is not fixed)';
 const RULE_JOINED = '"Users who are currently in the room … cannot knock": POST /knock answers 403';
 const RULE_INVITED = '"Users who are … already invited … cannot knock": POST /knock answers 403';
-const RULE_JOIN_RULE = 'A room whose join rule is not `knock` (or `knock_restricted`) is "not set up for knocking": POST /knock answers 403';
-const RULE_UNCHANGED = 'A refused knock leaves the user\'s membership unchanged (the knock fails the auth rules)';
+const RULE_JOIN_RULE =
+  'A room whose join rule is not `knock` (or `knock_restricted`) is "not set up for knocking": POST /knock answers 403';
+const RULE_UNCHANGED = "A refused knock leaves the user's membership unchanged (the knock fails the auth rules)";
 const RULE_404 = 'A room that "could not be found or resolved to a room ID" answers 404 (knockRoom)';
-const RULE_404_ERRCODE = 'A room that could not be found answers 404 with errcode M_NOT_FOUND (the knockRoom 404 example; the errcode is not fixed)';
+const RULE_404_ERRCODE =
+  'A room that could not be found answers 404 with errcode M_NOT_FOUND (the knockRoom 404 example; the errcode is not fixed)';
 
 /** The suite's knock rooms are named `knock target v<version>`. */
 const ROOM = { label: 'knock target' } as const;
@@ -67,9 +76,17 @@ describe('Client API: POST /knock/{roomIdOrAlias} on rooms of the HSUT', functio
       must.matchResponse(response, { status: 200, body: [jsonKeyEqual('room_id', roomId)] }, spec('client.knock', RULE_200));
       await mustHaveMembership(owner, roomId, knocker.userId, 'knock', spec('membership.knock', RULE_MEMBERSHIP));
       const event = await memberEventOf(owner, roomId, knocker.userId);
-      must.matchJson(event, [jsonKeyEqual('sender', knocker.userId), jsonKeyEqual('content.membership', 'knock')], spec('membership.knock', RULE_MEMBERSHIP));
+      must.matchJson(
+        event,
+        [jsonKeyEqual('sender', knocker.userId), jsonKeyEqual('content.membership', 'knock')],
+        spec('membership.knock', RULE_MEMBERSHIP),
+      );
       // No reason was given: the server should not invent one.
-      should.ok(event?.content?.reason === undefined, spec('membership.knock-reason', RULE_NO_REASON), `content ${JSON.stringify(event?.content)}`);
+      should.ok(
+        event?.content?.reason === undefined,
+        spec('membership.knock-reason', RULE_NO_REASON),
+        `content ${JSON.stringify(event?.content)}`,
+      );
     });
 
     it(`Knocking by room alias answers 200 with the aliased room's ID and the user knocks on that room [spec:client.knock-alias] [v${version}]`, async () => {
@@ -78,7 +95,11 @@ describe('Client API: POST /knock/{roomIdOrAlias} on rooms of the HSUT', functio
       const alias = `#${aliasLocalpart}:${env.hs.serverName}`;
       const knocker = await env.newUser();
       const response = await knocker.do('POST', knocker.knockPath(alias), { body: {} });
-      must.matchResponse(response, { status: 200, body: [jsonKeyTypeOf('room_id', 'string'), jsonKeyEqual('room_id', roomId)] }, spec('client.knock-alias', RULE_ALIAS));
+      must.matchResponse(
+        response,
+        { status: 200, body: [jsonKeyTypeOf('room_id', 'string'), jsonKeyEqual('room_id', roomId)] },
+        spec('client.knock-alias', RULE_ALIAS),
+      );
       await mustHaveMembership(owner, roomId, knocker.userId, 'knock', spec('client.knock-alias', RULE_ALIAS));
     });
 
@@ -89,7 +110,11 @@ describe('Client API: POST /knock/{roomIdOrAlias} on rooms of the HSUT', functio
       const response = await knocker.do('POST', knocker.knockPath(roomId), { body: { reason } });
       must.matchResponse(response, { status: 200, body: [jsonKeyEqual('room_id', roomId)] }, spec('client.knock', RULE_200));
       const event = await memberEventOf(owner, roomId, knocker.userId);
-      must.matchJson(event, [jsonKeyEqual('sender', knocker.userId), jsonKeyEqual('content.membership', 'knock')], spec('membership.knock', RULE_MEMBERSHIP));
+      must.matchJson(
+        event,
+        [jsonKeyEqual('sender', knocker.userId), jsonKeyEqual('content.membership', 'knock')],
+        spec('membership.knock', RULE_MEMBERSHIP),
+      );
       should.matchJson(event, [jsonKeyEqual('content.reason', reason)], spec('client.knock-reason', RULE_REASON));
     });
 
@@ -99,11 +124,19 @@ describe('Client API: POST /knock/{roomIdOrAlias} on rooms of the HSUT', functio
       await knocker.knock(roomId, { reason: 'first knock' });
       await mustHaveMembership(owner, roomId, knocker.userId, 'knock', setup('the first knock is in place'));
       const again = await knocker.do('POST', knocker.knockPath(roomId), { body: { reason: 'second knock' } });
-      must.matchResponse(again, { status: 200, body: [jsonKeyEqual('room_id', roomId)] }, spec('auth-rules.knock.from-knock', RULE_REKNOCK));
+      must.matchResponse(
+        again,
+        { status: 200, body: [jsonKeyEqual('room_id', roomId)] },
+        spec('auth-rules.knock.from-knock', RULE_REKNOCK),
+      );
       const event = await memberEventOf(owner, roomId, knocker.userId);
       must.matchJson(event, [jsonKeyEqual('content.membership', 'knock')], spec('auth-rules.knock.from-knock', RULE_REKNOCK));
       // The spec does not say a repeated knock must make a new event; if it does, it carries the new reason.
-      should.matchJson(event, [jsonKeyEqual('content.reason', 'second knock')], spec('client.knock-reason', `${RULE_REASON}: the repeated knock's reason replaces the first`));
+      should.matchJson(
+        event,
+        [jsonKeyEqual('content.reason', 'second knock')],
+        spec('client.knock-reason', `${RULE_REASON}: the repeated knock's reason replaces the first`),
+      );
     });
 
     it(`A banned user's knock is refused with 403 and the user stays banned [spec:client.knock-forbidden] [spec:auth-rules.knock.from-ban] [v${version}]`, async () => {

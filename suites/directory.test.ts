@@ -41,11 +41,16 @@ import {
 
 const { jsonKeyEqual, jsonKeyTypeOf } = match;
 
-const RULE_LISTED = 'A published knock room is listed in the directory (v1.1–v1.14: knock rooms are expected there "given their near-public nature"; v1.15+: they "could reasonably be published", servers MAY filter)';
-const RULE_JOIN_RULE = 'A listed knock room carries `join_rule: "knock"` (PublishedRoomsChunk: "When not present, the room is assumed to be `public`", so omitting it misreports the room as public)';
-const RULE_JOIN_RULE_KR = 'A listed knock_restricted room carries `join_rule: "knock_restricted"` (PublishedRoomsChunk: an absent join_rule means public)';
-const RULE_ENTRY = 'A PublishedRoomsChunk entry has `room_id`, `num_joined_members` (the joined members: 1), `world_readable`, `guest_can_join` and the room\'s `name`';
-const RULE_NOT_LISTED = 'A room whose directory visibility is `private` (the createRoom default) "will be hidden from the published room directory"';
+const RULE_LISTED =
+  'A published knock room is listed in the directory (v1.1–v1.14: knock rooms are expected there "given their near-public nature"; v1.15+: they "could reasonably be published", servers MAY filter)';
+const RULE_JOIN_RULE =
+  'A listed knock room carries `join_rule: "knock"` (PublishedRoomsChunk: "When not present, the room is assumed to be `public`", so omitting it misreports the room as public)';
+const RULE_JOIN_RULE_KR =
+  'A listed knock_restricted room carries `join_rule: "knock_restricted"` (PublishedRoomsChunk: an absent join_rule means public)';
+const RULE_ENTRY =
+  "A PublishedRoomsChunk entry has `room_id`, `num_joined_members` (the joined members: 1), `world_readable`, `guest_can_join` and the room's `name`";
+const RULE_NOT_LISTED =
+  'A room whose directory visibility is `private` (the createRoom default) "will be hidden from the published room directory"';
 const RULE_CS_OK = 'GET/POST /_matrix/client/v3/publicRooms answers 200 with `chunk`, an array of PublishedRoomsChunk';
 const RULE_FED_OK = 'GET/POST /_matrix/federation/v1/publicRooms answers 200 with `chunk` (server-server API, Public Room Directory)';
 
@@ -86,9 +91,17 @@ function federationDirectory(env: FederationEnvironment, filter?: Record<string,
     let since: string | undefined;
     for (let page = 0; page < 50; page++) {
       const response = filter
-        ? await env.fake.request({ method: 'POST', path: '/_matrix/federation/v1/publicRooms', body: { limit: 500, filter, ...(since ? { since } : {}) } })
+        ? await env.fake.request({
+            method: 'POST',
+            path: '/_matrix/federation/v1/publicRooms',
+            body: { limit: 500, filter, ...(since ? { since } : {}) },
+          })
         : await env.fake.request({ method: 'GET', path: '/_matrix/federation/v1/publicRooms', query: { limit: '500', since } });
-      must.matchResponse(response, { status: 200, body: [jsonKeyTypeOf('chunk', 'array')] }, spec('directory.federation-list', RULE_FED_OK));
+      must.matchResponse(
+        response,
+        { status: 200, body: [jsonKeyTypeOf('chunk', 'array')] },
+        spec('directory.federation-list', RULE_FED_OK),
+      );
       const body = response.body as PublicRoomsBody;
       entries.push(...body.chunk);
       if (!body.next_batch || body.chunk.length === 0) break;
@@ -102,7 +115,12 @@ function federationDirectory(env: FederationEnvironment, filter?: Record<string,
  * Polls the directory until the room is listed. A room never listed is a SHOULD warning (servers may filter) and
  * gives undefined; a malformed or refused listing fails at once (MUST).
  */
-async function waitForListing(list: Lister, roomId: string, where: string, rule: ShouldRule = listedRule(where)): Promise<PublicRoomsChunkEntry | undefined> {
+async function waitForListing(
+  list: Lister,
+  roomId: string,
+  where: string,
+  rule: ShouldRule = listedRule(where),
+): Promise<PublicRoomsChunkEntry | undefined> {
   let seen = 0;
   let refusal: SpecAssertionError | undefined;
   let entry: PublicRoomsChunkEntry | null;
@@ -135,9 +153,19 @@ async function waitForListing(list: Lister, roomId: string, where: string, rule:
 }
 
 /** The checks on a listed entry (MUST); nothing to check when the room was not listed (a SHOULD warning already). */
-function checkEntry(entry: PublicRoomsChunkEntry | undefined, roomId: string, name: string, joinRule: 'knock' | 'knock_restricted', where: string): void {
+function checkEntry(
+  entry: PublicRoomsChunkEntry | undefined,
+  roomId: string,
+  name: string,
+  joinRule: 'knock' | 'knock_restricted',
+  where: string,
+): void {
   if (!entry) return;
-  must.matchJson(entry, [jsonKeyEqual('join_rule', joinRule)], spec('directory.join-rule', `${joinRule === 'knock' ? RULE_JOIN_RULE : RULE_JOIN_RULE_KR} — ${where}`));
+  must.matchJson(
+    entry,
+    [jsonKeyEqual('join_rule', joinRule)],
+    spec('directory.join-rule', `${joinRule === 'knock' ? RULE_JOIN_RULE : RULE_JOIN_RULE_KR} — ${where}`),
+  );
   must.matchJson(
     entry,
     [
@@ -168,7 +196,11 @@ describe('Room directory: published knock rooms of the HSUT in publicRooms (clie
       const name = uniqueName(`search v${version}`);
       const roomId = await createHsutRoom(owner, { roomVersion: version, joinRule: 'knock', name });
       await owner.setDirectoryVisibility(roomId, 'public');
-      const entry = await waitForListing(clientDirectory(owner, { generic_search_term: name }), roomId, 'POST /_matrix/client/v3/publicRooms (generic_search_term)');
+      const entry = await waitForListing(
+        clientDirectory(owner, { generic_search_term: name }),
+        roomId,
+        'POST /_matrix/client/v3/publicRooms (generic_search_term)',
+      );
       checkEntry(entry, roomId, name, 'knock', 'POST /_matrix/client/v3/publicRooms');
     });
 
@@ -177,12 +209,21 @@ describe('Room directory: published knock rooms of the HSUT in publicRooms (clie
       const hidden = await createHsutRoom(owner, { roomVersion: version, joinRule: 'knock', name: uniqueName(`hidden v${version}`) });
       // A room published after the hidden one is made: once it is listed, the listing has caught up with the hidden one.
       // The marker is a public room, which no directory filter the spec allows for knock rooms would leave out.
-      const marker = await createHsutRoom(owner, { roomVersion: version, joinRule: 'public', name: uniqueName(`marker v${version}`), publish: true });
+      const marker = await createHsutRoom(owner, {
+        roomVersion: version,
+        joinRule: 'public',
+        name: uniqueName(`marker v${version}`),
+        publish: true,
+      });
       const list = clientDirectory(owner);
       await waitForListing(list, marker, 'GET /_matrix/client/v3/publicRooms');
       const entries = await list();
       const rule = spec('directory.private-hidden', RULE_NOT_LISTED);
-      must.equal(entries.filter((entry) => entry.room_id === hidden).map((entry) => entry.room_id), [], isClaimed(rule) ? rule : spec('directory.private-hidden-room-list', RULE_NOT_LISTED));
+      must.equal(
+        entries.filter((entry) => entry.room_id === hidden).map((entry) => entry.room_id),
+        [],
+        isClaimed(rule) ? rule : spec('directory.private-hidden-room-list', RULE_NOT_LISTED),
+      );
     });
 
     it(`A published knock room is listed by the federation GET /publicRooms with join_rule knock [spec:directory.knock-rooms-listed] [spec:directory.knock-rooms-may-be-filtered] [spec:directory.join-rule] [v${version}]`, async () => {
@@ -197,7 +238,11 @@ describe('Room directory: published knock rooms of the HSUT in publicRooms (clie
       const owner = await env.newUser();
       const name = uniqueName(`fed post v${version}`);
       const roomId = await createHsutRoom(owner, { roomVersion: version, joinRule: 'knock', name, publish: true });
-      const entry = await waitForListing(federationDirectory(env, { generic_search_term: name }), roomId, 'POST /_matrix/federation/v1/publicRooms (generic_search_term)');
+      const entry = await waitForListing(
+        federationDirectory(env, { generic_search_term: name }),
+        roomId,
+        'POST /_matrix/federation/v1/publicRooms (generic_search_term)',
+      );
       checkEntry(entry, roomId, name, 'knock', 'POST /_matrix/federation/v1/publicRooms');
     });
   }
@@ -207,7 +252,13 @@ describe('Room directory: published knock rooms of the HSUT in publicRooms (clie
       const owner = await env.newUser();
       const allowed = await createHsutRoom(owner, { roomVersion: version, joinRule: 'invite' });
       const name = uniqueName(`${label} v${version}`);
-      const roomId = await createHsutRoom(owner, { roomVersion: version, joinRule: 'knock_restricted', allowRooms: [allowed], name, publish: true });
+      const roomId = await createHsutRoom(owner, {
+        roomVersion: version,
+        joinRule: 'knock_restricted',
+        allowRooms: [allowed],
+        name,
+        publish: true,
+      });
       return { owner, name, roomId };
     }
 
@@ -234,10 +285,11 @@ describe('Room directory: published knock rooms of the HSUT in publicRooms (clie
  */
 describe("Room directory: an HSUT user lists a remote server's knock rooms (publicRooms with server)", function () {
   const env = useFederationEnvironment();
-  const RULE_RELAYED = "publicRooms with `server` returns that server's PublishedRoomsChunk entries; a relayed remote knock room keeps `join_rule` (absent means public)";
+  const RULE_RELAYED =
+    "publicRooms with `server` returns that server's PublishedRoomsChunk entries; a relayed remote knock room keeps `join_rule` (absent means public)";
   const RULE_ASKED = 'The HSUT fetches a remote directory with a signed POST /_matrix/federation/v1/publicRooms carrying the search filter';
 
-  it('POST /publicRooms with server=<fake> returns the fake\'s knock and knock_restricted rooms with their join_rule [spec:directory.knock-rooms-listed] [spec:directory.knock-rooms-may-be-filtered] [spec:directory.join-rule] [spec:knock-restricted.knock]', async () => {
+  it("POST /publicRooms with server=<fake> returns the fake's knock and knock_restricted rooms with their join_rule [spec:directory.knock-rooms-listed] [spec:directory.knock-rooms-may-be-filtered] [spec:directory.join-rule] [spec:knock-restricted.knock]", async () => {
     const user = await env.newUser();
     const term = uniqueName('remote').replace(/\s+/g, '-');
     const entry = (label: string, joinRule: string): PublicRoomsChunkEntry => ({
@@ -264,18 +316,38 @@ describe("Room directory: an HSUT user lists a remote server's knock rooms (publ
 
     // A refused or malformed answer of the HSUT's own endpoint fails (MUST); what the remote lists is the remote's.
     const listed = await clientDirectory(user, { generic_search_term: term }, env.fake.serverName)().catch((error: unknown) =>
-      must.fail(spec('directory.list', RULE_CS_OK), `POST /_matrix/client/v3/publicRooms?server=${env.fake.serverName}: ${(error as Error).message}`),
+      must.fail(
+        spec('directory.list', RULE_CS_OK),
+        `POST /_matrix/client/v3/publicRooms?server=${env.fake.serverName}: ${(error as Error).message}`,
+      ),
     );
     // How the HSUT gets the remote list (GET or POST, with the filter or filtering itself) is not fixed.
     const asked = env.fake.requests('public_rooms_post', { since });
-    if (should.ok(asked.length > 0, spec('directory.remote-server', RULE_ASKED), 'the fake received no federation POST publicRooms request')) {
+    if (
+      should.ok(asked.length > 0, spec('directory.remote-server', RULE_ASKED), 'the fake received no federation POST publicRooms request')
+    ) {
       should.matchJson(asked[0].body, [jsonKeyEqual('filter.generic_search_term', term)], spec('directory.remote-server', RULE_ASKED));
     }
     for (const expected of remote) {
       const got = listed.find((e) => e.room_id === expected.room_id);
-      if (!should.ok(got !== undefined, spec('directory.remote-server', RULE_RELAYED), `${expected.room_id} is missing from the ${listed.length} entries returned`)) continue;
-      must.matchJson(got, [jsonKeyEqual('join_rule', expected.join_rule)], spec('directory.join-rule', `${RULE_RELAYED} — ${expected.join_rule}`));
-      must.matchJson(got, [jsonKeyEqual('name', expected.name)], spec('directory.chunk-fields', `${RULE_RELAYED}: the name is the remote's — ${expected.join_rule}`));
+      if (
+        !should.ok(
+          got !== undefined,
+          spec('directory.remote-server', RULE_RELAYED),
+          `${expected.room_id} is missing from the ${listed.length} entries returned`,
+        )
+      )
+        continue;
+      must.matchJson(
+        got,
+        [jsonKeyEqual('join_rule', expected.join_rule)],
+        spec('directory.join-rule', `${RULE_RELAYED} — ${expected.join_rule}`),
+      );
+      must.matchJson(
+        got,
+        [jsonKeyEqual('name', expected.name)],
+        spec('directory.chunk-fields', `${RULE_RELAYED}: the name is the remote's — ${expected.join_rule}`),
+      );
     }
   });
 });

@@ -61,7 +61,10 @@ describe('The fake homeserver federates with the homeserver under test', functio
   });
   afterEach(() => {
     const unexpected = fake.unexpectedRequests().filter((r) => r.seq >= testStart);
-    expect(unexpected.map((r) => `${r.method} ${r.uri} from ${r.origin ?? r.authError}`), 'requests no handler took').to.deep.equal([]);
+    expect(
+      unexpected.map((r) => `${r.method} ${r.uri} from ${r.origin ?? r.authError}`),
+      'requests no handler took',
+    ).to.deep.equal([]);
   });
 
   for (const roomVersion of ROOM_VERSIONS) {
@@ -73,7 +76,10 @@ describe('The fake homeserver federates with the homeserver under test', functio
 
       const joined = await client.join(room.roomId, { via: [fake.serverName] });
       must.equal(joined.room_id, room.roomId, rule('POST /join through the fake server MUST answer the joined room ID'));
-      const joinPdu = await mustComplete(rule('The HSUT MUST complete the join with send_join to the fake server'), fake.waitForPdu((p) => p.via === 'send_join' && p.roomId === room.roomId, { timeoutMs: WAIT_MS }));
+      const joinPdu = await mustComplete(
+        rule('The HSUT MUST complete the join with send_join to the fake server'),
+        fake.waitForPdu((p) => p.via === 'send_join' && p.roomId === room.roomId, { timeoutMs: WAIT_MS }),
+      );
       must.ok(joinPdu.accepted, rule("The HSUT's join event MUST pass the fake server's PDU checks and auth rules"), joinPdu.rejection);
       must.ok(joinPdu.signatureVerified, rule("The HSUT's join event MUST carry a signature that verifies with the HSUT's key"));
       must.equal(room.membership(client.userId), 'join', rule('After send_join the HSUT user MUST be joined to the fake room'));
@@ -104,21 +110,37 @@ describe('The fake homeserver federates with the homeserver under test', functio
       const room = fake.createRoom({ roomVersion, creator: host, joinRule: 'knock', name: `knock here v${roomVersion}` });
 
       await client.knock(room.roomId, { via: [fake.serverName], reason: 'let me in' });
-      const knock = await mustComplete(rule('The HSUT MUST send the knock to the fake server with send_knock'), fake.waitForPdu((p) => p.via === 'send_knock' && p.roomId === room.roomId, { timeoutMs: WAIT_MS }));
+      const knock = await mustComplete(
+        rule('The HSUT MUST send the knock to the fake server with send_knock'),
+        fake.waitForPdu((p) => p.via === 'send_knock' && p.roomId === room.roomId, { timeoutMs: WAIT_MS }),
+      );
       must.ok(knock.accepted, rule("The HSUT's knock MUST pass the fake server's PDU checks and auth rules"), knock.rejection);
       const knockContent = (knock.event.content ?? {}) as Record<string, unknown>;
       must.equal(knockContent.membership, 'knock', rule('The event sent through send_knock MUST be a knock'));
-      should.equal(knockContent.reason, 'let me in', spec('client.knock-reason', 'The reason of the knock request SHOULD be the reason of the knock event'));
+      should.equal(
+        knockContent.reason,
+        'let me in',
+        spec('client.knock-reason', 'The reason of the knock request SHOULD be the reason of the knock event'),
+      );
       must.equal(room.membership(client.userId), 'knock', rule('After send_knock the HSUT user MUST be knocking on the fake room'));
       const { body } = await mustComplete(
-        spec('sync.knock-section', "/sync MUST list the knocked room under rooms.knock"),
+        spec('sync.knock-section', '/sync MUST list the knocked room under rooms.knock'),
         client.syncUntil((b) => b.rooms?.knock?.[room.roomId] !== undefined, { timeoutMs: WAIT_MS }),
       );
       const types = (body.rooms!.knock![room.roomId]!.knock_state?.events ?? []).map((e) => e.type);
       const createRule = clauseClaimedAt(findSpecClause('sync.knock-state-create')!, judgedSpecVersion());
-      if (createRule) must.ok(types.includes('m.room.create'), spec('sync.knock-state-create', "knock_state MUST contain the room's m.room.create event"), `types: ${JSON.stringify(types)}`);
+      if (createRule)
+        must.ok(
+          types.includes('m.room.create'),
+          spec('sync.knock-state-create', "knock_state MUST contain the room's m.room.create event"),
+          `types: ${JSON.stringify(types)}`,
+        );
       for (const type of ['m.room.create', 'm.room.join_rules', 'm.room.name']) {
-        should.ok(types.includes(type), spec('sync.knock-state-identifying', `knock_state SHOULD carry the room's ${type} (the fake server sent it in knock_room_state)`), `types: ${JSON.stringify(types)}`);
+        should.ok(
+          types.includes(type),
+          spec('sync.knock-state-identifying', `knock_state SHOULD carry the room's ${type} (the fake server sent it in knock_room_state)`),
+          `types: ${JSON.stringify(types)}`,
+        );
       }
     });
 
@@ -130,12 +152,22 @@ describe('The fake homeserver federates with the homeserver under test', functio
 
       const invite = await inviteRemoteUser(fake, room, { sender: host, userId: client.userId });
       must.equal(invite.response.status, 200, rule('The HSUT MUST answer invite v2 with 200 and the countersigned event'));
-      must.equal(Object.keys(invite.event.signatures ?? {}).sort(), [fake.serverName, hs.serverName].sort(), rule('The invite event MUST come back signed by the inviting and the invited server'));
+      must.equal(
+        Object.keys(invite.event.signatures ?? {}).sort(),
+        [fake.serverName, hs.serverName].sort(),
+        rule('The invite event MUST come back signed by the inviting and the invited server'),
+      );
       must.equal(room.membership(client.userId), 'invite', rule('After invite v2 the HSUT user MUST be invited to the fake room'));
-      await mustComplete(rule('/sync MUST show the invite under rooms.invite'), client.syncUntil((b) => b.rooms?.invite?.[room.roomId] !== undefined, { timeoutMs: WAIT_MS }));
+      await mustComplete(
+        rule('/sync MUST show the invite under rooms.invite'),
+        client.syncUntil((b) => b.rooms?.invite?.[room.roomId] !== undefined, { timeoutMs: WAIT_MS }),
+      );
 
       await client.join(room.roomId, { via: [fake.serverName] });
-      const join = await mustComplete(rule("The invited user's join MUST reach the fake server through send_join"), fake.waitForPdu((p) => p.via === 'send_join' && p.roomId === room.roomId, { timeoutMs: WAIT_MS }));
+      const join = await mustComplete(
+        rule("The invited user's join MUST reach the fake server through send_join"),
+        fake.waitForPdu((p) => p.via === 'send_join' && p.roomId === room.roomId, { timeoutMs: WAIT_MS }),
+      );
       must.ok(join.accepted, rule("The invited user's join MUST pass the fake server's PDU checks and auth rules"), join.rejection);
       must.equal(room.membership(client.userId), 'join', rule('After the join the HSUT user MUST be joined to the fake room'));
     });
@@ -143,13 +175,24 @@ describe('The fake homeserver federates with the homeserver under test', functio
     it(`The fake server's user joins an HSUT room through make_join/send_join and receives its new events through /send with verified signatures [spec:federation.joins] [v${roomVersion}]`, async () => {
       const rule = (text: string) => spec('federation.joins', text);
       const client = await newUserClient(hs);
-      const { room_id: roomId } = await client.createRoom({ room_version: roomVersion, preset: 'public_chat', name: `HSUT room v${roomVersion}` });
+      const { room_id: roomId } = await client.createRoom({
+        room_version: roomVersion,
+        preset: 'public_chat',
+        name: `HSUT room v${roomVersion}`,
+      });
 
       const visitor = fake.userId(`visitor-v${roomVersion}`);
       const join = await joinRemoteRoom(fake, { roomId, userId: visitor });
       must.equal(join.room.version.id, roomVersion, rule("make_join MUST answer the room's version"));
-      must.equal(join.unverifiedEvents, [], rule("Every state and auth_chain event of send_join MUST carry a signature of its sender's server that verifies"));
-      must.ok(join.room.currentStateEvent('m.room.create') !== undefined, rule("send_join's state MUST include the room's m.room.create event"));
+      must.equal(
+        join.unverifiedEvents,
+        [],
+        rule("Every state and auth_chain event of send_join MUST carry a signature of its sender's server that verifies"),
+      );
+      must.ok(
+        join.room.currentStateEvent('m.room.create') !== undefined,
+        rule("send_join's state MUST include the room's m.room.create event"),
+      );
       await mustComplete(
         rule("The fake user's join MUST appear in the room's timeline for its HSUT members"),
         client.syncUntil(
@@ -160,7 +203,10 @@ describe('The fake homeserver federates with the homeserver under test', functio
 
       const since = fake.mark();
       const sent = await client.sendMessage(roomId, 'news for the fake server');
-      const pdu = await mustComplete(rule("The HSUT MUST send the room's new event to the joined fake server through /send"), fake.waitForPdu((p) => p.via === 'send' && p.eventId === sent.event_id, { timeoutMs: WAIT_MS, since }));
+      const pdu = await mustComplete(
+        rule("The HSUT MUST send the room's new event to the joined fake server through /send"),
+        fake.waitForPdu((p) => p.via === 'send' && p.eventId === sent.event_id, { timeoutMs: WAIT_MS, since }),
+      );
       must.ok(pdu.signatureVerified, rule("The event MUST carry a signature that verifies with the HSUT's key"));
       must.ok(pdu.accepted, rule("The event MUST pass the fake server's PDU checks and auth rules"), pdu.rejection);
       must.equal(join.room.event(sent.event_id)?.content.body, 'news for the fake server', rule('The event MUST arrive with its content'));
@@ -176,12 +222,28 @@ describe('The fake homeserver federates with the homeserver under test', functio
     must.equal(genuine.status, 200, setup('a genuinely signed profile query from the fake server is answered 200'));
 
     const forged = await fake.request({ method: 'GET', path, query, keyOverride: generateSigningKey(fake.key.keyId) });
-    must.ok(forged.status >= 400, spec('federation.request-auth', "The HSUT MUST refuse a request whose X-Matrix signature does not verify with the origin's key"), `got ${forged.status} ${JSON.stringify(forged.body)}`);
-    should.matchResponse(forged, { status: 401, errcode: 'M_UNAUTHORIZED' }, spec('federation.request-auth', 'A request with a wrong signature SHOULD be answered 401 M_UNAUTHORIZED'));
+    must.ok(
+      forged.status >= 400,
+      spec('federation.request-auth', "The HSUT MUST refuse a request whose X-Matrix signature does not verify with the origin's key"),
+      `got ${forged.status} ${JSON.stringify(forged.body)}`,
+    );
+    should.matchResponse(
+      forged,
+      { status: 401, errcode: 'M_UNAUTHORIZED' },
+      spec('federation.request-auth', 'A request with a wrong signature SHOULD be answered 401 M_UNAUTHORIZED'),
+    );
 
     const unsigned = await fake.request({ method: 'GET', path, query, sign: false });
-    must.ok(unsigned.status >= 400, spec('federation.request-auth', 'The HSUT MUST refuse a request without X-Matrix authorization'), `got ${unsigned.status} ${JSON.stringify(unsigned.body)}`);
-    should.matchResponse(unsigned, { status: 401, errcode: 'M_UNAUTHORIZED' }, spec('federation.request-auth', 'A request without authorization SHOULD be answered 401 M_UNAUTHORIZED'));
+    must.ok(
+      unsigned.status >= 400,
+      spec('federation.request-auth', 'The HSUT MUST refuse a request without X-Matrix authorization'),
+      `got ${unsigned.status} ${JSON.stringify(unsigned.body)}`,
+    );
+    should.matchResponse(
+      unsigned,
+      { status: 401, errcode: 'M_UNAUTHORIZED' },
+      spec('federation.request-auth', 'A request without authorization SHOULD be answered 401 M_UNAUTHORIZED'),
+    );
   });
 
   it('A federation request to the fake server signed with a wrong key is refused with 401 M_UNAUTHORIZED and recorded [harness]', async () => {

@@ -6,7 +6,15 @@
 import { getRoomVersion } from '../harness/core';
 import { knockOn, type Pdu } from '../harness/fake-server';
 import { must, setup, spec } from '../harness/match';
-import { KNOCK_VERSIONS, createHsutRoom, pollUntil, unique, useFederationEnvironment, waitForMembership, WAIT_MS } from '../harness/testkit';
+import {
+  KNOCK_VERSIONS,
+  createHsutRoom,
+  pollUntil,
+  unique,
+  useFederationEnvironment,
+  waitForMembership,
+  WAIT_MS,
+} from '../harness/testkit';
 
 /** The keys every PDU of the room version carries (room version specs, "Event format"). */
 function pduKeys(roomVersion: string, type: string): string[] {
@@ -31,12 +39,16 @@ describe('Accepting a remote knock: the invite the HSUT sends carries invite_roo
       await waitForMembership(owner, roomId, knocker, 'knock');
       const since = env.fake.mark();
       await owner.invite(roomId, knocker);
-      const invite = await pollUntil(
-        async () => env.fake.requests('invite', { since })[0],
-        { timeoutMs: WAIT_MS, description: `PUT /v2/invite for ${knocker}` },
-      );
+      const invite = await pollUntil(async () => env.fake.requests('invite', { since })[0], {
+        timeoutMs: WAIT_MS,
+        description: `PUT /v2/invite for ${knocker}`,
+      });
       const state = (invite.body as { invite_room_state?: unknown }).invite_room_state;
-      must.ok(Array.isArray(state), spec('federation.invite-room-state', 'the invite carries invite_room_state, a list of state events'), JSON.stringify(invite.body).slice(0, 300));
+      must.ok(
+        Array.isArray(state),
+        spec('federation.invite-room-state', 'the invite carries invite_room_state, a list of state events'),
+        JSON.stringify(invite.body).slice(0, 300),
+      );
       const entries = state as Pdu[];
       must.ok(
         entries.some((e) => e.type === 'm.room.create' && e.state_key === ''),
@@ -45,7 +57,14 @@ describe('Accepting a remote knock: the invite the HSUT sends carries invite_roo
       );
       for (const entry of entries) {
         const missing = pduKeys(v, String(entry.type)).filter((key) => !(key in entry));
-        must.equal(missing, [], spec('federation.invite-room-state', `invite_room_state entry ${String(entry.type)} MUST be formatted according to room version ${v} (a PDU): keys it lacks`));
+        must.equal(
+          missing,
+          [],
+          spec(
+            'federation.invite-room-state',
+            `invite_room_state entry ${String(entry.type)} MUST be formatted according to room version ${v} (a PDU): keys it lacks`,
+          ),
+        );
       }
     });
   }

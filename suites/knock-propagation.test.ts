@@ -5,7 +5,15 @@
  */
 import { joinRemoteRoom, knockOn } from '../harness/fake-server';
 import { must, setup, should, spec } from '../harness/match';
-import { KNOCK_VERSIONS, newKnockRoom, TEST_TIMEOUT_MS, useFederationEnvironment, waitForMembership, WAIT_MS, unique } from '../harness/testkit';
+import {
+  KNOCK_VERSIONS,
+  newKnockRoom,
+  TEST_TIMEOUT_MS,
+  useFederationEnvironment,
+  waitForMembership,
+  WAIT_MS,
+  unique,
+} from '../harness/testkit';
 
 describe('Knock propagation: the resident HSUT sends accepted knocks to the other servers in the room', function () {
   this.timeout(TEST_TIMEOUT_MS);
@@ -28,16 +36,33 @@ describe('Knock propagation: the resident HSUT sends accepted knocks to the othe
       const knocker = knockingServer.userId(unique('knocker'));
       const since = env.fake.mark();
       const handshake = await knockOn(knockingServer, roomId, knocker, { content: { reason: 'hello from another server' } });
-      must.matchResponse(handshake.send ?? handshake.make, { status: 200 }, setup('make_knock and send_knock from the second fake server are accepted'));
+      must.matchResponse(
+        handshake.send ?? handshake.make,
+        { status: 200 },
+        setup('make_knock and send_knock from the second fake server are accepted'),
+      );
       await waitForMembership(owner, roomId, knocker, 'knock');
-      const pdu = await env.fake.waitForPdu((p) => p.via === 'send' && p.eventId === handshake.eventId, { timeoutMs: WAIT_MS, since }).catch(() => undefined);
+      const pdu = await env.fake
+        .waitForPdu((p) => p.via === 'send' && p.eventId === handshake.eventId, { timeoutMs: WAIT_MS, since })
+        .catch(() => undefined);
       must.ok(
         pdu,
-        spec('send_knock.sent-to-room', 'A resident server MUST send an accepted knock to the other servers in the room (it is part of the room graph that room members see)'),
+        spec(
+          'send_knock.sent-to-room',
+          'A resident server MUST send an accepted knock to the other servers in the room (it is part of the room graph that room members see)',
+        ),
         `the knock ${handshake.eventId} of ${knocker} never reached ${env.fake.serverName}, which has a joined member`,
       );
-      must.equal((pdu.event.content as Record<string, unknown>).membership, 'knock', spec('membership.knock', 'The knock sent on to other servers is the knock member event'));
-      must.ok(pdu.signatureVerified, spec('send_knock.sent-to-room', "The knock sent on is the event the knocking server signed (its signature still verifies)"), JSON.stringify(pdu.event.signatures));
+      must.equal(
+        (pdu.event.content as Record<string, unknown>).membership,
+        'knock',
+        spec('membership.knock', 'The knock sent on to other servers is the knock member event'),
+      );
+      must.ok(
+        pdu.signatureVerified,
+        spec('send_knock.sent-to-room', 'The knock sent on is the event the knocking server signed (its signature still verifies)'),
+        JSON.stringify(pdu.event.signatures),
+      );
     });
 
     it(`A local user's knock through the client API reaches the other servers in the room over /send [spec:client.knock,sync.room-members-see-knock] [v${v}]`, async () => {
@@ -47,12 +72,34 @@ describe('Knock propagation: the resident HSUT sends accepted knocks to the othe
       await knocker.knock(roomId, { reason: 'let me in' });
       await waitForMembership(owner, roomId, knocker.userId, 'knock');
       const pdu = await env.fake
-        .waitForPdu((p) => p.via === 'send' && p.roomId === roomId && p.event.type === 'm.room.member' && p.event.state_key === knocker.userId, { timeoutMs: WAIT_MS, since })
+        .waitForPdu(
+          (p) => p.via === 'send' && p.roomId === roomId && p.event.type === 'm.room.member' && p.event.state_key === knocker.userId,
+          { timeoutMs: WAIT_MS, since },
+        )
         .catch(() => undefined);
-      must.ok(pdu, spec('send_knock.sent-to-room', 'A local knock MUST be sent to the other servers in the room'), `no knock of ${knocker.userId} reached ${env.fake.serverName}`);
-      must.equal((pdu.event.content as Record<string, unknown>).membership, 'knock', spec('membership.knock', 'The knock sent to other servers has membership knock'));
-      should.equal((pdu.event.content as Record<string, unknown>).reason, 'let me in', spec('client.knock-reason', 'The knock sent to other servers keeps the reason of the knock request'));
-      must.ok(pdu.accepted, spec('pdu-checks.auth-events', 'The knock sent to other servers is signed, hashed and passes the knock auth rules at the receiving server'), pdu.rejection);
+      must.ok(
+        pdu,
+        spec('send_knock.sent-to-room', 'A local knock MUST be sent to the other servers in the room'),
+        `no knock of ${knocker.userId} reached ${env.fake.serverName}`,
+      );
+      must.equal(
+        (pdu.event.content as Record<string, unknown>).membership,
+        'knock',
+        spec('membership.knock', 'The knock sent to other servers has membership knock'),
+      );
+      should.equal(
+        (pdu.event.content as Record<string, unknown>).reason,
+        'let me in',
+        spec('client.knock-reason', 'The knock sent to other servers keeps the reason of the knock request'),
+      );
+      must.ok(
+        pdu.accepted,
+        spec(
+          'pdu-checks.auth-events',
+          'The knock sent to other servers is signed, hashed and passes the knock auth rules at the receiving server',
+        ),
+        pdu.rejection,
+      );
     });
   }
 });

@@ -25,7 +25,10 @@ async function restrictedPair(env: FederationEnvironment, roomVersion: string) {
   const allowedRoom = await createHsutRoom(owner, { roomVersion, joinRule: 'public' });
   // Before v10 createRoom may refuse an initial join rule it does not know; set it afterwards then.
   const roomId = await createHsutRoom(owner, { roomVersion, joinRule: 'invite' });
-  await owner.sendState(roomId, 'm.room.join_rules', '', { join_rule: 'knock_restricted', allow: [{ type: 'm.room_membership', room_id: allowedRoom }] });
+  await owner.sendState(roomId, 'm.room.join_rules', '', {
+    join_rule: 'knock_restricted',
+    allow: [{ type: 'm.room_membership', room_id: allowedRoom }],
+  });
   return { owner, allowedRoom, roomId };
 }
 
@@ -39,11 +42,22 @@ describe('knock_restricted refuses joins that meet no allow condition; before ro
       const { owner, roomId } = await restrictedPair(env, v);
       const user = await env.newUser();
       const first = await user.do('POST', `/_matrix/client/v3/join/${enc(roomId)}`, { body: {} });
-      must.ok(first.status === 403, spec('knock-restricted.restricted-join', 'POST /join answers 403 ("You do not have permission to join the room") to a user meeting no allow condition'), `got ${first.status} ${JSON.stringify(first.body)}`);
+      must.ok(
+        first.status === 403,
+        spec(
+          'knock-restricted.restricted-join',
+          'POST /join answers 403 ("You do not have permission to join the room") to a user meeting no allow condition',
+        ),
+        `got ${first.status} ${JSON.stringify(first.body)}`,
+      );
       must.equal(await membershipOf(owner, roomId, user.userId), undefined, rule);
       must.matchResponse(await user.do('POST', user.knockPath(roomId), { body: {} }), { status: 200 }, setup('the user knocks'));
       const second = await user.do('POST', `/_matrix/client/v3/join/${enc(roomId)}`, { body: {} });
-      must.ok(second.status === 403, spec('knock-restricted.restricted-join', 'a knock is no invite: POST /join still answers 403'), `got ${second.status} ${JSON.stringify(second.body)}`);
+      must.ok(
+        second.status === 403,
+        spec('knock-restricted.restricted-join', 'a knock is no invite: POST /join still answers 403'),
+        `got ${second.status} ${JSON.stringify(second.body)}`,
+      );
       must.equal(await membershipOf(owner, roomId, user.userId), 'knock', rule);
     });
 
@@ -54,8 +68,16 @@ describe('knock_restricted refuses joins that meet no allow condition; before ro
         () => undefined,
         (error: Error) => error,
       );
-      must.ok(join instanceof Error, spec('knock-restricted.restricted-join', 'make_join/send_join for a user meeting no allow condition is refused'), 'the join went through');
-      should.ok(/\b403\b/.test(join?.message ?? ''), spec('knock-restricted.restricted-join', 'make_join SHOULD answer 403 ("not authorised") to a user who may not join'), join?.message);
+      must.ok(
+        join instanceof Error,
+        spec('knock-restricted.restricted-join', 'make_join/send_join for a user meeting no allow condition is refused'),
+        'the join went through',
+      );
+      should.ok(
+        /\b403\b/.test(join?.message ?? ''),
+        spec('knock-restricted.restricted-join', 'make_join SHOULD answer 403 ("not authorised") to a user who may not join'),
+        join?.message,
+      );
       must.equal(await membershipOf(owner, roomId, joiner), undefined, rule);
     });
 
@@ -66,7 +88,14 @@ describe('knock_restricted refuses joins that meet no allow condition; before ro
       await user.leave(allowedRoom);
       await waitForMembership(owner, allowedRoom, user.userId, 'leave');
       const res = await user.do('POST', `/_matrix/client/v3/join/${enc(roomId)}`, { body: {} });
-      must.ok(res.status === 403, spec('knock-restricted.restricted-join', 'the allow condition is membership of the allowed room now: a user who left it is answered 403'), `got ${res.status} ${JSON.stringify(res.body)}`);
+      must.ok(
+        res.status === 403,
+        spec(
+          'knock-restricted.restricted-join',
+          'the allow condition is membership of the allowed room now: a user who left it is answered 403',
+        ),
+        `got ${res.status} ${JSON.stringify(res.body)}`,
+      );
       must.equal(await membershipOf(owner, roomId, user.userId), undefined, rule);
     });
   }
@@ -77,7 +106,10 @@ describe('knock_restricted refuses joins that meet no allow condition; before ro
       const user = await env.newUser();
       await user.join(allowedRoom);
       const res = await user.do('POST', `/_matrix/client/v3/join/${enc(roomId)}`, { body: {} });
-      const before10 = spec('knock-restricted.refused-before-v10', 'before room version 10 knock_restricted is no join rule: a join without an invite is rejected whatever the allow list says');
+      const before10 = spec(
+        'knock-restricted.refused-before-v10',
+        'before room version 10 knock_restricted is no join rule: a join without an invite is rejected whatever the allow list says',
+      );
       must.ok(res.status >= 400 && res.status < 500, before10, `POST /join got ${res.status} ${JSON.stringify(res.body)}`);
       must.equal(await membershipOf(owner, roomId, user.userId), undefined, before10);
       const joiner = env.fake.userId(unique('joiner'));

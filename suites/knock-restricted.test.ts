@@ -29,7 +29,8 @@ const KNOCK_OK =
   'Knock auth rule i (rooms v10+): reject if the join_rule is anything other than knock or knock_restricted — under knock_restricted a knock is allowed';
 const RESTRICTED_JOIN =
   'Join auth rule (rooms v10+): under knock_restricted, as under restricted, a join authorised by a member of an allowed room (join_authorised_via_users_server) is allowed';
-const RESTRICTED_NO_KNOCK = 'Knock auth rule i (rooms v8+): the join_rule restricted is not knock (nor knock_restricted), so a knock is rejected';
+const RESTRICTED_NO_KNOCK =
+  'Knock auth rule i (rooms v8+): the join_rule restricted is not knock (nor knock_restricted), so a knock is rejected';
 const BEFORE_V10 =
   'Knock auth rule i (rooms v7–v9): if the join_rule is anything other than knock, reject — knock_restricted does not exist before room version 10, so a knock is rejected';
 
@@ -70,9 +71,18 @@ function pushKnock(env: FederationEnvironment, r: ResidentRoom, knocker: string)
  * (MUST); the errcode M_FORBIDDEN is only the example body (SHOULD).
  */
 function mustRefuseKnock(res: MatchableResponse, endpoint: 'make_knock' | 'send_knock' | 'POST /knock', why: string): void {
-  const clause = endpoint === 'make_knock' ? 'make_knock.forbidden' : endpoint === 'send_knock' ? 'send_knock.forbidden' : 'client.knock-forbidden';
-  must.matchResponse(res, { status: 403 }, spec(clause, `${why}: ${endpoint} must answer 403 (the user is not permitted to knock on the room)`));
-  should.matchResponse(res, { status: 403, errcode: 'M_FORBIDDEN' }, spec(clause, `${why}: the 403 of ${endpoint} should carry errcode M_FORBIDDEN (the example of the 403 response)`));
+  const clause =
+    endpoint === 'make_knock' ? 'make_knock.forbidden' : endpoint === 'send_knock' ? 'send_knock.forbidden' : 'client.knock-forbidden';
+  must.matchResponse(
+    res,
+    { status: 403 },
+    spec(clause, `${why}: ${endpoint} must answer 403 (the user is not permitted to knock on the room)`),
+  );
+  should.matchResponse(
+    res,
+    { status: 403, errcode: 'M_FORBIDDEN' },
+    spec(clause, `${why}: the 403 of ${endpoint} should carry errcode M_FORBIDDEN (the example of the 403 response)`),
+  );
 }
 
 describe('The knock_restricted join rule in rooms the HSUT hosts', function () {
@@ -88,7 +98,11 @@ describe('The knock_restricted join rule in rooms the HSUT hosts', function () {
         const knock = await knockOn(env.fake, roomId, knocker);
         must.matchResponse(knock.make, { status: 200 }, spec('knock-restricted.knock', `${KNOCK_OK}: make_knock must answer 200`));
         must.matchResponse(knock.send!, { status: 200 }, spec('knock-restricted.knock', `${KNOCK_OK}: send_knock must answer 200`));
-        must.equal(await membershipOf(owner, roomId, knocker), 'knock', spec('knock-restricted.knock', `${KNOCK_OK}: the knock is room state`));
+        must.equal(
+          await membershipOf(owner, roomId, knocker),
+          'knock',
+          spec('knock-restricted.knock', `${KNOCK_OK}: the knock is room state`),
+        );
       });
 
       it(`A knock pushed over /send into a knock_restricted room is accepted: state knock [spec:knock-restricted.knock] ${tag}`, async () => {
@@ -107,7 +121,11 @@ describe('The knock_restricted join rule in rooms the HSUT hosts', function () {
         const user = await env.newUser();
         const res = await user.do('POST', user.knockPath(roomId), { body: { reason: 'let me in' } });
         must.matchResponse(res, { status: 200 }, spec('knock-restricted.knock', `${KNOCK_OK}: POST /knock must answer 200`));
-        must.equal(await membershipOf(owner, roomId, user.userId), 'knock', spec('knock-restricted.knock', `${KNOCK_OK}: the knock is room state`));
+        must.equal(
+          await membershipOf(owner, roomId, user.userId),
+          'knock',
+          spec('knock-restricted.knock', `${KNOCK_OK}: the knock is room state`),
+        );
       });
 
       it(`An HSUT user who is a member of the allowed room joins a knock_restricted room without an invite [spec:knock-restricted.restricted-join] ${tag}`, async () => {
@@ -115,8 +133,16 @@ describe('The knock_restricted join rule in rooms the HSUT hosts', function () {
         const user = await env.newUser();
         await user.join(allowedRoom);
         const res = await user.do('POST', `/_matrix/client/v3/join/${enc(roomId)}`, { body: {} });
-        must.matchResponse(res, { status: 200 }, spec('knock-restricted.restricted-join', `${RESTRICTED_JOIN}: POST /join must answer 200`));
-        must.equal(await membershipOf(owner, roomId, user.userId), 'join', spec('knock-restricted.restricted-join', `${RESTRICTED_JOIN}: the user is joined`));
+        must.matchResponse(
+          res,
+          { status: 200 },
+          spec('knock-restricted.restricted-join', `${RESTRICTED_JOIN}: POST /join must answer 200`),
+        );
+        must.equal(
+          await membershipOf(owner, roomId, user.userId),
+          'join',
+          spec('knock-restricted.restricted-join', `${RESTRICTED_JOIN}: the user is joined`),
+        );
       });
 
       it(`A fake user who is a member of the allowed room joins a knock_restricted room through make_join/send_join [spec:knock-restricted.restricted-join] ${tag}`, async () => {
@@ -124,19 +150,46 @@ describe('The knock_restricted join rule in rooms the HSUT hosts', function () {
         const joiner = env.fake.userId(unique('joiner'));
         await joinRemoteRoom(env.fake, { roomId: allowedRoom, userId: joiner });
         const join = await joinRemoteRoom(env.fake, { roomId, userId: joiner }).catch((error: Error) => error);
-        must.ok(!(join instanceof Error), spec('knock-restricted.restricted-join', `${RESTRICTED_JOIN}: make_join/send_join must succeed`), join instanceof Error ? join.message : undefined);
-        must.equal(join.event.content?.join_authorised_via_users_server, owner.userId, spec('knock-restricted.restricted-join', `${RESTRICTED_JOIN}: the join names the authorising member of the HSUT`));
-        must.equal(await membershipOf(owner, roomId, joiner), 'join', spec('knock-restricted.restricted-join', `${RESTRICTED_JOIN}: the user is joined`));
+        must.ok(
+          !(join instanceof Error),
+          spec('knock-restricted.restricted-join', `${RESTRICTED_JOIN}: make_join/send_join must succeed`),
+          join instanceof Error ? join.message : undefined,
+        );
+        must.equal(
+          join.event.content?.join_authorised_via_users_server,
+          owner.userId,
+          spec('knock-restricted.restricted-join', `${RESTRICTED_JOIN}: the join names the authorising member of the HSUT`),
+        );
+        must.equal(
+          await membershipOf(owner, roomId, joiner),
+          'join',
+          spec('knock-restricted.restricted-join', `${RESTRICTED_JOIN}: the user is joined`),
+        );
       });
 
       it(`A knocking HSUT user who is a member of the allowed room may still join a knock_restricted room [spec:knock-restricted.restricted-join,knock-restricted.knock] ${tag}`, async () => {
         const { owner, allowedRoom, roomId } = await restrictedPair(env, roomVersion, 'knock_restricted');
         const user = await env.newUser();
-        must.matchResponse(await user.do('POST', user.knockPath(roomId), { body: {} }), { status: 200 }, spec('knock-restricted.knock', `${KNOCK_OK}: POST /knock must answer 200`));
+        must.matchResponse(
+          await user.do('POST', user.knockPath(roomId), { body: {} }),
+          { status: 200 },
+          spec('knock-restricted.knock', `${KNOCK_OK}: POST /knock must answer 200`),
+        );
         await user.join(allowedRoom);
         const res = await user.do('POST', `/_matrix/client/v3/join/${enc(roomId)}`, { body: {} });
-        must.matchResponse(res, { status: 200 }, spec('knock-restricted.restricted-join', `${RESTRICTED_JOIN}: a knocking user satisfying allow may join (POST /join must answer 200)`));
-        must.equal(await membershipOf(owner, roomId, user.userId), 'join', spec('knock-restricted.restricted-join', `${RESTRICTED_JOIN}: the user is joined`));
+        must.matchResponse(
+          res,
+          { status: 200 },
+          spec(
+            'knock-restricted.restricted-join',
+            `${RESTRICTED_JOIN}: a knocking user satisfying allow may join (POST /join must answer 200)`,
+          ),
+        );
+        must.equal(
+          await membershipOf(owner, roomId, user.userId),
+          'join',
+          spec('knock-restricted.restricted-join', `${RESTRICTED_JOIN}: the user is joined`),
+        );
       });
     });
 
@@ -146,7 +199,11 @@ describe('The knock_restricted join rule in rooms the HSUT hosts', function () {
         const knocker = env.fake.userId(unique('knocker'));
         mustRefuseKnock(await makeKnock(env.fake, roomId, knocker), 'make_knock', RESTRICTED_NO_KNOCK);
         await pushKnock(env, await makeFakeResident(env, owner, roomId), knocker);
-        must.equal(await membershipOf(owner, roomId, knocker), undefined, spec('auth-rules.knock.join-rule-not-knock', `${RESTRICTED_NO_KNOCK}: the HSUT must reject the knock pushed over /send`));
+        must.equal(
+          await membershipOf(owner, roomId, knocker),
+          undefined,
+          spec('auth-rules.knock.join-rule-not-knock', `${RESTRICTED_NO_KNOCK}: the HSUT must reject the knock pushed over /send`),
+        );
       });
 
       it(`An HSUT user's knock on a restricted room is refused with 403 M_FORBIDDEN [spec:auth-rules.knock.join-rule-not-knock,client.knock-forbidden] ${tag}`, async () => {
@@ -154,7 +211,11 @@ describe('The knock_restricted join rule in rooms the HSUT hosts', function () {
         const user = await env.newUser();
         const res = await user.do('POST', user.knockPath(roomId), { body: {} });
         mustRefuseKnock(res, 'POST /knock', RESTRICTED_NO_KNOCK);
-        must.equal(await membershipOf(owner, roomId, user.userId), undefined, spec('auth-rules.knock.join-rule-not-knock', `${RESTRICTED_NO_KNOCK}: no knock enters the room`));
+        must.equal(
+          await membershipOf(owner, roomId, user.userId),
+          undefined,
+          spec('auth-rules.knock.join-rule-not-knock', `${RESTRICTED_NO_KNOCK}: no knock enters the room`),
+        );
       });
     });
   }
@@ -167,9 +228,18 @@ describe('The knock_restricted join rule in rooms the HSUT hosts', function () {
         const { owner, roomId, room } = await residentThenKnockRestricted(env, roomVersion);
         const knocker = env.fake.userId(unique('knocker'));
         mustRefuseKnock(await makeKnock(env.fake, roomId, knocker), 'make_knock', BEFORE_V10);
-        const { event, eventId } = room.buildEvent({ type: 'm.room.member', sender: knocker, stateKey: knocker, content: { membership: 'knock' } });
+        const { event, eventId } = room.buildEvent({
+          type: 'm.room.member',
+          sender: knocker,
+          stateKey: knocker,
+          content: { membership: 'knock' },
+        });
         mustRefuseKnock(await sendKnock(env.fake, roomId, eventId, event), 'send_knock', BEFORE_V10);
-        must.equal(await membershipOf(owner, roomId, knocker), undefined, spec('knock-restricted.refused-before-v10', `${BEFORE_V10}: no knock enters the room`));
+        must.equal(
+          await membershipOf(owner, roomId, knocker),
+          undefined,
+          spec('knock-restricted.refused-before-v10', `${BEFORE_V10}: no knock enters the room`),
+        );
       });
 
       it(`A knock pushed over /send into a room whose join rule says knock_restricted is rejected [spec:knock-restricted.refused-before-v10] ${tag}`, async () => {
@@ -177,7 +247,11 @@ describe('The knock_restricted join rule in rooms the HSUT hosts', function () {
         const { owner, roomId } = resident;
         const knocker = env.fake.userId(unique('knocker'));
         await pushKnock(env, resident, knocker);
-        must.equal(await membershipOf(owner, roomId, knocker), undefined, spec('knock-restricted.refused-before-v10', `${BEFORE_V10}: the HSUT must reject the knock`));
+        must.equal(
+          await membershipOf(owner, roomId, knocker),
+          undefined,
+          spec('knock-restricted.refused-before-v10', `${BEFORE_V10}: the HSUT must reject the knock`),
+        );
       });
 
       it(`An HSUT user's knock on a room whose join rule says knock_restricted is refused with 403 M_FORBIDDEN [spec:knock-restricted.refused-before-v10,client.knock-forbidden] ${tag}`, async () => {
@@ -185,7 +259,11 @@ describe('The knock_restricted join rule in rooms the HSUT hosts', function () {
         const user = await env.newUser();
         const res = await user.do('POST', user.knockPath(roomId), { body: {} });
         mustRefuseKnock(res, 'POST /knock', BEFORE_V10);
-        must.equal(await membershipOf(owner, roomId, user.userId), undefined, spec('knock-restricted.refused-before-v10', `${BEFORE_V10}: no knock enters the room`));
+        must.equal(
+          await membershipOf(owner, roomId, user.userId),
+          undefined,
+          spec('knock-restricted.refused-before-v10', `${BEFORE_V10}: no knock enters the room`),
+        );
       });
     });
   }

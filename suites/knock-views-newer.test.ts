@@ -10,7 +10,16 @@
  */
 import { handleSendKnock, type Pdu } from '../harness/fake-server';
 import { match, must, setup, should, spec } from '../harness/match';
-import { KNOCK_RESTRICTED_VERSIONS, KNOCK_VERSIONS, TEST_TIMEOUT_MS, WAIT_MS, createHsutRoom, pollUntil, unique, useFederationEnvironment } from '../harness/testkit';
+import {
+  KNOCK_RESTRICTED_VERSIONS,
+  KNOCK_VERSIONS,
+  TEST_TIMEOUT_MS,
+  WAIT_MS,
+  createHsutRoom,
+  pollUntil,
+  unique,
+  useFederationEnvironment,
+} from '../harness/testkit';
 
 describe('Newer knock rules: untrusted knock_room_state entries, /hierarchy and /room_summary (SHOULD)', function () {
   this.timeout(TEST_TIMEOUT_MS);
@@ -26,7 +35,13 @@ describe('Newer knock rules: untrusted knock_room_state entries, /hierarchy and 
       const realName = `real name ${unique('n')}`;
       const forgedName = `forged name ${unique('f')}`;
       const topic = `topic ${unique('t')}`;
-      const room = env.fake.createRoom({ roomVersion: v, creator: env.fake.userId(unique('doorkeeper')), joinRule: 'knock', name: realName, topic });
+      const room = env.fake.createRoom({
+        roomVersion: v,
+        creator: env.fake.userId(unique('doorkeeper')),
+        joinRule: 'knock',
+        name: realName,
+        topic,
+      });
       env.fake.use(
         handleSendKnock({
           wrap: async (request, next) => {
@@ -36,7 +51,15 @@ describe('Newer knock rules: untrusted knock_room_state entries, /hierarchy and 
               // Content changed after hashing: the content hash fails (the receiver redacts it).
               if (entry.type === 'm.room.name') return { ...entry, content: { name: forgedName } };
               // A signature that cannot verify.
-              if (entry.type === 'm.room.topic') return { ...entry, signatures: { [env.fake.serverName]: Object.fromEntries(Object.keys(entry.signatures?.[env.fake.serverName] ?? { 'ed25519:x': '' }).map((k) => [k, 'A'.repeat(86)])) } };
+              if (entry.type === 'm.room.topic')
+                return {
+                  ...entry,
+                  signatures: {
+                    [env.fake.serverName]: Object.fromEntries(
+                      Object.keys(entry.signatures?.[env.fake.serverName] ?? { 'ed25519:x': '' }).map((k) => [k, 'A'.repeat(86)]),
+                    ),
+                  },
+                };
               return entry;
             });
             return { status: 200, body: { knock_room_state: state } };
@@ -44,7 +67,11 @@ describe('Newer knock rules: untrusted knock_room_state entries, /hierarchy and 
         }),
       );
       const res = await client.do('POST', client.knockPath(room.roomId), { query: { via: [env.fake.serverName] }, body: {} });
-      must.matchResponse(res, { status: 200, body: [match.jsonKeyEqual('room_id', room.roomId)] }, spec('client.knock', 'POST /knock answers 200 with room_id once the resident server accepted the knock'));
+      must.matchResponse(
+        res,
+        { status: 200, body: [match.jsonKeyEqual('room_id', room.roomId)] },
+        spec('client.knock', 'POST /knock answers 200 with room_id once the resident server accepted the knock'),
+      );
       const body = await pollUntil(
         async () => {
           const sync = await client.sync();
@@ -53,11 +80,17 @@ describe('Newer knock rules: untrusted knock_room_state entries, /hierarchy and 
         { timeoutMs: WAIT_MS, description: `${room.roomId} under rooms.knock in an initial /sync` },
       );
       const events = body.rooms?.knock?.[room.roomId]?.knock_state?.events ?? [];
-      const rule = spec('sync.knock-state-bad-entries-removed', 'knock_room_state entries that are improperly signed or formatted SHOULD be removed before they reach the client');
+      const rule = spec(
+        'sync.knock-state-bad-entries-removed',
+        'knock_room_state entries that are improperly signed or formatted SHOULD be removed before they reach the client',
+      );
       should.equal(
         events.filter((e) => e.type === 'm.room.name' && e.content?.name === forgedName).length,
         0,
-        spec('sync.knock-state-bad-entries-removed', `${rule.text} — an m.room.name whose content fails its hash is shown with the forged name`),
+        spec(
+          'sync.knock-state-bad-entries-removed',
+          `${rule.text} — an m.room.name whose content fails its hash is shown with the forged name`,
+        ),
       );
       should.equal(
         events.filter((e) => e.type === 'm.room.topic').map((e) => e.content?.topic),
@@ -76,7 +109,12 @@ describe('Newer knock rules: untrusted knock_room_state entries, /hierarchy and 
         const owner = await env.newUser();
         const outsider = await env.newUser();
         const name = `${joinRule} child ${unique('c')}`;
-        const child = await createHsutRoom(owner, { roomVersion: v, joinRule, name, ...(joinRule === 'knock_restricted' ? { allowRooms: [] } : {}) });
+        const child = await createHsutRoom(owner, {
+          roomVersion: v,
+          joinRule,
+          name,
+          ...(joinRule === 'knock_restricted' ? { allowRooms: [] } : {}),
+        });
         const { room_id: space } = await owner.createRoom({
           preset: 'public_chat',
           name: `space ${unique('s')}`,
@@ -84,11 +122,21 @@ describe('Newer knock rules: untrusted knock_room_state entries, /hierarchy and 
           initial_state: [{ type: 'm.space.child', state_key: child, content: { via: [env.hs.serverName] } }],
         });
         const res = await outsider.do('GET', `/_matrix/client/v1/rooms/${encodeURIComponent(space)}/hierarchy`);
-        must.matchResponse(res, { status: 200 }, setup("GET /hierarchy of a public space answers 200 to a user who is not in it (the space itself is public)"));
-        const rooms = ((res.body as { rooms?: Array<{ room_id?: string; join_rule?: string }> }).rooms ?? []);
+        must.matchResponse(
+          res,
+          { status: 200 },
+          setup('GET /hierarchy of a public space answers 200 to a user who is not in it (the space itself is public)'),
+        );
+        const rooms = (res.body as { rooms?: Array<{ room_id?: string; join_rule?: string }> }).rooms ?? [];
         const entry = rooms.find((r) => r.room_id === child);
         const rule = `The server SHOULD return rooms that are knockable (join rule ${joinRule}) in /hierarchy`;
-        if (should.ok(entry !== undefined, spec('hierarchy.knock-rooms-listed', rule), `rooms listed: ${JSON.stringify(rooms.map((r) => r.room_id))}`)) {
+        if (
+          should.ok(
+            entry !== undefined,
+            spec('hierarchy.knock-rooms-listed', rule),
+            `rooms listed: ${JSON.stringify(rooms.map((r) => r.room_id))}`,
+          )
+        ) {
           should.equal(entry!.join_rule, joinRule, spec('hierarchy.knock-rooms-listed', `${rule}, with its join_rule`));
         }
       });
@@ -103,9 +151,20 @@ describe('Newer knock rules: untrusted knock_room_state entries, /hierarchy and 
       const knock = await knocker.do('POST', knocker.knockPath(roomId), { body: {} });
       must.matchResponse(knock, { status: 200 }, spec('client.knock', 'POST /knock on a knock room of the HSUT answers 200'));
       const res = await knocker.do('GET', `/_matrix/client/v1/room_summary/${encodeURIComponent(roomId)}`);
-      const rule = 'GET /room_summary of a room the user knocked on SHOULD summarise it with join_rule knock and the user\'s membership knock';
-      if (should.matchResponse(res, { status: 200, body: [match.jsonKeyEqual('room_id', roomId)] }, spec('room-summary.knock-membership', rule))) {
-        should.matchJson(res.body, [match.jsonKeyEqual('join_rule', 'knock'), match.jsonKeyEqual('membership', 'knock')], spec('room-summary.knock-membership', rule));
+      const rule =
+        "GET /room_summary of a room the user knocked on SHOULD summarise it with join_rule knock and the user's membership knock";
+      if (
+        should.matchResponse(
+          res,
+          { status: 200, body: [match.jsonKeyEqual('room_id', roomId)] },
+          spec('room-summary.knock-membership', rule),
+        )
+      ) {
+        should.matchJson(
+          res.body,
+          [match.jsonKeyEqual('join_rule', 'knock'), match.jsonKeyEqual('membership', 'knock')],
+          spec('room-summary.knock-membership', rule),
+        );
       }
     });
   }

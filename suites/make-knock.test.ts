@@ -58,17 +58,29 @@ async function mustCiteKnockAuthEvents(owner: CSClient, roomId: string, template
     return fetched.status === 200 ? { id, type: body.type, state_key: body.state_key } : { id };
   };
   const entries = await Promise.all(cited.map(cite));
-  const label = (e: { id: string; type?: string; state_key?: string }) => (e.type === undefined ? `${e.id} (not an event of the room)` : `${e.type}/${e.state_key ?? '(no state_key)'}`);
+  const label = (e: { id: string; type?: string; state_key?: string }) =>
+    e.type === undefined ? `${e.id} (not an event of the room)` : `${e.type}/${e.state_key ?? '(no state_key)'}`;
   const forSelection = { type: template.type, sender: template.sender, state_key: template.state_key, content: template.content };
   const allowed = authEventSelection(forSelection, v).map(([type, stateKey]) => `${type}/${stateKey}`);
   const rule = spec('auth-rules.auth-events-allowed', "The make_knock template's auth_events MUST pass the auth rules' auth events check");
 
   const outside = entries.filter((e) => !allowed.includes(label(e)));
-  must.equal(outside.map(label), [], { ...rule, text: `${rule.text}: no entry of a type and state_key the auth events selection does not name (${allowed.join(', ')})` });
+  must.equal(outside.map(label), [], {
+    ...rule,
+    text: `${rule.text}: no entry of a type and state_key the auth events selection does not name (${allowed.join(', ')})`,
+  });
   const keys = entries.map(label);
-  must.equal(keys.filter((k, i) => keys.indexOf(k) !== i), [], { ...rule, text: `${rule.text}: no duplicate type and state_key` });
+  must.equal(
+    keys.filter((k, i) => keys.indexOf(k) !== i),
+    [],
+    { ...rule, text: `${rule.text}: no duplicate type and state_key` },
+  );
   const needed = [...(version.createInAuthEvents ? ['m.room.create/'] : []), 'm.room.join_rules/'];
-  must.equal(needed.filter((k) => !keys.includes(k)), [], { ...rule, text: `${rule.text}: it cites ${needed.join(' and ')} (a knock without them is rejected)` });
+  must.equal(
+    needed.filter((k) => !keys.includes(k)),
+    [],
+    { ...rule, text: `${rule.text}: it cites ${needed.join(' and ')} (a knock without them is rejected)` },
+  );
 
   const idOf = (type: string, stateKey: string) => state.find((e) => e.type === type && e.state_key === stateKey)?.event_id;
   const expected = authEventSelection(forSelection, v)
@@ -79,21 +91,36 @@ async function mustCiteKnockAuthEvents(owner: CSClient, roomId: string, template
   should.equal(
     describeIds([...cited].sort()),
     describeIds(expected),
-    spec('auth-rules.auth-events-selection', "The make_knock template's auth_events SHOULD be exactly the auth events selection from current state: create (before v12), power levels, the user's member event if any, and the join rules"),
+    spec(
+      'auth-rules.auth-events-selection',
+      "The make_knock template's auth_events SHOULD be exactly the auth events selection from current state: create (before v12), power levels, the user's member event if any, and the join rules",
+    ),
   );
 }
 
 /** 403 is the status the definition fixes ("not permitted to knock"); M_FORBIDDEN is its example. */
 function mustForbid(res: RawResponse, when: string): void {
   must.matchResponse(res, { status: 403 }, spec('make_knock.forbidden', `make_knock MUST answer 403 ${when}`));
-  should.matchResponse(res, { status: 403, errcode: 'M_FORBIDDEN' }, spec('make_knock.forbidden', `make_knock SHOULD answer errcode M_FORBIDDEN ${when}`));
+  should.matchResponse(
+    res,
+    { status: 403, errcode: 'M_FORBIDDEN' },
+    spec('make_knock.forbidden', `make_knock SHOULD answer errcode M_FORBIDDEN ${when}`),
+  );
 }
 
 /**
  * A fake user whom knock auth rule iv bars from knocking (joined, invited, banned), per membership: the title's
  * words, the user's localpart, what the refusal is checked for, and how the user comes to have that membership.
  */
-const BARRED: Record<KnockBarringMembershipName, { who: string; localpart: string; when: string; enter(env: FederationEnvironment, owner: UserClient, roomId: string, user: string): Promise<void> }> = {
+const BARRED: Record<
+  KnockBarringMembershipName,
+  {
+    who: string;
+    localpart: string;
+    when: string;
+    enter(env: FederationEnvironment, owner: UserClient, roomId: string, user: string): Promise<void>;
+  }
+> = {
   join: {
     who: 'already joined',
     localpart: 'member',
@@ -132,8 +159,16 @@ describe('make_knock: the HSUT as resident server answers inbound make_knock req
     const user = env.fake.userId(unique('knocker'));
     const roomId = `!${unique('nowhere')}:${env.hs.serverName}`;
     const res = await makeKnock(env.fake, roomId, user, { ver: ALL_VERSIONS });
-    must.matchResponse(res, { status: 404 }, spec('make_knock.unknown-room', 'make_knock MUST answer 404 for a room the resident server does not know'));
-    should.matchResponse(res, { status: 404, errcode: 'M_NOT_FOUND' }, spec('make_knock.unknown-room', 'make_knock for an unknown room SHOULD answer errcode M_NOT_FOUND (the example)'));
+    must.matchResponse(
+      res,
+      { status: 404 },
+      spec('make_knock.unknown-room', 'make_knock MUST answer 404 for a room the resident server does not know'),
+    );
+    should.matchResponse(
+      res,
+      { status: 404, errcode: 'M_NOT_FOUND' },
+      spec('make_knock.unknown-room', 'make_knock for an unknown room SHOULD answer errcode M_NOT_FOUND (the example)'),
+    );
   });
 
   for (const v of KNOCK_VERSIONS) {
@@ -183,14 +218,25 @@ describe('make_knock: the HSUT as resident server answers inbound make_knock req
       const roomId = await createKnockRoom(owner, v, ROOM);
       const user = env.fake.userId(unique('knocker'));
       const res = await makeKnock(env.fake, roomId, user, { ver: null });
-      must.matchResponse(res, { status: 400 }, spec('make_knock.incompatible-version', 'make_knock MUST answer 400 when the required ver query parameter is missing (the request is invalid)'));
+      must.matchResponse(
+        res,
+        { status: 400 },
+        spec(
+          'make_knock.incompatible-version',
+          'make_knock MUST answer 400 when the required ver query parameter is missing (the request is invalid)',
+        ),
+      );
       should.ok(
         res.errcode === 'M_MISSING_PARAM' || res.errcode === 'M_INCOMPATIBLE_ROOM_VERSION',
         spec('make_knock.incompatible-version', 'make_knock without ver SHOULD answer M_MISSING_PARAM (or M_INCOMPATIBLE_ROOM_VERSION)'),
         `got errcode ${res.errcode ?? 'none'}`,
       );
       if (res.errcode === 'M_INCOMPATIBLE_ROOM_VERSION') {
-        must.matchJson(res.body, [match.jsonKeyEqual('room_version', v)], spec('make_knock.incompatible-version', "An M_INCOMPATIBLE_ROOM_VERSION answer MUST carry the room's room_version"));
+        must.matchJson(
+          res.body,
+          [match.jsonKeyEqual('room_version', v)],
+          spec('make_knock.incompatible-version', "An M_INCOMPATIBLE_ROOM_VERSION answer MUST carry the room's room_version"),
+        );
       }
       await mustHaveMembership(owner, roomId, user, undefined, spec('make_knock.incompatible-version', UNCHANGED));
     });
@@ -202,7 +248,10 @@ describe('make_knock: the HSUT as resident server answers inbound make_knock req
         const roomId = await createKnockRoom(owner, v, { joinRule, label: `make_knock ${joinRule}` });
         const user = env.fake.userId(unique('knocker'));
         const res = await makeKnock(env.fake, roomId, user, { ver: ALL_VERSIONS });
-        mustForbid(res, `when the join rule is ${joinRule} (the room is not set up for receiving knocks; knock auth rule: reject unless join_rule is knock)`);
+        mustForbid(
+          res,
+          `when the join rule is ${joinRule} (the room is not set up for receiving knocks; knock auth rule: reject unless join_rule is knock)`,
+        );
         await mustHaveMembership(owner, roomId, user, undefined, spec('make_knock.forbidden', UNCHANGED));
       });
     }
@@ -228,10 +277,20 @@ describe('make_knock: the HSUT as resident server answers inbound make_knock req
       const res = await makeKnock(env.fake, roomId, stranger, { ver: ALL_VERSIONS });
       must.ok(
         res.status === 400 || res.status === 403,
-        spec('make_knock.user-on-origin', 'make_knock MUST refuse (400 invalid request, or 403 not permitted) a user ID that is not on the requesting (origin) server'),
+        spec(
+          'make_knock.user-on-origin',
+          'make_knock MUST refuse (400 invalid request, or 403 not permitted) a user ID that is not on the requesting (origin) server',
+        ),
         `got ${res.status} ${JSON.stringify(res.body)}`,
       );
-      should.matchResponse(res, { status: 403, errcode: 'M_FORBIDDEN' }, spec('make_knock.user-on-origin', 'make_knock SHOULD answer 403 M_FORBIDDEN when the requesting server may not knock for that user'));
+      should.matchResponse(
+        res,
+        { status: 403, errcode: 'M_FORBIDDEN' },
+        spec(
+          'make_knock.user-on-origin',
+          'make_knock SHOULD answer 403 M_FORBIDDEN when the requesting server may not knock for that user',
+        ),
+      );
       await mustHaveMembership(owner, roomId, stranger, undefined, spec('make_knock.user-on-origin', UNCHANGED));
     });
 
@@ -239,11 +298,19 @@ describe('make_knock: the HSUT as resident server answers inbound make_knock req
       const owner = await env.newUser();
       const roomId = await createKnockRoom(owner, v, ROOM);
       const fakeHost = hostOf(env.fake.serverName);
-      must.ok(fakeHost !== hostOf(env.hs.serverName), setup('the ACL test needs the fake and the HSUT on different hosts'), `both are ${fakeHost}`);
+      must.ok(
+        fakeHost !== hostOf(env.hs.serverName),
+        setup('the ACL test needs the fake and the HSUT on different hosts'),
+        `both are ${fakeHost}`,
+      );
       await owner.sendState(roomId, 'm.room.server_acl', '', { allow: ['*'], deny: [fakeHost], allow_ip_literals: true });
       const user = env.fake.userId(unique('denied'));
       const res = await makeKnock(env.fake, roomId, user, { ver: ALL_VERSIONS });
-      must.matchResponse(res, { status: 403, errcode: 'M_FORBIDDEN' }, spec('federation.acl', "make_knock MUST answer 403 M_FORBIDDEN when the room's m.room.server_acl denies the requesting server"));
+      must.matchResponse(
+        res,
+        { status: 403, errcode: 'M_FORBIDDEN' },
+        spec('federation.acl', "make_knock MUST answer 403 M_FORBIDDEN when the room's m.room.server_acl denies the requesting server"),
+      );
       await mustHaveMembership(owner, roomId, user, undefined, spec('federation.acl', UNCHANGED));
     });
 
@@ -251,7 +318,11 @@ describe('make_knock: the HSUT as resident server answers inbound make_knock req
       const owner = await env.newUser();
       const roomId = await createKnockRoom(owner, v, ROOM);
       const user = env.fake.userId(unique('knocker'));
-      await mustRequireXMatrix(env.fake, 'make_knock', { method: 'GET', path: `/_matrix/federation/v1/make_knock/${enc(roomId)}/${enc(user)}`, query: { ver: ALL_VERSIONS } });
+      await mustRequireXMatrix(env.fake, 'make_knock', {
+        method: 'GET',
+        path: `/_matrix/federation/v1/make_knock/${enc(roomId)}/${enc(user)}`,
+        query: { ver: ALL_VERSIONS },
+      });
       await mustHaveMembership(owner, roomId, user, undefined, spec('make_knock.requires-auth', UNCHANGED));
     });
   }

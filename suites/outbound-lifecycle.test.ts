@@ -30,7 +30,12 @@ const ABSENT_MS = Math.round(WAIT_MS / 5);
 
 /** The suite's rooms on the fake: knock rooms with a name, topic, avatar and an alias of their own. */
 function lifecycleRoom(fake: FakeServer): FakeKnockRoomOptions {
-  return { label: 'knock lifecycle', topic: 'a room to knock on', avatarUrl: 'mxc://example.org/knock-avatar', canonicalAlias: `#${unique('lifecycle')}:${fake.serverName}` };
+  return {
+    label: 'knock lifecycle',
+    topic: 'a room to knock on',
+    avatarUrl: 'mxc://example.org/knock-avatar',
+    canonicalAlias: `#${unique('lifecycle')}:${fake.serverName}`,
+  };
 }
 
 function sectionsListing(body: SyncBody, roomId: string): string[] {
@@ -47,7 +52,14 @@ function key(roomId: string): string {
  * Polls /sync — always from the same `since` (undefined: initial sync), so nothing that happened after it can be
  * skipped — until `predicate` holds; on timeout the test fails with `rule`.
  */
-async function mustSyncShowing(client: CSClient, since: string | undefined, predicate: (body: SyncBody) => boolean, what: string, rule: MustRule, timeoutMs = WAIT_MS): Promise<SyncBody> {
+async function mustSyncShowing(
+  client: CSClient,
+  since: string | undefined,
+  predicate: (body: SyncBody) => boolean,
+  what: string,
+  rule: MustRule,
+  timeoutMs = WAIT_MS,
+): Promise<SyncBody> {
   let last: SyncBody | undefined;
   try {
     return await pollUntil(
@@ -71,7 +83,11 @@ async function mustSyncShowing(client: CSClient, since: string | undefined, pred
 async function mustKnockAndSettle(env: FederationEnvironment, client: CSClient, knocked: FakeKnockRoom): Promise<string> {
   const before = (await freshSync(client)).next_batch;
   const res = await client.do('POST', client.knockPath(knocked.room.roomId), { query: { via: [env.fake.serverName] }, body: {} });
-  must.matchResponse(res, { status: 200, body: [match.jsonKeyEqual('room_id', knocked.room.roomId)] }, spec('client.knock', 'POST /knock MUST answer 200 with room_id after a successful make_knock/send_knock'));
+  must.matchResponse(
+    res,
+    { status: 200, body: [match.jsonKeyEqual('room_id', knocked.room.roomId)] },
+    spec('client.knock', 'POST /knock MUST answer 200 with room_id after a successful make_knock/send_knock'),
+  );
   let seen = 'no sync completed';
   let body: SyncBody;
   try {
@@ -87,7 +103,11 @@ async function mustKnockAndSettle(env: FederationEnvironment, client: CSClient, 
   } catch (error) {
     return must.fail(spec('sync.knock-section', '/sync MUST list a room the user knocked on under rooms.knock'), (error as Error).message);
   }
-  must.equal(sectionsListing(body, knocked.room.roomId), ['knock'], spec('sync.knock-section', '/sync MUST list a room the user knocked on under rooms.knock (and nowhere else)'));
+  must.equal(
+    sectionsListing(body, knocked.room.roomId),
+    ['knock'],
+    spec('sync.knock-section', '/sync MUST list a room the user knocked on under rooms.knock (and nowhere else)'),
+  );
   return body.next_batch;
 }
 
@@ -96,7 +116,19 @@ function knockStateEvents(body: SyncBody, roomId: string): ClientEvent[] {
 }
 
 /** PDU fields that stripped state never has: none of them may reach the client. */
-const PDU_ONLY_KEYS = ['event_id', 'room_id', 'origin', 'origin_server_ts', 'depth', 'prev_events', 'auth_events', 'hashes', 'signatures', 'unsigned', 'redacts'];
+const PDU_ONLY_KEYS = [
+  'event_id',
+  'room_id',
+  'origin',
+  'origin_server_ts',
+  'depth',
+  'prev_events',
+  'auth_events',
+  'hashes',
+  'signatures',
+  'unsigned',
+  'redacts',
+];
 const STRIPPED_KEYS = ['content', 'sender', 'state_key', 'type'];
 
 /**
@@ -116,29 +148,63 @@ function mustShowKnockState(body: SyncBody, knocked: FakeKnockRoom, userId: stri
   const label = (e: ClientEvent) => `${String(e.type)}/${String(e.state_key)}`;
   const hasCreate = events.some((e) => e.type === 'm.room.create' && e.state_key === '');
   if (roomStateIsPdus(judgedSpecVersion())) {
-    must.ok(hasCreate, spec('sync.knock-state-create', `${which} /sync: knock_state MUST contain the room's m.room.create event`), `types: ${JSON.stringify(events.map((e) => e.type))}`);
+    must.ok(
+      hasCreate,
+      spec('sync.knock-state-create', `${which} /sync: knock_state MUST contain the room's m.room.create event`),
+      `types: ${JSON.stringify(events.map((e) => e.type))}`,
+    );
   } else {
-    should.ok(hasCreate, spec('sync.knock-state-identifying', `${which} /sync: knock_state SHOULD contain the room's m.room.create event`), `types: ${JSON.stringify(events.map((e) => e.type))}`);
+    should.ok(
+      hasCreate,
+      spec('sync.knock-state-identifying', `${which} /sync: knock_state SHOULD contain the room's m.room.create event`),
+      `types: ${JSON.stringify(events.map((e) => e.type))}`,
+    );
   }
   for (const e of knocked.room.strippedState()) {
     should.matchJson(
       events,
       [match.arrayContains(match.where({ type: e.type, state_key: e.state_key, sender: e.sender, content: e.content }))],
-      spec('sync.knock-state-identifying', `${which} /sync: knock_state.events SHOULD hold the room's ${e.type} the resident server answered in knock_room_state`),
+      spec(
+        'sync.knock-state-identifying',
+        `${which} /sync: knock_state.events SHOULD hold the room's ${e.type} the resident server answered in knock_room_state`,
+      ),
     );
   }
   should.matchJson(
     events,
     [match.arrayContains(match.where({ type: 'm.room.member', state_key: userId, sender: userId, 'content.membership': 'knock' }))],
-    spec('sync.knock-section', `${which} /sync: knock_state.events SHOULD include the user's own knock member event (membership knock, sender = state_key = the user)`),
+    spec(
+      'sync.knock-section',
+      `${which} /sync: knock_state.events SHOULD include the user's own knock member event (membership knock, sender = state_key = the user)`,
+    ),
   );
   // The form last: a server listed for imperfect stripping still has the contents above checked.
   if (roomStateIsPdus(judgedSpecVersion())) {
-    const leaked = events.map((e) => ({ e, keys: Object.keys(e).filter((k) => PDU_ONLY_KEYS.includes(k)) })).filter((x) => x.keys.length > 0).map((x) => `${label(x.e)}: ${x.keys.join(', ')}`);
-    must.equal(leaked, [], spec('sync.knock-state-pruned', `${which} /sync: knock_room_state came as PDUs; the server MUST prune them to stripped state before passing them to the client (PDU fields left)`));
+    const leaked = events
+      .map((e) => ({ e, keys: Object.keys(e).filter((k) => PDU_ONLY_KEYS.includes(k)) }))
+      .filter((x) => x.keys.length > 0)
+      .map((x) => `${label(x.e)}: ${x.keys.join(', ')}`);
+    must.equal(
+      leaked,
+      [],
+      spec(
+        'sync.knock-state-pruned',
+        `${which} /sync: knock_room_state came as PDUs; the server MUST prune them to stripped state before passing them to the client (PDU fields left)`,
+      ),
+    );
   }
-  const extraKeys = events.map((e) => ({ e, keys: Object.keys(e).filter((k) => !STRIPPED_KEYS.includes(k)) })).filter((x) => x.keys.length > 0).map((x) => `${label(x.e)}: ${x.keys.join(', ')}`);
-  must.equal(extraKeys, [], spec('sync.knock-state-stripped', `${which} /sync: knock_state events MUST be stripped state events (only sender, type, state_key and content); keys beyond those`));
+  const extraKeys = events
+    .map((e) => ({ e, keys: Object.keys(e).filter((k) => !STRIPPED_KEYS.includes(k)) }))
+    .filter((x) => x.keys.length > 0)
+    .map((x) => `${label(x.e)}: ${x.keys.join(', ')}`);
+  must.equal(
+    extraKeys,
+    [],
+    spec(
+      'sync.knock-state-stripped',
+      `${which} /sync: knock_state events MUST be stripped state events (only sender, type, state_key and content); keys beyond those`,
+    ),
+  );
 }
 
 describe('Outbound knock lifecycle: /sync of the knocking user, acceptance, rejection, rescinding, untrusted knock_room_state', function () {
@@ -154,7 +220,11 @@ describe('Outbound knock lifecycle: /sync of the knocking user, acceptance, reje
       const client = await env.newUser();
       const knocked = createFakeKnockRoom(env.fake, v, lifecycleRoom(env.fake));
       const res = await client.do('POST', client.knockPath(knocked.room.roomId), { query: { via: [env.fake.serverName] }, body: {} });
-      must.matchResponse(res, { status: 200 }, spec('client.knock', 'POST /knock MUST answer 200 after a successful make_knock/send_knock'));
+      must.matchResponse(
+        res,
+        { status: 200 },
+        spec('client.knock', 'POST /knock MUST answer 200 after a successful make_knock/send_knock'),
+      );
       const body = await mustSyncShowing(
         client,
         undefined,
@@ -162,7 +232,11 @@ describe('Outbound knock lifecycle: /sync of the knocking user, acceptance, reje
         `${knocked.room.roomId} in an initial sync`,
         spec('sync.knock-section', 'An initial /sync MUST list a room the user knocked on under rooms.knock'),
       );
-      must.equal(sectionsListing(body, knocked.room.roomId), ['knock'], spec('sync.knock-section', 'A knocked room MUST be listed only under rooms.knock (not join, invite or leave)'));
+      must.equal(
+        sectionsListing(body, knocked.room.roomId),
+        ['knock'],
+        spec('sync.knock-section', 'A knocked room MUST be listed only under rooms.knock (not join, invite or leave)'),
+      );
       mustShowKnockState(body, knocked, client.userId, 'An initial');
     });
 
@@ -171,7 +245,11 @@ describe('Outbound knock lifecycle: /sync of the knocking user, acceptance, reje
       const knocked = createFakeKnockRoom(env.fake, v, lifecycleRoom(env.fake));
       const before = (await freshSync(client)).next_batch;
       const res = await client.do('POST', client.knockPath(knocked.room.roomId), { query: { via: [env.fake.serverName] }, body: {} });
-      must.matchResponse(res, { status: 200 }, spec('client.knock', 'POST /knock MUST answer 200 after a successful make_knock/send_knock'));
+      must.matchResponse(
+        res,
+        { status: 200 },
+        spec('client.knock', 'POST /knock MUST answer 200 after a successful make_knock/send_knock'),
+      );
       const body = await mustSyncShowing(
         client,
         before,
@@ -179,7 +257,11 @@ describe('Outbound knock lifecycle: /sync of the knocking user, acceptance, reje
         `${knocked.room.roomId} in an incremental sync`,
         spec('sync.knock-section', 'An incremental /sync covering the knock MUST list the room under rooms.knock'),
       );
-      must.equal(sectionsListing(body, knocked.room.roomId), ['knock'], spec('sync.knock-section', 'A knocked room MUST be listed only under rooms.knock (not join, invite or leave)'));
+      must.equal(
+        sectionsListing(body, knocked.room.roomId),
+        ['knock'],
+        spec('sync.knock-section', 'A knocked room MUST be listed only under rooms.knock (not join, invite or leave)'),
+      );
       mustShowKnockState(body, knocked, client.userId, 'An incremental');
     });
 
@@ -189,28 +271,52 @@ describe('Outbound knock lifecycle: /sync of the knocking user, acceptance, reje
       let since = await mustKnockAndSettle(env, client, knocked);
 
       const invite = await inviteRemoteUser(env.fake, knocked.room, { sender: knocked.host, userId: client.userId });
-      must.matchResponse(invite.response, { status: 200 }, spec('federation.invite', 'The knocking server MUST accept (countersign) an invite into a room its user knocked on: the invite is how a knock is accepted'));
+      must.matchResponse(
+        invite.response,
+        { status: 200 },
+        spec(
+          'federation.invite',
+          'The knocking server MUST accept (countersign) an invite into a room its user knocked on: the invite is how a knock is accepted',
+        ),
+      );
       // "Homeservers are permitted to automatically accept invites as a result of knocks": rooms.join passes too.
       const accepted = await mustSyncShowing(
         client,
         since,
         (b) => b.rooms?.invite?.[knocked.room.roomId] !== undefined || b.rooms?.join?.[knocked.room.roomId] !== undefined,
         `${knocked.room.roomId} in rooms.invite (or rooms.join, auto-accepted)`,
-        spec('sync.knock-accepted-to-invite', 'After the knock is accepted with an invite, /sync MUST list the room under rooms.invite (or rooms.join when the server auto-accepts)'),
+        spec(
+          'sync.knock-accepted-to-invite',
+          'After the knock is accepted with an invite, /sync MUST list the room under rooms.invite (or rooms.join when the server auto-accepts)',
+        ),
       );
       const sections = sectionsListing(accepted, knocked.room.roomId);
       must.ok(
         ['invite', 'join'].includes(sections.join(',')),
-        spec('sync.knock-accepted-to-invite', 'An accepted knock MUST leave rooms.knock: the room is listed only under rooms.invite (or only under rooms.join, auto-accepted)'),
+        spec(
+          'sync.knock-accepted-to-invite',
+          'An accepted knock MUST leave rooms.knock: the room is listed only under rooms.invite (or only under rooms.join, auto-accepted)',
+        ),
         `listed in [${sections.join(', ')}]`,
       );
       since = accepted.next_batch;
 
       if (sections[0] === 'invite') {
-        const joined = await client.do('POST', `/_matrix/client/v3/join/${encodeURIComponent(knocked.room.roomId)}`, { query: { via: [env.fake.serverName] }, body: {} });
-        must.matchResponse(joined, { status: 200, body: [match.jsonKeyEqual('room_id', knocked.room.roomId)] }, spec('federation.joins', 'An invited user MUST be able to join the room whose knock was accepted'));
+        const joined = await client.do('POST', `/_matrix/client/v3/join/${encodeURIComponent(knocked.room.roomId)}`, {
+          query: { via: [env.fake.serverName] },
+          body: {},
+        });
+        must.matchResponse(
+          joined,
+          { status: 200, body: [match.jsonKeyEqual('room_id', knocked.room.roomId)] },
+          spec('federation.joins', 'An invited user MUST be able to join the room whose knock was accepted'),
+        );
       }
-      must.equal(knocked.room.membership(client.userId), 'join', spec('federation.joins', "The join MUST reach the resident server (make_join/send_join) and become the user's membership there"));
+      must.equal(
+        knocked.room.membership(client.userId),
+        'join',
+        spec('federation.joins', "The join MUST reach the resident server (make_join/send_join) and become the user's membership there"),
+      );
       if (sections[0] === 'invite') {
         const afterJoin = await mustSyncShowing(
           client,
@@ -219,7 +325,11 @@ describe('Outbound knock lifecycle: /sync of the knocking user, acceptance, reje
           `${knocked.room.roomId} in rooms.join`,
           spec('sync.joined-room-listed', 'After joining, /sync MUST list the room under rooms.join'),
         );
-        must.equal(sectionsListing(afterJoin, knocked.room.roomId), ['join'], spec('sync.joined-room-listed', 'After joining, the room MUST be listed only under rooms.join'));
+        must.equal(
+          sectionsListing(afterJoin, knocked.room.roomId),
+          ['join'],
+          spec('sync.joined-room-listed', 'After joining, the room MUST be listed only under rooms.join'),
+        );
       }
     });
 
@@ -228,7 +338,11 @@ describe('Outbound knock lifecycle: /sync of the knocking user, acceptance, reje
       const knocked = createFakeKnockRoom(env.fake, v, lifecycleRoom(env.fake));
       const since = await mustKnockAndSettle(env, client, knocked);
       const res = await client.do('POST', `/_matrix/client/v3/rooms/${encodeURIComponent(knocked.room.roomId)}/leave`, { body: {} });
-      must.matchResponse(res, { status: 200 }, spec('transitions.knock-to-leave.self', 'POST /rooms/{roomId}/leave MUST answer 200 when the user retracts their knock'));
+      must.matchResponse(
+        res,
+        { status: 200 },
+        spec('transitions.knock-to-leave.self', 'POST /rooms/{roomId}/leave MUST answer 200 when the user retracts their knock'),
+      );
       const left = await mustSyncShowing(
         client,
         since,
@@ -236,12 +350,19 @@ describe('Outbound knock lifecycle: /sync of the knocking user, acceptance, reje
         `${knocked.room.roomId} in rooms.leave`,
         spec('sync.knock-rejected-to-leave', 'A retracted knock MUST move the room to rooms.leave in /sync'),
       );
-      must.equal(sectionsListing(left, knocked.room.roomId), ['leave'], spec('sync.knock-rejected-to-leave', 'A retracted knock MUST leave rooms.knock: the room is listed only under rooms.leave'));
+      must.equal(
+        sectionsListing(left, knocked.room.roomId),
+        ['leave'],
+        spec('sync.knock-rejected-to-leave', 'A retracted knock MUST leave rooms.knock: the room is listed only under rooms.leave'),
+      );
       const initial = await freshSync(client);
       must.equal(
         sectionsListing(initial, knocked.room.roomId).filter((s) => s !== 'leave'),
         [],
-        spec('sync.knock-rejected-to-leave', 'After the knock is retracted, an initial /sync MUST NOT list the room under rooms.knock (nor join or invite)'),
+        spec(
+          'sync.knock-rejected-to-leave',
+          'After the knock is retracted, an initial /sync MUST NOT list the room under rooms.knock (nor join or invite)',
+        ),
       );
     });
 
@@ -251,9 +372,14 @@ describe('Outbound knock lifecycle: /sync of the knocking user, acceptance, reje
       await mustKnockAndSettle(env, client, knocked);
       const mark = env.fake.mark();
       const res = await client.do('POST', `/_matrix/client/v3/rooms/${encodeURIComponent(knocked.room.roomId)}/leave`, { body: {} });
-      must.matchResponse(res, { status: 200 }, spec('transitions.knock-to-leave.self', 'POST /rooms/{roomId}/leave MUST answer 200 when the user retracts their knock'));
+      must.matchResponse(
+        res,
+        { status: 200 },
+        spec('transitions.knock-to-leave.self', 'POST /rooms/{roomId}/leave MUST answer 200 when the user retracts their knock'),
+      );
       // "Servers can retract knocks over federation by leaving the room": a SHOULD, never a MUST.
-      const rule = 'A knocking server SHOULD retract a remote knock over federation by leaving the room like rejecting an invite: make_leave then send_leave to a resident server with a leave event of the user';
+      const rule =
+        'A knocking server SHOULD retract a remote knock over federation by leaving the room like rejecting an invite: make_leave then send_leave to a resident server with a leave event of the user';
       let pdu;
       try {
         pdu = await env.fake.waitForPdu((p) => p.via === 'send_leave' && p.roomId === knocked.room.roomId, {
@@ -275,8 +401,19 @@ describe('Outbound knock lifecycle: /sync of the knocking user, acceptance, reje
         ],
         spec('transitions.knock-to-leave.self-over-federation', `${rule} (the leave event)`),
       );
-      should.ok(pdu.signatureVerified && pdu.accepted, spec('transitions.knock-to-leave.self-over-federation', `${rule}: the leave is signed by the HSUT and passes the resident server's auth rules`), pdu.rejection);
-      should.equal(knocked.room.membership(client.userId), 'leave', spec('transitions.knock-to-leave.self-over-federation', `${rule}: the user's membership on the resident server becomes leave`));
+      should.ok(
+        pdu.signatureVerified && pdu.accepted,
+        spec(
+          'transitions.knock-to-leave.self-over-federation',
+          `${rule}: the leave is signed by the HSUT and passes the resident server's auth rules`,
+        ),
+        pdu.rejection,
+      );
+      should.equal(
+        knocked.room.membership(client.userId),
+        'leave',
+        spec('transitions.knock-to-leave.self-over-federation', `${rule}: the user's membership on the resident server becomes leave`),
+      );
     });
 
     it(`knock_room_state is not trusted: a forged name and power levels in send_knock's answer do not become the room's state once the user joins [spec:send_knock.accepted,sync.knock-state-stripped] [v${v}]`, async () => {
@@ -296,7 +433,10 @@ describe('Outbound knock lifecycle: /sync of the knocking user, acceptance, reje
             const forgedPowerLevels = { users: { [client.userId]: 100 }, users_default: 100 };
             if (roomStateIsPdus(judgedSpecVersion())) {
               // A properly hashed and signed PDU of the room version that is not part of the room's graph.
-              forged.push(knocked.room.buildEvent({ type: 'm.room.power_levels', stateKey: '', sender: knocked.host, content: forgedPowerLevels }).event);
+              forged.push(
+                knocked.room.buildEvent({ type: 'm.room.power_levels', stateKey: '', sender: knocked.host, content: forgedPowerLevels })
+                  .event,
+              );
             } else {
               forged.push({ type: 'm.room.power_levels', state_key: '', sender: knocked.host, content: forgedPowerLevels });
             }
@@ -306,24 +446,49 @@ describe('Outbound knock lifecycle: /sync of the knocking user, acceptance, reje
       );
       await mustKnockAndSettle(env, client, knocked);
       const invite = await inviteRemoteUser(env.fake, knocked.room, { sender: knocked.host, userId: client.userId });
-      must.matchResponse(invite.response, { status: 200 }, spec('federation.invite', 'The knocking server MUST accept an invite into a room its user knocked on'));
+      must.matchResponse(
+        invite.response,
+        { status: 200 },
+        spec('federation.invite', 'The knocking server MUST accept an invite into a room its user knocked on'),
+      );
       // Auto-accept is permitted: the user may already be joined; otherwise the user joins now.
       if (knocked.room.membership(client.userId) !== 'join') {
-        const joined = await client.do('POST', `/_matrix/client/v3/join/${encodeURIComponent(roomId)}`, { query: { via: [env.fake.serverName] }, body: {} });
-        must.matchResponse(joined, { status: 200 }, spec('federation.joins', 'An invited user MUST be able to join the room whose knock was accepted'));
+        const joined = await client.do('POST', `/_matrix/client/v3/join/${encodeURIComponent(roomId)}`, {
+          query: { via: [env.fake.serverName] },
+          body: {},
+        });
+        must.matchResponse(
+          joined,
+          { status: 200 },
+          spec('federation.joins', 'An invited user MUST be able to join the room whose knock was accepted'),
+        );
       }
 
-      const rule = "knock_room_state only helps identify the room: once joined, the room's state MUST be what the room's events (send_join's state) say";
+      const rule =
+        "knock_room_state only helps identify the room: once joined, the room's state MUST be what the room's events (send_join's state) say";
       const name = await client.do('GET', `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/state/m.room.name/`);
-      must.matchResponse(name, { status: 200, body: [match.jsonKeyEqual('name', realName)] }, spec('federation.joins', `${rule} (m.room.name)`));
+      must.matchResponse(
+        name,
+        { status: 200, body: [match.jsonKeyEqual('name', realName)] },
+        spec('federation.joins', `${rule} (m.room.name)`),
+      );
       const powerLevels = await client.do('GET', `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/state/m.room.power_levels/`);
       must.matchResponse(
         powerLevels,
-        { status: 200, body: [match.jsonKeyAbsent(`users.${client.userId.replace(/\./g, '\\.')}`), match.jsonKeyEqual('users_default', 0)] },
+        {
+          status: 200,
+          body: [match.jsonKeyAbsent(`users.${client.userId.replace(/\./g, '\\.')}`), match.jsonKeyEqual('users_default', 0)],
+        },
         spec('federation.joins', `${rule} (m.room.power_levels)`),
       );
-      const send = await client.do('PUT', `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/state/m.room.name/`, { body: { name: 'renamed by a powerless user' } });
-      should.matchResponse(send, { status: 403, errcode: 'M_FORBIDDEN' }, spec('federation.joins', `${rule}: the user has the power the room gives (0), not the one the forged power levels claimed`));
+      const send = await client.do('PUT', `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/state/m.room.name/`, {
+        body: { name: 'renamed by a powerless user' },
+      });
+      should.matchResponse(
+        send,
+        { status: 403, errcode: 'M_FORBIDDEN' },
+        spec('federation.joins', `${rule}: the user has the power the room gives (0), not the one the forged power levels claimed`),
+      );
     });
   }
 
@@ -359,10 +524,20 @@ describe('Outbound knock lifecycle: /sync of the knocking user, acceptance, reje
     } catch {
       shown = undefined;
     }
-    const rule = 'A knocking server SHOULD accept a rejection (leave) of its user\'s knock from the server it knocked through, and /sync SHOULD move the room to rooms.leave (MSC2403 de-scoped this over federation)';
-    if (should.ok(shown !== undefined, spec('transitions.rejection-reaches-knocking-server', rule), `no rooms.leave entry within ${ABSENT_MS} ms`)) {
-      must.equal(sectionsListing(shown!, knocked.room.roomId), ['leave'], spec('sync.knock-rejected-to-leave', 'A denied knock MUST leave rooms.knock: the room is listed only under rooms.leave'));
+    const rule =
+      "A knocking server SHOULD accept a rejection (leave) of its user's knock from the server it knocked through, and /sync SHOULD move the room to rooms.leave (MSC2403 de-scoped this over federation)";
+    if (
+      should.ok(
+        shown !== undefined,
+        spec('transitions.rejection-reaches-knocking-server', rule),
+        `no rooms.leave entry within ${ABSENT_MS} ms`,
+      )
+    ) {
+      must.equal(
+        sectionsListing(shown!, knocked.room.roomId),
+        ['leave'],
+        spec('sync.knock-rejected-to-leave', 'A denied knock MUST leave rooms.knock: the room is listed only under rooms.leave'),
+      );
     }
   });
 });
-

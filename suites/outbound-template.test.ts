@@ -13,7 +13,10 @@ import { KNOCK_VERSIONS, TEST_TIMEOUT_MS, freshSync, unique, useFederationEnviro
 type Tamper = (event: Pdu, context: { room: FakeRoom; otherUser: string }) => void;
 
 const CASES: Array<{ field: string; tamper: Tamper }> = [
-  { field: 'a room_id other than the room asked for', tamper: (e) => void (e.room_id = `!${unique('elsewhere')}:${e.origin ?? 'example.org'}`) },
+  {
+    field: 'a room_id other than the room asked for',
+    tamper: (e) => void (e.room_id = `!${unique('elsewhere')}:${e.origin ?? 'example.org'}`),
+  },
   { field: 'a sender other than the knocking user', tamper: (e, c) => void (e.sender = c.otherUser) },
   { field: 'a state_key other than the knocking user', tamper: (e, c) => void (e.state_key = c.otherUser) },
   { field: 'a type other than m.room.member', tamper: (e) => void (e.type = 'm.room.join_rules') },
@@ -42,18 +45,30 @@ describe('Outbound knock: the HSUT discards a make_knock template that is not a 
     for (const { field, tamper } of CASES) {
       it(`A make_knock template with ${field} is discarded: no send_knock, POST /knock fails, no knock recorded [spec:make_knock.template-checked] [v${v}]`, async () => {
         const client: CSClient = await env.newUser();
-        const room = env.fake.createRoom({ roomVersion: v, creator: env.fake.userId(unique('doorkeeper')), joinRule: 'knock', name: `template check v${v}` });
+        const room = env.fake.createRoom({
+          roomVersion: v,
+          creator: env.fake.userId(unique('doorkeeper')),
+          joinRule: 'knock',
+          name: `template check v${v}`,
+        });
         env.fake.use(handleMakeKnock({ wrap: tamperFor(room.roomId, tamper, room, env.fake.userId(unique('someone-else'))) }));
         const since = env.fake.mark();
         const res = await client.do('POST', client.knockPath(room.roomId), { query: { via: [env.fake.serverName] }, body: {} });
         const sendKnocks = env.fake.requests('send_knock', { since });
-        const rule = spec('make_knock.template-checked', `a template with ${field} is malformed and MUST be discarded, never signed and sent to send_knock`);
+        const rule = spec(
+          'make_knock.template-checked',
+          `a template with ${field} is malformed and MUST be discarded, never signed and sent to send_knock`,
+        );
         must.equal(
           sendKnocks.map((r) => `${r.method} ${r.path} membership=${String((r.body as Pdu | undefined)?.content?.membership)}`),
           [],
           rule,
         );
-        must.ok(res.status >= 400, spec('make_knock.template-checked', 'a knock whose only template was discarded fails the client request with an error'), `got ${res.status} ${JSON.stringify(res.body)}`);
+        must.ok(
+          res.status >= 400,
+          spec('make_knock.template-checked', 'a knock whose only template was discarded fails the client request with an error'),
+          `got ${res.status} ${JSON.stringify(res.body)}`,
+        );
         const sync = await freshSync(client);
         must.ok(
           sync.rooms?.knock?.[room.roomId] === undefined && sync.rooms?.join?.[room.roomId] === undefined,

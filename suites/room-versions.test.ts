@@ -44,7 +44,9 @@ describe('Room versions 1–6: the HSUT refuses knocks in rooms whose version ha
     const { event_id: joinRulesId } = await owner.sendState(roomId, 'm.room.join_rules', '', { join_rule: 'knock' });
     const received = await env.fake.waitForPdu((p) => p.eventId === joinRulesId, { timeoutMs: WAIT_MS, since });
     must.ok(received.accepted, setup('the fake member receives the knock join rule'), received.rejection);
-    const authEvents = ['m.room.create', 'm.room.power_levels', 'm.room.join_rules'].map((type) => room.idOf(room.currentStateEvent(type)!));
+    const authEvents = ['m.room.create', 'm.room.power_levels', 'm.room.join_rules'].map((type) =>
+      room.idOf(room.currentStateEvent(type)!),
+    );
     return { owner, roomId, room, member, authEvents };
   }
 
@@ -55,7 +57,13 @@ describe('Room versions 1–6: the HSUT refuses knocks in rooms whose version ha
       const user = env.fake.userId(unique('knocker'));
       const res = await makeKnock(env.fake, roomId, user, { ver: ALL_VERSIONS.filter((x) => x !== v) });
       mustRefuseIncompatibleVersion(res, v);
-      await mustHaveMembership(owner, roomId, user, undefined, spec('make_knock.incompatible-version', 'A refused make_knock MUST NOT change room state'));
+      await mustHaveMembership(
+        owner,
+        roomId,
+        user,
+        undefined,
+        spec('make_knock.incompatible-version', 'A refused make_knock MUST NOT change room state'),
+      );
     });
 
     it(`make_knock answers 403 M_FORBIDDEN for a room whose version has no knocking, even with join rule knock [spec:room-versions.knock-refused-before-v7,make_knock.forbidden] [v${v}]`, async () => {
@@ -66,10 +74,23 @@ describe('Room versions 1–6: the HSUT refuses knocks in rooms whose version ha
       must.matchResponse(
         res,
         { status: 403 },
-        spec('make_knock.forbidden', `make_knock MUST answer 403 in a room of version ${v}: versions before 7 have no knock membership (the room is not set up for receiving knocks)`),
+        spec(
+          'make_knock.forbidden',
+          `make_knock MUST answer 403 in a room of version ${v}: versions before 7 have no knock membership (the room is not set up for receiving knocks)`,
+        ),
       );
-      should.matchResponse(res, { status: 403, errcode: 'M_FORBIDDEN' }, spec('make_knock.forbidden', 'make_knock in a room without knocking SHOULD answer errcode M_FORBIDDEN (the example)'));
-      await mustHaveMembership(owner, roomId, user, undefined, spec('room-versions.knock-refused-before-v7', 'A refused make_knock MUST NOT change room state'));
+      should.matchResponse(
+        res,
+        { status: 403, errcode: 'M_FORBIDDEN' },
+        spec('make_knock.forbidden', 'make_knock in a room without knocking SHOULD answer errcode M_FORBIDDEN (the example)'),
+      );
+      await mustHaveMembership(
+        owner,
+        roomId,
+        user,
+        undefined,
+        spec('room-versions.knock-refused-before-v7', 'A refused make_knock MUST NOT change room state'),
+      );
     });
 
     it(`send_knock refuses a knock event in a room whose version has no knocking with a client error and no knock in state [spec:room-versions.knock-refused-before-v7,send_knock.forbidden] [v${v}]`, async () => {
@@ -85,11 +106,30 @@ describe('Room versions 1–6: the HSUT refuses knocks in rooms whose version ha
       const res = await sendKnock(env.fake, roomId, eventId, event);
       must.ok(
         res.status === 400 || res.status === 403,
-        spec('send_knock.forbidden', `send_knock MUST refuse a knock in a room of version ${v} (no knock membership before version 7) with 403 (not set up for receiving knocks) or 400 (invalid)`),
+        spec(
+          'send_knock.forbidden',
+          `send_knock MUST refuse a knock in a room of version ${v} (no knock membership before version 7) with 403 (not set up for receiving knocks) or 400 (invalid)`,
+        ),
         `got ${res.status} ${JSON.stringify(res.body)}`,
       );
-      should.matchResponse(res, { status: 403, errcode: 'M_FORBIDDEN' }, spec('send_knock.forbidden', 'send_knock in a room without knocking SHOULD answer 403 M_FORBIDDEN (the room is not set up for receiving knocks)'));
-      await mustHaveMembership(owner, roomId, user, undefined, spec('room-versions.knock-refused-before-v7', `Room version ${v} auth rules have no knock membership: a refused send_knock MUST NOT change room state`));
+      should.matchResponse(
+        res,
+        { status: 403, errcode: 'M_FORBIDDEN' },
+        spec(
+          'send_knock.forbidden',
+          'send_knock in a room without knocking SHOULD answer 403 M_FORBIDDEN (the room is not set up for receiving knocks)',
+        ),
+      );
+      await mustHaveMembership(
+        owner,
+        roomId,
+        user,
+        undefined,
+        spec(
+          'room-versions.knock-refused-before-v7',
+          `Room version ${v} auth rules have no knock membership: a refused send_knock MUST NOT change room state`,
+        ),
+      );
     });
 
     it(`A knock pushed over /send by a resident server into a room whose version has no knocking is rejected by the auth rules [spec:room-versions.knock-refused-before-v7] [v${v}]`, async () => {
@@ -110,7 +150,10 @@ describe('Room versions 1–6: the HSUT refuses knocks in rooms whose version ha
         roomId,
         user,
         undefined,
-        spec('room-versions.knock-refused-before-v7', `Room version ${v} auth rules have no knock membership: a knock event MUST be rejected and never become state`),
+        spec(
+          'room-versions.knock-refused-before-v7',
+          `Room version ${v} auth rules have no knock membership: a knock event MUST be rejected and never become state`,
+        ),
       );
     });
 
@@ -118,14 +161,30 @@ describe('Room versions 1–6: the HSUT refuses knocks in rooms whose version ha
       const owner = await env.newUser();
       const knocker = await env.newUser();
       const roomId = await createKnockRoom(owner, v, OLD_KNOCK_ROOM);
-      const res = await knocker.do('POST', knocker.knockPath(roomId), { query: { via: [env.hs.serverName] }, body: { reason: 'no knocking here' } });
+      const res = await knocker.do('POST', knocker.knockPath(roomId), {
+        query: { via: [env.hs.serverName] },
+        body: { reason: 'no knocking here' },
+      });
       must.matchResponse(
         res,
         { status: 403 },
-        spec('client.knock-forbidden', `POST /knock MUST answer 403 (you do not have permission to knock) on a room of version ${v}: no knock membership before version 7`),
+        spec(
+          'client.knock-forbidden',
+          `POST /knock MUST answer 403 (you do not have permission to knock) on a room of version ${v}: no knock membership before version 7`,
+        ),
       );
-      should.matchResponse(res, { status: 403, errcode: 'M_FORBIDDEN' }, spec('client.knock-forbidden', 'POST /knock on a room without knocking SHOULD answer errcode M_FORBIDDEN'));
-      await mustHaveMembership(owner, roomId, knocker.userId, undefined, spec('room-versions.knock-refused-before-v7', 'A refused knock MUST NOT change room state'));
+      should.matchResponse(
+        res,
+        { status: 403, errcode: 'M_FORBIDDEN' },
+        spec('client.knock-forbidden', 'POST /knock on a room without knocking SHOULD answer errcode M_FORBIDDEN'),
+      );
+      await mustHaveMembership(
+        owner,
+        roomId,
+        knocker.userId,
+        undefined,
+        spec('room-versions.knock-refused-before-v7', 'A refused knock MUST NOT change room state'),
+      );
     });
   }
 });

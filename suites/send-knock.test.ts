@@ -48,7 +48,13 @@ const UNCHANGED = 'A refused send_knock MUST NOT change room state';
 const ROOM = { label: 'send_knock' } as const;
 
 /** A make_* template from the HSUT; fails the test unless make_* answers 200 (setup, not what is tested). */
-async function mustMakeTemplate(fake: FakeServer, kind: 'knock' | 'join' | 'leave', roomId: string, userId: string, destination?: string): Promise<{ event: Pdu; roomVersion: string }> {
+async function mustMakeTemplate(
+  fake: FakeServer,
+  kind: 'knock' | 'join' | 'leave',
+  roomId: string,
+  userId: string,
+  destination?: string,
+): Promise<{ event: Pdu; roomVersion: string }> {
   let res: RawResponse;
   if (kind === 'knock') res = await makeKnock(fake, roomId, userId, { ver: ALL_VERSIONS, destination });
   else if (kind === 'leave') res = await makeLeave(fake, roomId, userId, destination);
@@ -87,7 +93,18 @@ function knockRoomState(res: RawResponse): Array<Record<string, unknown>> {
 function pduFormatProblems(entry: Record<string, unknown>, version: RoomVersion): string[] {
   const problems: string[] = [];
   const isCreate = entry.type === 'm.room.create';
-  const required = ['auth_events', 'prev_events', 'type', 'state_key', 'sender', 'origin_server_ts', 'content', 'depth', 'hashes', 'signatures'];
+  const required = [
+    'auth_events',
+    'prev_events',
+    'type',
+    'state_key',
+    'sender',
+    'origin_server_ts',
+    'content',
+    'depth',
+    'hashes',
+    'signatures',
+  ];
   if (version.eventIdFormat === 'v1') required.push('event_id');
   const roomIdOmitted = version.roomIdFromCreateHash && isCreate;
   if (!roomIdOmitted) required.push('room_id');
@@ -99,7 +116,11 @@ function pduFormatProblems(entry: Record<string, unknown>, version: RoomVersion)
   if ('origin_server_ts' in entry && !Number.isInteger(entry.origin_server_ts)) problems.push('origin_server_ts is not an integer');
   const hashes = entry.hashes as { sha256?: unknown } | undefined;
   if ('hashes' in entry && typeof hashes?.sha256 !== 'string') problems.push('hashes.sha256 is not a string');
-  if ('signatures' in entry && (typeof entry.signatures !== 'object' || entry.signatures === null || Object.keys(entry.signatures).length === 0)) problems.push('signatures is empty');
+  if (
+    'signatures' in entry &&
+    (typeof entry.signatures !== 'object' || entry.signatures === null || Object.keys(entry.signatures).length === 0)
+  )
+    problems.push('signatures is empty');
   return problems;
 }
 
@@ -115,8 +136,16 @@ describe('send_knock: the HSUT as resident server accepts knocks through inbound
     const unknownRoom = `!${unique('nowhere')}:${env.hs.serverName}`;
     const { event, eventId } = completeMembershipTemplate(env.fake, t, { overrides: { room_id: unknownRoom } });
     const res = await sendKnock(env.fake, unknownRoom, eventId, event);
-    must.matchResponse(res, { status: 404 }, spec('send_knock.unknown-room', 'send_knock MUST answer 404 for a room the resident server does not know'));
-    should.matchResponse(res, { status: 404, errcode: 'M_NOT_FOUND' }, spec('send_knock.unknown-room', 'send_knock for an unknown room SHOULD answer errcode M_NOT_FOUND (the example)'));
+    must.matchResponse(
+      res,
+      { status: 404 },
+      spec('send_knock.unknown-room', 'send_knock MUST answer 404 for a room the resident server does not know'),
+    );
+    should.matchResponse(
+      res,
+      { status: 404, errcode: 'M_NOT_FOUND' },
+      spec('send_knock.unknown-room', 'send_knock for an unknown room SHOULD answer errcode M_NOT_FOUND (the example)'),
+    );
     await mustHaveMembership(owner, roomId, user, undefined, spec('send_knock.unknown-room', UNCHANGED));
   });
 
@@ -150,20 +179,39 @@ describe('send_knock: the HSUT as resident server accepts knocks through inbound
       const typesPresent = `types present: ${JSON.stringify(entries.map((e) => e.type))}`;
 
       if (pduForm) {
-        must.ok(entry('m.room.create') !== undefined, spec('send_knock.knock-room-state.pdus', "knock_room_state MUST contain the room's m.room.create event"), typesPresent);
+        must.ok(
+          entry('m.room.create') !== undefined,
+          spec('send_knock.knock-room-state.pdus', "knock_room_state MUST contain the room's m.room.create event"),
+          typesPresent,
+        );
       } else {
-        should.ok(entry('m.room.create') !== undefined, spec('send_knock.knock-room-state.identifying', "knock_room_state SHOULD include the room's m.room.create event"), typesPresent);
+        should.ok(
+          entry('m.room.create') !== undefined,
+          spec('send_knock.knock-room-state.identifying', "knock_room_state SHOULD include the room's m.room.create event"),
+          typesPresent,
+        );
       }
-      should.ok(entry('m.room.join_rules') !== undefined, spec('send_knock.knock-room-state.identifying', "knock_room_state SHOULD include the room's m.room.join_rules event"), typesPresent);
+      should.ok(
+        entry('m.room.join_rules') !== undefined,
+        spec('send_knock.knock-room-state.identifying', "knock_room_state SHOULD include the room's m.room.join_rules event"),
+        typesPresent,
+      );
       for (const type of IDENTIFYING_TYPES) {
         if (!real(type)) continue;
-        should.ok(entry(type) !== undefined, spec('send_knock.knock-room-state.identifying', `knock_room_state SHOULD include ${type} when the room has it`), typesPresent);
+        should.ok(
+          entry(type) !== undefined,
+          spec('send_knock.knock-room-state.identifying', `knock_room_state SHOULD include ${type} when the room has it`),
+          typesPresent,
+        );
       }
       const extra = entries.filter((e) => PRIVATE_TYPES.includes(String(e.type)) && !(e.type === 'm.room.member' && e.state_key === user));
       should.equal(
         extra.map((e) => `${String(e.type)}/${String(e.state_key)}`),
         [],
-        spec('send_knock.knock-room-state.identifying', 'knock_room_state SHOULD be limited to state identifying the room (other members, power levels and history visibility are permitted, not recommended)'),
+        spec(
+          'send_knock.knock-room-state.identifying',
+          'knock_room_state SHOULD be limited to state identifying the room (other members, power levels and history visibility are permitted, not recommended)',
+        ),
       );
 
       // The state the entries stand for: checked for every entry before the format, so a format deviation does
@@ -171,23 +219,58 @@ describe('send_knock: the HSUT as resident server accepts knocks through inbound
       for (const e of entries) {
         must.matchJson(
           e,
-          [match.jsonKeyTypeOf('type', 'string'), match.jsonKeyTypeOf('state_key', 'string'), match.jsonKeyTypeOf('sender', 'string'), match.jsonKeyTypeOf('content', 'object')],
+          [
+            match.jsonKeyTypeOf('type', 'string'),
+            match.jsonKeyTypeOf('state_key', 'string'),
+            match.jsonKeyTypeOf('sender', 'string'),
+            match.jsonKeyTypeOf('content', 'object'),
+          ],
           spec(formatClause, 'Every knock_room_state entry MUST be a state event with type, state_key, sender and content'),
         );
         const original = realState.find((r) => r.type === e.type && r.state_key === e.state_key);
-        must.ok(original !== undefined, spec(formatClause, `knock_room_state entry ${String(e.type)}/${String(e.state_key)} MUST be a state event of the room`), 'the room has no such state event');
-        must.equal(e.content, original.content, spec(formatClause, `knock_room_state entry ${String(e.type)} MUST carry the content of the room's current state event`));
-        must.equal(e.sender, original.sender, spec(formatClause, `knock_room_state entry ${String(e.type)} MUST carry the sender of the room's current state event`));
+        must.ok(
+          original !== undefined,
+          spec(formatClause, `knock_room_state entry ${String(e.type)}/${String(e.state_key)} MUST be a state event of the room`),
+          'the room has no such state event',
+        );
+        must.equal(
+          e.content,
+          original.content,
+          spec(formatClause, `knock_room_state entry ${String(e.type)} MUST carry the content of the room's current state event`),
+        );
+        must.equal(
+          e.sender,
+          original.sender,
+          spec(formatClause, `knock_room_state entry ${String(e.type)} MUST carry the sender of the room's current state event`),
+        );
       }
       for (const e of entries) {
         const label = `${String(e.type)}/${String(e.state_key)}`;
         if (pduForm) {
           const problems = pduFormatProblems(e, version);
-          must.equal(problems, [], spec('send_knock.knock-room-state.pdus', `knock_room_state entry ${label} MUST be formatted as a PDU of room version ${v}`));
+          must.equal(
+            problems,
+            [],
+            spec('send_knock.knock-room-state.pdus', `knock_room_state entry ${label} MUST be formatted as a PDU of room version ${v}`),
+          );
           const original = realState.find((r) => r.type === e.type && r.state_key === e.state_key);
-          should.equal(computeEventId(e as Pdu, version), original?.event_id, spec('send_knock.knock-room-state.pdus', `knock_room_state entry ${label} SHOULD be the room's own event (its reference hash is the current state event's ID)`));
+          should.equal(
+            computeEventId(e as Pdu, version),
+            original?.event_id,
+            spec(
+              'send_knock.knock-room-state.pdus',
+              `knock_room_state entry ${label} SHOULD be the room's own event (its reference hash is the current state event's ID)`,
+            ),
+          );
         } else {
-          should.equal(Object.keys(e).sort(), STRIPPED_KEYS, spec('send_knock.knock-room-state.stripped', `knock_room_state entry ${label} SHOULD be in stripped form: only type, state_key, content and sender`));
+          should.equal(
+            Object.keys(e).sort(),
+            STRIPPED_KEYS,
+            spec(
+              'send_knock.knock-room-state.stripped',
+              `knock_room_state entry ${label} SHOULD be in stripped form: only type, state_key, content and sender`,
+            ),
+          );
         }
       }
     });
@@ -200,27 +283,53 @@ describe('send_knock: the HSUT as resident server accepts knocks through inbound
       const reason = `please let me in (v${v})`;
       const knock = await knockOn(env.fake, roomId, user, { ver: ALL_VERSIONS, content: { reason } });
       must.matchResponse(knock.make, { status: 200 }, setup('make_knock for a fake user in a knock room succeeds'));
-      must.matchResponse(knock.send!, { status: 200 }, spec('send_knock.accepted', 'send_knock MUST accept a well-formed knock in a knock room'));
+      must.matchResponse(
+        knock.send!,
+        { status: 200 },
+        spec('send_knock.accepted', 'send_knock MUST accept a well-formed knock in a knock room'),
+      );
       try {
         await waitForMembership(owner, roomId, user, 'knock');
       } catch (error) {
-        if (error instanceof ConditionTimeoutError) must.fail(spec('send_knock.persisted', 'The knock accepted by send_knock MUST become the member state of the room'), error.message);
+        if (error instanceof ConditionTimeoutError)
+          must.fail(
+            spec('send_knock.persisted', 'The knock accepted by send_knock MUST become the member state of the room'),
+            error.message,
+          );
         throw error;
       }
       const member = await memberEventOf(owner, roomId, user);
       must.matchJson(
         member,
-        [match.jsonKeyEqual('content.membership', 'knock'), match.jsonKeyEqual('sender', user), match.jsonKeyEqual('event_id', knock.eventId)],
-        spec('send_knock.persisted', 'The knock accepted by send_knock MUST be the member event in current state (same event ID, sender the knocker)'),
+        [
+          match.jsonKeyEqual('content.membership', 'knock'),
+          match.jsonKeyEqual('sender', user),
+          match.jsonKeyEqual('event_id', knock.eventId),
+        ],
+        spec(
+          'send_knock.persisted',
+          'The knock accepted by send_knock MUST be the member event in current state (same event ID, sender the knocker)',
+        ),
       );
-      should.matchJson(member, [match.jsonKeyEqual('content.reason', reason)], spec('membership.knock-reason', 'The knock SHOULD keep its reason'));
+      should.matchJson(
+        member,
+        [match.jsonKeyEqual('content.reason', reason)],
+        spec('membership.knock-reason', 'The knock SHOULD keep its reason'),
+      );
       try {
         await owner.syncUntil(
-          (b) => (b.rooms?.join?.[roomId]?.timeline?.events ?? []).some((e) => e.event_id === knock.eventId && e.content?.membership === 'knock'),
+          (b) =>
+            (b.rooms?.join?.[roomId]?.timeline?.events ?? []).some(
+              (e) => e.event_id === knock.eventId && e.content?.membership === 'knock',
+            ),
           { since, timeoutMs: WAIT_MS },
         );
       } catch (error) {
-        if (error instanceof SyncTimeoutError) must.fail(spec('sync.room-members-see-knock', "The accepted knock MUST appear in a joined member's /sync timeline of the room"), error.message);
+        if (error instanceof SyncTimeoutError)
+          must.fail(
+            spec('sync.room-members-see-knock', "The accepted knock MUST appear in a joined member's /sync timeline of the room"),
+            error.message,
+          );
         throw error;
       }
     });
@@ -230,11 +339,19 @@ describe('send_knock: the HSUT as resident server accepts knocks through inbound
       const roomId = await createKnockRoom(owner, v, ROOM);
       const user = env.fake.userId(unique('knocker'));
       const t = await mustMakeTemplate(env.fake, 'knock', roomId, user);
-      const { event, eventId } = completeMembershipTemplate(env.fake, { ...t, event: { ...t.event, content: {} } }, { content: { msgtype: 'm.text', body: 'not a knock' }, overrides: { type: 'm.room.message', state_key: undefined } });
+      const { event, eventId } = completeMembershipTemplate(
+        env.fake,
+        { ...t, event: { ...t.event, content: {} } },
+        { content: { msgtype: 'm.text', body: 'not a knock' }, overrides: { type: 'm.room.message', state_key: undefined } },
+      );
       const res = await sendKnock(env.fake, roomId, eventId, event);
       mustFailValidation(res, 'an event whose type is not m.room.member (here: m.room.message)');
       const fetched = await owner.do('GET', `/_matrix/client/v3/rooms/${enc(roomId)}/event/${enc(eventId)}`);
-      must.equal(fetched.status, 404, spec('send_knock.validation', 'A message refused by send_knock MUST NOT become an event of the room'));
+      must.equal(
+        fetched.status,
+        404,
+        spec('send_knock.validation', 'A message refused by send_knock MUST NOT become an event of the room'),
+      );
       await mustHaveMembership(owner, roomId, user, undefined, spec('send_knock.validation', UNCHANGED));
     });
 
@@ -298,8 +415,26 @@ describe('send_knock: the HSUT as resident server accepts knocks through inbound
       const { event, eventId } = completeMembershipTemplate(env.fake, t, { overrides: { state_key: target } });
       const res = await sendKnock(env.fake, roomId, eventId, event);
       mustFailValidation(res, 'a knock whose state_key differs from its sender');
-      await mustHaveMembership(owner, roomId, target, undefined, spec('auth-rules.knock.sender-not-state-key', 'A knock whose sender does not match its state_key MUST be rejected and change no state'));
-      await mustHaveMembership(owner, roomId, sender, undefined, spec('auth-rules.knock.sender-not-state-key', 'A knock whose sender does not match its state_key MUST be rejected and change no state'));
+      await mustHaveMembership(
+        owner,
+        roomId,
+        target,
+        undefined,
+        spec(
+          'auth-rules.knock.sender-not-state-key',
+          'A knock whose sender does not match its state_key MUST be rejected and change no state',
+        ),
+      );
+      await mustHaveMembership(
+        owner,
+        roomId,
+        sender,
+        undefined,
+        spec(
+          'auth-rules.knock.sender-not-state-key',
+          'A knock whose sender does not match its state_key MUST be rejected and change no state',
+        ),
+      );
     });
 
     it(`send_knock refuses a knock of a user on another server than the requesting one, even with a valid signature [spec:send_knock.validation] [v${v}]`, async () => {
@@ -327,8 +462,20 @@ describe('send_knock: the HSUT as resident server accepts knocks through inbound
         spec('send_knock.room-of-path', 'send_knock MUST refuse (400 or 403) an event whose room_id is not the room of the request path'),
         `got ${res.status} ${JSON.stringify(res.body)}`,
       );
-      await mustHaveMembership(owner, roomA, user, undefined, spec('send_knock.room-of-path', `${UNCHANGED} in the room named in the event`));
-      await mustHaveMembership(owner, roomB, user, undefined, spec('send_knock.room-of-path', `${UNCHANGED} in the room named in the path`));
+      await mustHaveMembership(
+        owner,
+        roomA,
+        user,
+        undefined,
+        spec('send_knock.room-of-path', `${UNCHANGED} in the room named in the event`),
+      );
+      await mustHaveMembership(
+        owner,
+        roomB,
+        user,
+        undefined,
+        spec('send_knock.room-of-path', `${UNCHANGED} in the room named in the path`),
+      );
     });
 
     it(`send_knock with an event ID in the path that is not the event's never files the knock under that ID [spec:send_knock.persisted] [v${v}]`, async () => {
@@ -337,16 +484,32 @@ describe('send_knock: the HSUT as resident server accepts knocks through inbound
       const user = env.fake.userId(unique('knocker'));
       const t = await mustMakeTemplate(env.fake, 'knock', roomId, user);
       const { event, eventId } = completeMembershipTemplate(env.fake, t);
-      const wrongId = version.eventIdFormat === 'v1' ? `$${unique('wrong')}:${env.fake.serverName}` : `$${randomBytes(32).toString('base64url')}`;
+      const wrongId =
+        version.eventIdFormat === 'v1' ? `$${unique('wrong')}:${env.fake.serverName}` : `$${randomBytes(32).toString('base64url')}`;
       const res = await sendKnock(env.fake, roomId, wrongId, event);
-      should.ok(res.status >= 400 && res.status < 500, spec('send_knock.persisted', 'send_knock SHOULD refuse a request whose path event ID is not the ID of the event in the body'), `got ${res.status} ${JSON.stringify(res.body)}`);
+      should.ok(
+        res.status >= 400 && res.status < 500,
+        spec('send_knock.persisted', 'send_knock SHOULD refuse a request whose path event ID is not the ID of the event in the body'),
+        `got ${res.status} ${JSON.stringify(res.body)}`,
+      );
       const member = await memberEventOf(owner, roomId, user);
       if (res.status === 200) {
-        must.equal(member?.event_id, eventId, spec('send_knock.persisted', "An accepted knock MUST be room state under its own event ID (the reference hash), not the request path's"));
+        must.equal(
+          member?.event_id,
+          eventId,
+          spec(
+            'send_knock.persisted',
+            "An accepted knock MUST be room state under its own event ID (the reference hash), not the request path's",
+          ),
+        );
       } else if (res.status >= 400 && res.status < 500) {
         must.equal(member?.content?.membership ?? 'none', 'none', spec('send_knock.persisted', UNCHANGED));
       } else {
-        must.ok(member === undefined || member.event_id === eventId, spec('send_knock.persisted', 'A knock MUST never be room state under an ID that is not its own'), `member event ${JSON.stringify(member)}`);
+        must.ok(
+          member === undefined || member.event_id === eventId,
+          spec('send_knock.persisted', 'A knock MUST never be room state under an ID that is not its own'),
+          `member event ${JSON.stringify(member)}`,
+        );
       }
     });
 
@@ -358,7 +521,7 @@ describe('send_knock: the HSUT as resident server accepts knocks through inbound
       const { event, eventId } = completeMembershipTemplate(env.fake, t);
       delete event.signatures;
       const res = await sendKnock(env.fake, roomId, eventId, event);
-      mustFailValidation(res, "a knock event that fails the signature check (no signature of the knocking server)");
+      mustFailValidation(res, 'a knock event that fails the signature check (no signature of the knocking server)');
       await mustHaveMembership(owner, roomId, user, undefined, spec('send_knock.validation', UNCHANGED));
     });
 
@@ -388,8 +551,21 @@ describe('send_knock: the HSUT as resident server accepts knocks through inbound
       // so the spec's PDU checks soft-fail it against current state ("such events are entirely valid, and we
       // cannot simply reject them"): the knock must never take effect (state resolution applies the knock rule
       // against the new join rule), while answering 403 is the better (SHOULD) answer.
-      await mustHaveMembership(owner, roomId, user, undefined, spec('auth-rules.knock.join-rule-not-knock', 'A knock that fails the auth rules against current state (join rule invite) MUST NOT become current room state'));
-      should.matchResponse(res, { status: 403, errcode: 'M_FORBIDDEN' }, spec('send_knock.forbidden', 'send_knock SHOULD answer 403 M_FORBIDDEN when the room is no longer set up for receiving knocks'));
+      await mustHaveMembership(
+        owner,
+        roomId,
+        user,
+        undefined,
+        spec(
+          'auth-rules.knock.join-rule-not-knock',
+          'A knock that fails the auth rules against current state (join rule invite) MUST NOT become current room state',
+        ),
+      );
+      should.matchResponse(
+        res,
+        { status: 403, errcode: 'M_FORBIDDEN' },
+        spec('send_knock.forbidden', 'send_knock SHOULD answer 403 M_FORBIDDEN when the room is no longer set up for receiving knocks'),
+      );
     });
 
     it(`send_knock answers 403 M_FORBIDDEN when the room's server ACL denies the requesting server [spec:federation.acl] [v${v}]`, async () => {
@@ -401,7 +577,11 @@ describe('send_knock: the HSUT as resident server accepts knocks through inbound
       await owner.sendState(roomId, 'm.room.server_acl', '', { allow: ['*'], deny: [fakeHost], allow_ip_literals: true });
       const { event, eventId } = completeMembershipTemplate(env.fake, t);
       const res = await sendKnock(env.fake, roomId, eventId, event);
-      must.matchResponse(res, { status: 403, errcode: 'M_FORBIDDEN' }, spec('federation.acl', "send_knock MUST answer 403 M_FORBIDDEN when the room's m.room.server_acl denies the requesting server"));
+      must.matchResponse(
+        res,
+        { status: 403, errcode: 'M_FORBIDDEN' },
+        spec('federation.acl', "send_knock MUST answer 403 M_FORBIDDEN when the room's m.room.server_acl denies the requesting server"),
+      );
       await mustHaveMembership(owner, roomId, user, undefined, spec('federation.acl', UNCHANGED));
     });
 
@@ -411,8 +591,18 @@ describe('send_knock: the HSUT as resident server accepts knocks through inbound
       const user = env.fake.userId(unique('knocker'));
       const t = await mustMakeTemplate(env.fake, 'knock', roomId, user);
       const { event, eventId } = completeMembershipTemplate(env.fake, t);
-      await mustRequireXMatrix(env.fake, 'send_knock', { method: 'PUT', path: `/_matrix/federation/v1/send_knock/${enc(roomId)}/${enc(eventId)}`, body: event });
-      await mustHaveMembership(owner, roomId, user, undefined, spec('send_knock.requires-auth', 'An unauthenticated send_knock MUST NOT change room state'));
+      await mustRequireXMatrix(env.fake, 'send_knock', {
+        method: 'PUT',
+        path: `/_matrix/federation/v1/send_knock/${enc(roomId)}/${enc(eventId)}`,
+        body: event,
+      });
+      await mustHaveMembership(
+        owner,
+        roomId,
+        user,
+        undefined,
+        spec('send_knock.requires-auth', 'An unauthenticated send_knock MUST NOT change room state'),
+      );
     });
   }
 });

@@ -28,9 +28,27 @@ async function sectionsOnceListed(user: CSClient, roomId: string, since: string)
 }
 
 const OUTCOMES = [
-  { name: 'invite', act: (owner: CSClient, roomId: string, userId: string) => owner.invite(roomId, userId), membership: 'invite', sections: ['invite', 'join'] as Section[], clause: 'sync.knock-accepted-to-invite' as const },
-  { name: 'kick', act: (owner: CSClient, roomId: string, userId: string) => owner.kick(roomId, userId), membership: 'leave', sections: ['leave'] as Section[], clause: 'sync.knock-rejected-to-leave' as const },
-  { name: 'ban', act: (owner: CSClient, roomId: string, userId: string) => owner.ban(roomId, userId), membership: 'ban', sections: ['leave'] as Section[], clause: 'sync.knock-rejected-to-leave' as const },
+  {
+    name: 'invite',
+    act: (owner: CSClient, roomId: string, userId: string) => owner.invite(roomId, userId),
+    membership: 'invite',
+    sections: ['invite', 'join'] as Section[],
+    clause: 'sync.knock-accepted-to-invite' as const,
+  },
+  {
+    name: 'kick',
+    act: (owner: CSClient, roomId: string, userId: string) => owner.kick(roomId, userId),
+    membership: 'leave',
+    sections: ['leave'] as Section[],
+    clause: 'sync.knock-rejected-to-leave' as const,
+  },
+  {
+    name: 'ban',
+    act: (owner: CSClient, roomId: string, userId: string) => owner.ban(roomId, userId),
+    membership: 'ban',
+    sections: ['leave'] as Section[],
+    clause: 'sync.knock-rejected-to-leave' as const,
+  },
 ];
 
 describe('/sync sections follow the current membership when a knock and its outcome fall in one sync window', function () {
@@ -55,7 +73,10 @@ describe('/sync sections follow the current membership when a knock and its outc
         );
         must.ok(
           !sections.includes('knock'),
-          spec('sync.knock-section', 'rooms.knock lists the rooms the user has knocked upon: not a room whose knock was already answered in the same window'),
+          spec(
+            'sync.knock-section',
+            'rooms.knock lists the rooms the user has knocked upon: not a room whose knock was already answered in the same window',
+          ),
           `sections: ${JSON.stringify(sections)}`,
         );
       });

@@ -43,7 +43,10 @@ describe('GitHub annotations from report.json', () => {
   });
 
   it('leaves file= out for a test file outside the workspace (the Action running from its own directory)', () => {
-    const [line] = annotationsFromReport({ tests: [test('failed', { file: '/actions/knockknock/suites/x.test.ts' })] }, { workspace: '/ws' });
+    const [line] = annotationsFromReport(
+      { tests: [test('failed', { file: '/actions/knockknock/suites/x.test.ts' })] },
+      { workspace: '/ws' },
+    );
     expect(line).to.not.include('file=');
     expect(line).to.include('no error message');
   });
@@ -53,7 +56,9 @@ describe('GitHub annotations from report.json', () => {
     const lines = annotationsFromReport({ tests, staleExpectedFailures: ['Old title', 'Older'] }, { max: 10 });
     expect(lines.filter((l) => l.startsWith('::error '))).to.have.length(10);
     expect(lines[10]).to.match(/^::notice title=knockknock%3A 3 more unexpected results::13 tests in all/);
-    expect(lines[11]).to.equal('::warning title=knockknock%3A 2 stale expected failures::2 expected-failure entries match no test of this run: rename or remove them ("Old title", "Older").');
+    expect(lines[11]).to.equal(
+      '::warning title=knockknock%3A 2 stale expected failures::2 expected-failure entries match no test of this run: rename or remove them ("Old title", "Older").',
+    );
     expect(lines).to.have.length(12);
     // A filtered run leaves entries unmatched by design.
     expect(annotationsFromReport({ filtered: true, tests: [], staleExpectedFailures: ['Old title'] })).to.deep.equal([]);
@@ -69,7 +74,14 @@ describe('GitHub annotations from report.json', () => {
       expect(out).to.have.length(1);
       const none: string[] = [];
       const said: string[] = [];
-      expect(main([join(dir, 'missing.json')], {}, (l) => none.push(l), (l) => said.push(l))).to.equal(0);
+      expect(
+        main(
+          [join(dir, 'missing.json')],
+          {},
+          (l) => none.push(l),
+          (l) => said.push(l),
+        ),
+      ).to.equal(0);
       expect(none).to.deep.equal([]);
       expect(said[0]).to.match(/^annotate: no report to annotate/);
     } finally {

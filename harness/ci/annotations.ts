@@ -79,13 +79,22 @@ export function annotationsFromReport(report: ReportForAnnotations, options: Ann
     lines.push(command('error', { title: clip(test.fullTitle, 250), file: inWorkspace ? file : undefined }, message));
   }
   if (failing.length > max) {
-    lines.push(command('notice', { title: `knockknock: ${failing.length - max} more unexpected results` }, `${failing.length} tests in all did not go as expected; ${reportDir}/summary.md lists every one.`));
+    lines.push(
+      command(
+        'notice',
+        { title: `knockknock: ${failing.length - max} more unexpected results` },
+        `${failing.length} tests in all did not go as expected; ${reportDir}/summary.md lists every one.`,
+      ),
+    );
   }
   // A filtered run (--spec, --grep, --room-version) leaves most entries unmatched: only a full run can tell.
   const stale = report.filtered ? [] : (report.staleExpectedFailures ?? []);
   if (stale.length) {
     const one = stale.length === 1;
-    const titles = `${stale.slice(0, 3).map((t) => `"${clip(t, 200)}"`).join(', ')}${stale.length > 3 ? ', …' : ''}`;
+    const titles = `${stale
+      .slice(0, 3)
+      .map((t) => `"${clip(t, 200)}"`)
+      .join(', ')}${stale.length > 3 ? ', …' : ''}`;
     const message = `${stale.length} expected-failure ${one ? 'entry matches' : 'entries match'} no test of this run: rename or remove ${one ? 'it' : 'them'} (${titles}).`;
     lines.push(command('warning', { title: `knockknock: ${stale.length} stale expected failure${one ? '' : 's'}` }, message));
   }

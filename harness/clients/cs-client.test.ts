@@ -91,7 +91,18 @@ describe('CSClient', () => {
     const s = await serve((req, _body, res) => {
       sinces.push(new URL(req.url!, 'http://x').searchParams.get('since'));
       batch += 1;
-      const rooms = batch >= 3 ? { knock: { '!r:hs': { knock_state: { events: [{ type: 'm.room.member', state_key: '@k:hs', sender: '@k:hs', content: { membership: 'knock' } }] } } } } : {};
+      const rooms =
+        batch >= 3
+          ? {
+              knock: {
+                '!r:hs': {
+                  knock_state: {
+                    events: [{ type: 'm.room.member', state_key: '@k:hs', sender: '@k:hs', content: { membership: 'knock' } }],
+                  },
+                },
+              },
+            }
+          : {};
       json(res, 200, { next_batch: `s${batch}`, rooms });
     });
     server = s.server;

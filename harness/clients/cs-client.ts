@@ -177,7 +177,14 @@ export class CSClient {
     return { userId: response.body.user_id, accessToken: response.body.access_token, deviceId: response.body.device_id };
   }
 
-  adopt(identity: { user_id?: string; userId?: string; access_token?: string; accessToken?: string; device_id?: string; deviceId?: string }): void {
+  adopt(identity: {
+    user_id?: string;
+    userId?: string;
+    access_token?: string;
+    accessToken?: string;
+    device_id?: string;
+    deviceId?: string;
+  }): void {
     this.userId = identity.user_id ?? identity.userId;
     this.accessToken = identity.access_token ?? identity.accessToken;
     this.deviceId = identity.device_id ?? identity.deviceId;
@@ -219,7 +226,10 @@ export class CSClient {
   }
 
   /** POST /_matrix/client/v3/knock/{roomIdOrAlias}; `via` is the current parameter, `serverName` the deprecated one. */
-  async knock(roomIdOrAlias: string, options: { via?: string[]; serverName?: string[]; reason?: string } = {}): Promise<{ room_id: string }> {
+  async knock(
+    roomIdOrAlias: string,
+    options: { via?: string[]; serverName?: string[]; reason?: string } = {},
+  ): Promise<{ room_id: string }> {
     return this.must('POST', this.knockPath(roomIdOrAlias), {
       query: { via: options.via, server_name: options.serverName },
       body: withReason({}, options.reason),
@@ -252,10 +262,7 @@ export class CSClient {
    * Polls /sync (long-polling from `since`) until the predicate holds for one response; returns that body and
    * its next_batch. On timeout, throws with a summary of what the last sync showed.
    */
-  async syncUntil(
-    predicate: (body: SyncBody) => boolean,
-    options: SyncUntilOptions,
-  ): Promise<{ body: SyncBody; since: string }> {
+  async syncUntil(predicate: (body: SyncBody) => boolean, options: SyncUntilOptions): Promise<{ body: SyncBody; since: string }> {
     const deadline = Date.now() + options.timeoutMs;
     let since = options.since;
     let last: SyncBody | undefined;
@@ -286,7 +293,11 @@ export class CSClient {
     return this.must('PUT', `/_matrix/client/v3/rooms/${enc(roomId)}/state/${enc(type)}/${enc(stateKey)}`, { body: content });
   }
 
-  async sendMessage(roomId: string, content: Record<string, unknown> | string, eventType = 'm.room.message'): Promise<{ event_id: string }> {
+  async sendMessage(
+    roomId: string,
+    content: Record<string, unknown> | string,
+    eventType = 'm.room.message',
+  ): Promise<{ event_id: string }> {
     const body = typeof content === 'string' ? { msgtype: 'm.text', body: content } : content;
     return this.must('PUT', `/_matrix/client/v3/rooms/${enc(roomId)}/send/${enc(eventType)}/${nextTxnId()}`, { body });
   }
@@ -294,7 +305,8 @@ export class CSClient {
   /** GET /publicRooms, or POST when a filter (or another POST-only field) is given. */
   async publicRooms(options: PublicRoomsOptions = {}): Promise<PublicRoomsBody> {
     const path = '/_matrix/client/v3/publicRooms';
-    const usePost = options.filter !== undefined || options.include_all_networks !== undefined || options.third_party_instance_id !== undefined;
+    const usePost =
+      options.filter !== undefined || options.include_all_networks !== undefined || options.third_party_instance_id !== undefined;
     if (!usePost) {
       return this.must('GET', path, { query: { server: options.server, limit: options.limit, since: options.since } });
     }

@@ -39,21 +39,30 @@ describe('The client-server client facing a hostile homeserver', function () {
 
   it(`a 10 MB body is cut off at ${MAX_RESPONSE_BYTES} bytes with a clear error`, async () => {
     const client = await clientFacing('huge-body');
-    const error = await client.do('GET', '/_matrix/client/v3/sync').then(() => undefined, (e: Error) => e);
+    const error = await client.do('GET', '/_matrix/client/v3/sync').then(
+      () => undefined,
+      (e: Error) => e,
+    );
     expect(error?.message).to.match(/GET http:\/\/127\.0\.0\.1:\d+\/_matrix\/client\/v3\/sync: .*larger than 4194304 bytes/);
   });
 
   it('a server that never answers fails the call at its timeout, naming method, URL and the timeout', async () => {
     const client = await clientFacing('never-answer');
     const started = Date.now();
-    const error = await client.do('GET', '/_matrix/client/v3/sync').then(() => undefined, (e: Error) => e);
+    const error = await client.do('GET', '/_matrix/client/v3/sync').then(
+      () => undefined,
+      (e: Error) => e,
+    );
     expect(Date.now() - started).to.be.lessThan(2_000);
     expect(error?.message).to.match(/GET http:\/\/127\.0\.0\.1:\d+\/_matrix\/client\/v3\/sync: timed out after 500 ms/);
   });
 
   it('a connection closed in the middle of a response fails the call with the network reason', async () => {
     const client = await clientFacing('close-mid-response');
-    const error = await client.do('GET', '/_matrix/client/v3/sync').then(() => undefined, (e: Error) => e);
+    const error = await client.do('GET', '/_matrix/client/v3/sync').then(
+      () => undefined,
+      (e: Error) => e,
+    );
     expect(error?.name).to.equal('NetworkError');
     expect(error?.message).to.match(/GET http:\/\/127\.0\.0\.1:\d+\/_matrix\/client\/v3\/sync: /);
   });
@@ -61,7 +70,10 @@ describe('The client-server client facing a hostile homeserver', function () {
   it('a server that crashed is reported as refusing connections', async () => {
     const client = await clientFacing('ok-versions');
     await hostile.crash();
-    const error = await client.do('GET', '/_matrix/client/versions').then(() => undefined, (e: Error) => e);
+    const error = await client.do('GET', '/_matrix/client/versions').then(
+      () => undefined,
+      (e: Error) => e,
+    );
     expect(error?.message).to.match(/ECONNREFUSED/);
   });
 });

@@ -46,13 +46,28 @@ describe('FederationClient', () => {
 
   it('signs the exact URI with query and the JSON body with X-Matrix', async () => {
     const body = { hello: 'wörld' };
-    await client.request({ destination: 'dest.test', baseUrl, method: 'PUT', path: '/_matrix/federation/v1/x/%21room%3Ahs', query: { ver: ['7', '10'] }, body });
+    await client.request({
+      destination: 'dest.test',
+      baseUrl,
+      method: 'PUT',
+      path: '/_matrix/federation/v1/x/%21room%3Ahs',
+      query: { ver: ['7', '10'] },
+      body,
+    });
     const [request] = seen;
     expect(request.url).to.equal('/_matrix/federation/v1/x/%21room%3Ahs?ver=7&ver=10');
     const params = parseXMatrix(request.authorization!);
     expect(params).to.include({ origin: 'origin.test', destination: 'dest.test', key: 'ed25519:fc' });
     const verified = verifyRequest(
-      { method: 'PUT', uri: request.url, origin: 'origin.test', destination: 'dest.test', content: JSON.parse(request.body), keyId: params.key, sig: params.sig },
+      {
+        method: 'PUT',
+        uri: request.url,
+        origin: 'origin.test',
+        destination: 'dest.test',
+        content: JSON.parse(request.body),
+        keyId: params.key,
+        sig: params.sig,
+      },
       key.publicKey,
     );
     expect(verified).to.equal(true);

@@ -83,7 +83,11 @@ export class FederationClient {
       body: req.body,
       timeoutMs: req.timeoutMs ?? this.timeoutMs,
       dispatcher: this.dispatcher,
-      exchange: { actor: 'federation-client', from: `fake ${req.originOverride ?? this.serverName}`, to: `${req.destination} (${req.baseUrl})` },
+      exchange: {
+        actor: 'federation-client',
+        from: `fake ${req.originOverride ?? this.serverName}`,
+        to: `${req.destination} (${req.baseUrl})`,
+      },
     });
   }
 

@@ -5,13 +5,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 
-export type Misbehaviour =
-  | 'garbage-json'
-  | 'wrong-content-type'
-  | 'huge-body'
-  | 'never-answer'
-  | 'close-mid-response'
-  | 'ok-versions';
+export type Misbehaviour = 'garbage-json' | 'wrong-content-type' | 'huge-body' | 'never-answer' | 'close-mid-response' | 'ok-versions';
 
 const HUGE_BODY_BYTES = 10 * 1024 * 1024;
 

@@ -12,10 +12,7 @@ export interface StateEventLike {
   [key: string]: unknown;
 }
 
-export type AuthStateInput =
-  | ReadonlyMap<unknown, StateEventLike>
-  | Readonly<Record<string, StateEventLike>>
-  | readonly StateEventLike[];
+export type AuthStateInput = ReadonlyMap<unknown, StateEventLike> | Readonly<Record<string, StateEventLike>> | readonly StateEventLike[];
 
 /** A collision-free map key for (type, state_key), for callers who keep state in a Map. */
 export function stateMapKey(type: string, stateKey: string): string {
@@ -26,8 +23,7 @@ export class AuthState {
   private readonly byKey = new Map<string, StateEventLike>();
 
   constructor(input: AuthStateInput) {
-    const events: Iterable<StateEventLike> =
-      input instanceof Map ? input.values() : Array.isArray(input) ? input : Object.values(input);
+    const events: Iterable<StateEventLike> = input instanceof Map ? input.values() : Array.isArray(input) ? input : Object.values(input);
     for (const event of events) {
       if (typeof event?.type === 'string' && typeof event.state_key === 'string') {
         this.byKey.set(stateMapKey(event.type, event.state_key), event);

@@ -30,9 +30,11 @@ describe('base64', () => {
   });
 
   it('round-trips any bytes in both alphabets', () => {
-    fc.assert(fc.property(fc.uint8Array({ maxLength: 100 }), (bytes) => {
-      expect(Array.from(decodeBase64(encodeBase64(bytes)))).to.deep.equal(Array.from(bytes));
-      expect(Array.from(decodeBase64Url(encodeBase64Url(bytes)))).to.deep.equal(Array.from(bytes));
-    }));
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 100 }), (bytes) => {
+        expect(Array.from(decodeBase64(encodeBase64(bytes)))).to.deep.equal(Array.from(bytes));
+        expect(Array.from(decodeBase64Url(encodeBase64Url(bytes)))).to.deep.equal(Array.from(bytes));
+      }),
+    );
   });
 });

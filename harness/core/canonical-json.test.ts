@@ -4,8 +4,14 @@ import { canonicalJson, CanonicalJsonError, compareByCodePoint } from './canonic
 import { canonicalValue } from './test-arbitraries';
 import { loadVectors } from './test-fixtures';
 
-interface SpecCase { name: string; inputJson: string; expected: string }
-interface SigningVectors { canonicalJson: { name: string; input: unknown; expected: string }[] }
+interface SpecCase {
+  name: string;
+  inputJson: string;
+  expected: string;
+}
+interface SigningVectors {
+  canonicalJson: { name: string; input: unknown; expected: string }[];
+}
 
 describe('canonicalJson', () => {
   describe('spec appendix examples', () => {
@@ -20,7 +26,9 @@ describe('canonicalJson', () => {
   }
 
   it('escapes control characters as the grammar says and leaves U+007F, U+2028 unescaped', () => {
-    expect(canonicalJson('\u0000\u0008\t\n\u000b\f\r\u001f"\\\u007f\u2028/')).to.equal('"\\u0000\\b\\t\\n\\u000b\\f\\r\\u001f\\"\\\\\u007f\u2028/"');
+    expect(canonicalJson('\u0000\u0008\t\n\u000b\f\r\u001f"\\\u007f\u2028/')).to.equal(
+      '"\\u0000\\b\\t\\n\\u000b\\f\\r\\u001f\\"\\\\\u007f\u2028/"',
+    );
   });
 
   it('encodes -0 as 0 and the safe-range bounds exactly', () => {
@@ -42,15 +50,19 @@ describe('canonicalJson', () => {
   ];
   for (const [what, value, path] of rejected) {
     it(`throws on ${what}, naming ${path}`, () => {
-      expect(() => canonicalJson(value)).to.throw(CanonicalJsonError).with.property('path', path);
+      expect(() => canonicalJson(value))
+        .to.throw(CanonicalJsonError)
+        .with.property('path', path);
     });
   }
 
   describe('properties', () => {
     it('parses back to an equal value', () => {
-      fc.assert(fc.property(canonicalValue, (value) => {
-        expect(JSON.parse(canonicalJson(value))).to.deep.equal(JSON.parse(JSON.stringify(value)));
-      }));
+      fc.assert(
+        fc.property(canonicalValue, (value) => {
+          expect(JSON.parse(canonicalJson(value))).to.deep.equal(JSON.parse(JSON.stringify(value)));
+        }),
+      );
     });
 
     it('does not depend on key insertion order', () => {
@@ -59,16 +71,20 @@ describe('canonicalJson', () => {
         .chain((entries) =>
           fc.tuple(fc.constant(entries), fc.shuffledSubarray(entries, { minLength: entries.length, maxLength: entries.length })),
         );
-      fc.assert(fc.property(entriesAndPermutation, ([entries, permuted]) => {
-        expect(canonicalJson(Object.fromEntries(permuted))).to.equal(canonicalJson(Object.fromEntries(entries)));
-      }));
+      fc.assert(
+        fc.property(entriesAndPermutation, ([entries, permuted]) => {
+          expect(canonicalJson(Object.fromEntries(permuted))).to.equal(canonicalJson(Object.fromEntries(entries)));
+        }),
+      );
     });
 
     it('orders keys like their UTF-8 bytes (code point order)', () => {
-      fc.assert(fc.property(fc.string({ unit: 'binary' }), fc.string({ unit: 'binary' }), (a, b) => {
-        const bytes = Math.sign(Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8')));
-        expect(Math.sign(compareByCodePoint(a, b))).to.equal(bytes);
-      }));
+      fc.assert(
+        fc.property(fc.string({ unit: 'binary' }), fc.string({ unit: 'binary' }), (a, b) => {
+          const bytes = Math.sign(Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8')));
+          expect(Math.sign(compareByCodePoint(a, b))).to.equal(bytes);
+        }),
+      );
     });
   });
 });

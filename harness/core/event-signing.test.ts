@@ -31,8 +31,18 @@ describe('signEvent and event hashes', () => {
   });
 
   it('formats event IDs per room version', () => {
-    const event = { type: 'm.room.message', room_id: '!r:domain', sender: '@u:domain', content: {}, depth: 1,
-      origin_server_ts: 1, prev_events: [], auth_events: [], hashes: { sha256: 'x' }, event_id: '$legacy:domain' };
+    const event = {
+      type: 'm.room.message',
+      room_id: '!r:domain',
+      sender: '@u:domain',
+      content: {},
+      depth: 1,
+      origin_server_ts: 1,
+      prev_events: [],
+      auth_events: [],
+      hashes: { sha256: 'x' },
+      event_id: '$legacy:domain',
+    };
     expect(eventId(event, '1')).to.equal('$legacy:domain');
     const v3 = eventId(event, '3');
     const v4 = eventId(event, '4');

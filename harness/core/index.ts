@@ -27,4 +27,10 @@ export { AuthState, stateMapKey, type AuthStateInput, type StateEventLike } from
 export { roomCreators, userPowerLevel, namedPowerLevel } from './power-levels';
 export { checkMembershipAuth, type AuthResult, type MembershipAuthOptions } from './membership-auth';
 export { authEventSelection, type StateTuple } from './auth-event-selection';
-export { HTTP_EXCHANGE_CHANNEL, publishHttpExchange, subscribeHttpExchanges, tryDecodeURIComponent, type HttpExchange } from './http-exchange';
+export {
+  HTTP_EXCHANGE_CHANNEL,
+  publishHttpExchange,
+  subscribeHttpExchanges,
+  tryDecodeURIComponent,
+  type HttpExchange,
+} from './http-exchange';

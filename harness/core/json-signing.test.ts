@@ -55,35 +55,39 @@ describe('signJson / verifyJsonSignature', () => {
   });
 
   describe('properties', () => {
-    const signedObjects = fc.tuple(
-      fc.dictionary(fc.string({ unit: 'binary' }), canonicalValue, { maxKeys: 6 }),
-      fc.uint8Array({ minLength: 32, maxLength: 32 }),
-    ).map(([object, seed]) => {
-      delete (object as Record<string, unknown>).signatures;
-      delete (object as Record<string, unknown>).unsigned;
-      const key = signingKeyFromSeed(seed, 'ed25519:p');
-      return { key, signed: signJson(object, 'prop.example', key.keyId, key.seed) };
-    });
+    const signedObjects = fc
+      .tuple(fc.dictionary(fc.string({ unit: 'binary' }), canonicalValue, { maxKeys: 6 }), fc.uint8Array({ minLength: 32, maxLength: 32 }))
+      .map(([object, seed]) => {
+        delete (object as Record<string, unknown>).signatures;
+        delete (object as Record<string, unknown>).unsigned;
+        const key = signingKeyFromSeed(seed, 'ed25519:p');
+        return { key, signed: signJson(object, 'prop.example', key.keyId, key.seed) };
+      });
 
     it('verifies what it signed (any object, any key)', () => {
-      fc.assert(fc.property(signedObjects, ({ key, signed }) => {
-        expect(verifyJsonSignature(signed, 'prop.example', key.keyId, key.publicKey)).to.equal(true);
-      }));
+      fc.assert(
+        fc.property(signedObjects, ({ key, signed }) => {
+          expect(verifyJsonSignature(signed, 'prop.example', key.keyId, key.publicKey)).to.equal(true);
+        }),
+      );
     });
 
     it('fails verification when any byte of the signed object is flipped', () => {
-      fc.assert(fc.property(signedObjects, fc.nat(), fc.integer({ min: 1, max: 255 }), ({ key, signed }, at, mask) => {
-        const bytes = Buffer.from(canonicalJson(signed), 'utf8');
-        const index = at % bytes.length;
-        bytes[index] = bytes[index]! ^ mask;
-        let tampered: unknown;
-        try {
-          tampered = JSON.parse(bytes.toString('utf8'));
-        } catch {
-          return; // no longer JSON: nothing a receiver could verify
-        }
-        expect(verifyJsonSignature(tampered, 'prop.example', key.keyId, key.publicKey)).to.equal(false);
-      }), { numRuns: 300 });
+      fc.assert(
+        fc.property(signedObjects, fc.nat(), fc.integer({ min: 1, max: 255 }), ({ key, signed }, at, mask) => {
+          const bytes = Buffer.from(canonicalJson(signed), 'utf8');
+          const index = at % bytes.length;
+          bytes[index] = bytes[index]! ^ mask;
+          let tampered: unknown;
+          try {
+            tampered = JSON.parse(bytes.toString('utf8'));
+          } catch {
+            return; // no longer JSON: nothing a receiver could verify
+          }
+          expect(verifyJsonSignature(tampered, 'prop.example', key.keyId, key.publicKey)).to.equal(false);
+        }),
+        { numRuns: 300 },
+      );
     });
   });
 });

@@ -44,7 +44,7 @@ export function checkMembershipAuth(
   const create = state.get('m.room.create');
   if (!create) return reject('auth_events: no m.room.create event');
   if (create.content?.['m.federate'] === false && domainOf(member.sender) !== domainOf(create.sender)) {
-    return reject('m.federate: sender is not on the create event\'s server');
+    return reject("m.federate: sender is not on the create event's server");
   }
 
   const target = member.state_key;
@@ -55,7 +55,7 @@ export function checkMembershipAuth(
   const authoriser = member.content?.join_authorised_via_users_server;
   if (version.restrictedAllowed && authoriser !== undefined && options.isSignedBy) {
     if (typeof authoriser !== 'string' || !options.isSignedBy(event, domainOf(authoriser))) {
-      return reject('join_authorised_via_users_server: event not signed by that user\'s server');
+      return reject("join_authorised_via_users_server: event not signed by that user's server");
     }
   }
 
@@ -91,7 +91,9 @@ function checkJoin({ member, state, version, sender, target }: Context, create: 
   if (current === 'ban') return reject('join: sender is banned');
   const joinRule = state.joinRule();
   if (joinRule === 'invite' || (joinRule === 'knock' && version.knockAllowed)) {
-    return current === 'invite' || current === 'join' ? ALLOW : reject(`join: join_rule is ${joinRule} and sender is not invited or joined`);
+    return current === 'invite' || current === 'join'
+      ? ALLOW
+      : reject(`join: join_rule is ${joinRule} and sender is not invited or joined`);
   }
   if ((joinRule === 'restricted' && version.restrictedAllowed) || (joinRule === 'knock_restricted' && version.knockRestrictedAllowed)) {
     if (current === 'join' || current === 'invite') return ALLOW;
@@ -188,7 +190,7 @@ function checkLeave({ state, version, sender, target }: Context): AuthResult {
   if (senderLevel >= namedPowerLevel('kick', state, version) && userPowerLevel(target, state, version) < senderLevel) {
     return ALLOW;
   }
-  return reject('leave: sender power level is below the kick level or not above the target\'s');
+  return reject("leave: sender power level is below the kick level or not above the target's");
 }
 
 function checkBan({ state, version, sender, target }: Context): AuthResult {
@@ -197,7 +199,7 @@ function checkBan({ state, version, sender, target }: Context): AuthResult {
   if (senderLevel >= namedPowerLevel('ban', state, version) && userPowerLevel(target, state, version) < senderLevel) {
     return ALLOW;
   }
-  return reject('ban: sender power level is below the ban level or not above the target\'s');
+  return reject("ban: sender power level is below the ban level or not above the target's");
 }
 
 function checkKnock({ state, version, sender, target }: Context): AuthResult {

@@ -17,10 +17,19 @@ describe('pollUntil', () => {
   });
 
   it('times out naming what it waited for and what the last attempt saw', async () => {
-    const error = await pollUntil(async () => undefined, { timeoutMs: 50, intervalMs: 10, description: 'nothing at all' }, () => 'still nothing').catch((e: unknown) => e);
+    const error = await pollUntil(
+      async () => undefined,
+      { timeoutMs: 50, intervalMs: 10, description: 'nothing at all' },
+      () => 'still nothing',
+    ).catch((e: unknown) => e);
     expect(error).to.be.instanceOf(ConditionTimeoutError);
     expect((error as Error).message).to.equal('timed out after 50 ms waiting for nothing at all; still nothing');
-    const lastError = await pollUntil(async () => { throw new Error('boom'); }, { timeoutMs: 30, intervalMs: 10, description: 'x' }).catch((e: Error) => e.message);
+    const lastError = await pollUntil(
+      async () => {
+        throw new Error('boom');
+      },
+      { timeoutMs: 30, intervalMs: 10, description: 'x' },
+    ).catch((e: Error) => e.message);
     expect(lastError).to.equal('timed out after 30 ms waiting for x; last error: boom');
   });
 

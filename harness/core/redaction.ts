@@ -15,8 +15,21 @@ interface RedactionRules {
 }
 
 const V1_TOP_LEVEL_KEYS = [
-  'event_id', 'type', 'room_id', 'sender', 'state_key', 'content', 'hashes', 'signatures', 'depth',
-  'prev_events', 'prev_state', 'auth_events', 'origin', 'origin_server_ts', 'membership',
+  'event_id',
+  'type',
+  'room_id',
+  'sender',
+  'state_key',
+  'content',
+  'hashes',
+  'signatures',
+  'depth',
+  'prev_events',
+  'prev_state',
+  'auth_events',
+  'origin',
+  'origin_server_ts',
+  'membership',
 ];
 const V1_POWER_LEVEL_KEYS = ['ban', 'events', 'events_default', 'kick', 'redact', 'state_default', 'users', 'users_default'];
 
@@ -76,9 +89,8 @@ function redactContent(event: EventLike, rules: RedactionRules): EventLike {
   const type = event.type;
   if (type === 'm.room.create' && rules.createKeepsAllContent) return { ...content };
   const kept: EventLike = {};
-  const keys = typeof type === 'string' && Object.prototype.hasOwnProperty.call(rules.contentKeysByType, type)
-    ? rules.contentKeysByType[type]!
-    : [];
+  const keys =
+    typeof type === 'string' && Object.prototype.hasOwnProperty.call(rules.contentKeysByType, type) ? rules.contentKeysByType[type]! : [];
   for (const key of keys) {
     if (Object.prototype.hasOwnProperty.call(content, key)) kept[key] = content[key];
   }

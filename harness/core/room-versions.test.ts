@@ -19,9 +19,20 @@ describe('ROOM_VERSIONS', () => {
   });
 
   it('names the redaction rules of each version', () => {
-    expect(Object.values(ROOM_VERSIONS).map((v) => v.redaction)).to.deep.equal(
-      ['v1', 'v1', 'v1', 'v1', 'v1', 'v6', 'v6', 'v8', 'v9', 'v9', 'v11', 'v11'],
-    );
+    expect(Object.values(ROOM_VERSIONS).map((v) => v.redaction)).to.deep.equal([
+      'v1',
+      'v1',
+      'v1',
+      'v1',
+      'v1',
+      'v6',
+      'v6',
+      'v8',
+      'v9',
+      'v9',
+      'v11',
+      'v11',
+    ]);
   });
 
   it('getRoomVersion throws listing the known ids', () => {

@@ -27,5 +27,4 @@ describe('spec versions', () => {
     expect(inVersionRange('1.13', { since: '1.1', until: '1.14' })).to.equal(true);
     expect(inVersionRange('1.14', { since: '1.1', until: '1.14' })).to.equal(false);
   });
-
 });

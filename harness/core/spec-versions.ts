@@ -4,7 +4,27 @@
  */
 
 /** Every spec release that has knocking, oldest first. The last one is the newest this suite knows. */
-export const SPEC_VERSIONS = ['1.1', '1.2', '1.3', '1.4', '1.5', '1.6', '1.7', '1.8', '1.9', '1.10', '1.11', '1.12', '1.13', '1.14', '1.15', '1.16', '1.17', '1.18', '1.19'] as const;
+export const SPEC_VERSIONS = [
+  '1.1',
+  '1.2',
+  '1.3',
+  '1.4',
+  '1.5',
+  '1.6',
+  '1.7',
+  '1.8',
+  '1.9',
+  '1.10',
+  '1.11',
+  '1.12',
+  '1.13',
+  '1.14',
+  '1.15',
+  '1.16',
+  '1.17',
+  '1.18',
+  '1.19',
+] as const;
 
 export type SpecVersion = (typeof SPEC_VERSIONS)[number];
 
@@ -38,7 +58,10 @@ export function advertisedSpecVersion(versions: unknown): SpecVersion | undefine
   for (const entry of versions) {
     const found = typeof entry === 'string' ? /^v(\d+)\.(\d+)$/.exec(entry) : null;
     if (!found || Number(found[1]) !== 1 || Number(found[2]) < 1) continue;
-    const version = compareSpecVersions(`${found[1]}.${found[2]}`, NEWEST_SPEC_VERSION) > 0 ? NEWEST_SPEC_VERSION : `${Number(found[1])}.${Number(found[2])}`;
+    const version =
+      compareSpecVersions(`${found[1]}.${found[2]}`, NEWEST_SPEC_VERSION) > 0
+        ? NEWEST_SPEC_VERSION
+        : `${Number(found[1])}.${Number(found[2])}`;
     if (!isSpecVersion(version)) continue;
     if (!newest || compareSpecVersions(version, newest) > 0) newest = version;
   }

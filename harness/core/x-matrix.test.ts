@@ -40,7 +40,10 @@ describe('X-Matrix', () => {
 
   it('parses unquoted values, spaces, any name case and escapes', () => {
     expect(parseXMatrix('X-Matrix origin=a.example , Key = "ed25519:1",  sig=abc/+, destination="b\\"c"')).to.deep.equal({
-      origin: 'a.example', key: 'ed25519:1', sig: 'abc/+', destination: 'b"c',
+      origin: 'a.example',
+      key: 'ed25519:1',
+      sig: 'abc/+',
+      destination: 'b"c',
     });
     expect(parseXMatrix('x-matrix origin="o",key="k",sig="s"')).to.deep.equal({ origin: 'o', key: 'k', sig: 's' });
   });

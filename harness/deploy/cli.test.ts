@@ -15,7 +15,22 @@ async function usageErrorOf(argv: string[]): Promise<UsageError> {
 
 describe('knockknock command line', () => {
   it('rejects unknown commands, unknown flags and bad values with a one-line usage error (exit 2)', async () => {
-    for (const argv of [['frob'], ['run', '--bogus'], ['run', '--driver', 'nope'], ['run', '--timeout', '0'], ['run', '--url', 'ftp://x'], ['image', 'frob'], ['run', '--spec', 'suites/nope.test.ts'], ['run', '--grep', 'A [spec:x'], ['run', '--grep', 'a', '--fgrep', 'b'], ['run', '--spec-version', '2.0'], ['list', '--spec-version', '1.99'], ['run', '--env', 'NOVALUE'], ['run', '--driver', 'complement', '--env', '9X=1'], ['run', '--url', 'http://127.0.0.1:9', '--env', 'A=1']]) {
+    for (const argv of [
+      ['frob'],
+      ['run', '--bogus'],
+      ['run', '--driver', 'nope'],
+      ['run', '--timeout', '0'],
+      ['run', '--url', 'ftp://x'],
+      ['image', 'frob'],
+      ['run', '--spec', 'suites/nope.test.ts'],
+      ['run', '--grep', 'A [spec:x'],
+      ['run', '--grep', 'a', '--fgrep', 'b'],
+      ['run', '--spec-version', '2.0'],
+      ['list', '--spec-version', '1.99'],
+      ['run', '--env', 'NOVALUE'],
+      ['run', '--driver', 'complement', '--env', '9X=1'],
+      ['run', '--url', 'http://127.0.0.1:9', '--env', 'A=1'],
+    ]) {
       const err = await usageErrorOf(argv);
       expect(err.exitCode).to.equal(2);
       expect(err.message, argv.join(' ')).to.not.include('\n');

@@ -49,7 +49,9 @@ export class ComplementContainer extends HomeserverContainer {
     const caDir = this.caDir ?? ownCaDir!;
     if (ownCaDir) await writeComplementCa(ownCaDir);
     // BIND_ADDRESS is our image's extra (others ignore it): with host networking, listen on loopback only.
-    this.withEnvironment({ ...this.extraEnv, SERVER_NAME: this.serverName, BIND_ADDRESS: '127.0.0.1' }).withBindMounts([{ source: caDir, target: COMPLEMENT_CA_MOUNT, mode: 'ro' }]);
+    this.withEnvironment({ ...this.extraEnv, SERVER_NAME: this.serverName, BIND_ADDRESS: '127.0.0.1' }).withBindMounts([
+      { source: caDir, target: COMPLEMENT_CA_MOUNT, mode: 'ro' },
+    ]);
     const clientUrl = `http://127.0.0.1:${COMPLEMENT_CLIENT_PORT}`;
     try {
       const started = await this.startAndWaitForClientApi(clientUrl, `Complement image ${this.imageName.string} (${this.serverName})`);
@@ -101,7 +103,15 @@ export class StartedComplementHomeserver extends AbstractStartedContainer {
       stop: async () => {
         await this.stop({ timeout: 5_000 });
       },
-      describe: () => ({ implementation, serverName, clientUrl, federationUrl, sharedSecret: COMPLEMENT_SHARED_SECRET, logFile, federationCaPem }),
+      describe: () => ({
+        implementation,
+        serverName,
+        clientUrl,
+        federationUrl,
+        sharedSecret: COMPLEMENT_SHARED_SECRET,
+        logFile,
+        federationCaPem,
+      }),
     };
   }
 }

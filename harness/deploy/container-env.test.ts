@@ -15,7 +15,13 @@ describe('HSUT container environment (--env, COMPLEMENT_SHARE_ENV_PREFIX)', () =
   });
 
   it('shares host variables with the prefix stripped, only when the prefix is set', () => {
-    const host = { COMPLEMENT_SHARE_ENV_PREFIX: 'PASS_', PASS_SYNAPSE_COMPLEMENT_DATABASE: 'sqlite', PASS_: 'ignored', PATH: '/bin', XPASS_A: 'no' };
+    const host = {
+      COMPLEMENT_SHARE_ENV_PREFIX: 'PASS_',
+      PASS_SYNAPSE_COMPLEMENT_DATABASE: 'sqlite',
+      PASS_: 'ignored',
+      PATH: '/bin',
+      XPASS_A: 'no',
+    };
     expect(sharedHostEnv(host)).to.deep.equal({ SYNAPSE_COMPLEMENT_DATABASE: 'sqlite' });
     expect(sharedHostEnv({ PASS_A: '1' })).to.deep.equal({});
     expect(sharedHostEnv({ COMPLEMENT_SHARE_ENV_PREFIX: '', PATH: '/bin' })).to.deep.equal({});

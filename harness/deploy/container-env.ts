@@ -17,7 +17,9 @@ export function parseEnvFlags(flags: readonly string[] = []): Record<string, str
     const eq = flag.indexOf('=');
     const key = eq < 0 ? flag : flag.slice(0, eq);
     if (eq < 0 || !NAME.test(key)) {
-      throw new UsageError(`--env takes KEY=VALUE with KEY a variable name (letters, digits, _; not starting with a digit), got ${JSON.stringify(flag)}`);
+      throw new UsageError(
+        `--env takes KEY=VALUE with KEY a variable name (letters, digits, _; not starting with a digit), got ${JSON.stringify(flag)}`,
+      );
     }
     env[key] = flag.slice(eq + 1);
   }

@@ -62,7 +62,14 @@ export async function removeRunContainers(): Promise<number> {
     all: true,
     filters: { label: [`${RUN_LABEL}=${RUN_ID}`] },
   });
-  await Promise.all(found.map((info) => client.container.dockerode.getContainer(info.Id).remove({ force: true }).catch(() => undefined)));
+  await Promise.all(
+    found.map((info) =>
+      client.container.dockerode
+        .getContainer(info.Id)
+        .remove({ force: true })
+        .catch(() => undefined),
+    ),
+  );
   return found.length;
 }
 
@@ -99,7 +106,9 @@ export async function requireLocalImage(image: string): Promise<void> {
     await client.container.dockerode.getImage(image).inspect();
   } catch (error) {
     if ((error as { statusCode?: number }).statusCode !== 404) throw error;
-    throw new UsageError(`--image ${image}: no such image on this machine's Docker engine (docker images lists what there is); build or load it first`);
+    throw new UsageError(
+      `--image ${image}: no such image on this machine's Docker engine (docker images lists what there is); build or load it first`,
+    );
   }
 }
 

@@ -66,7 +66,9 @@ describe('A run against a hostile homeserver ends cleanly with clear reasons', f
   it('an --image the Docker engine does not have is a one-line usage error with exit code 2, and nothing is pulled', async () => {
     const run = await runCli(['run', '--driver', 'complement', '--image', 'knockknock/no-such-image:0', ...SMOKE]);
     expect(run.code, run.stderr).to.equal(2);
-    expect(run.stderr.trim().split('\n'), run.stderr).to.deep.equal(['knockknock: --image knockknock/no-such-image:0: no such image on this machine\'s Docker engine (docker images lists what there is); build or load it first']);
+    expect(run.stderr.trim().split('\n'), run.stderr).to.deep.equal([
+      "knockknock: --image knockknock/no-such-image:0: no such image on this machine's Docker engine (docker images lists what there is); build or load it first",
+    ]);
   });
 
   // Past /versions every misbehaviour shows in the --url preflight (registering a user), before any suite runs.

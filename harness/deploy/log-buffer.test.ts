@@ -51,7 +51,10 @@ describe('readServerLog (--hsut-log)', () => {
     );
     const since = new Date(2026, 11, 2, 15, 50, 23, 0).getTime();
     const lines = readServerLog(file, since).split('\n');
-    expect(lines.slice(0, 2)).to.deep.equal(['2026-12-02 15:50:23,123 - synapse.b - 2 - ERROR - new line', 'Traceback (most recent call last):']);
+    expect(lines.slice(0, 2)).to.deep.equal([
+      '2026-12-02 15:50:23,123 - synapse.b - 2 - ERROR - new line',
+      'Traceback (most recent call last):',
+    ]);
     expect(readServerLog(file).split('\n')).to.have.length(4);
     expect(readServerLog(join(dir, 'missing.log'), since)).to.equal('');
     rmSync(dir, { recursive: true, force: true });

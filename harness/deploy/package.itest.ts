@@ -78,9 +78,17 @@ describe('The npm package installs into an empty project and runs there', functi
     if (work) rmSync(work, { recursive: true, force: true });
   });
 
-  it('ships the harness and its data, not the repository\'s own tests or reports', () => {
+  it("ships the harness and its data, not the repository's own tests or reports", () => {
     const pkg = path.join(project, 'node_modules', 'knockknock');
-    for (const file of ['bin/knockknock.js', 'bin/cli.ts', 'suites/smoke.test.ts', 'fixtures/expected-failures/synapse.json', 'fixtures/configs/synapse.json', 'harness/deploy/images/complement-synapse/Dockerfile', 'README.md']) {
+    for (const file of [
+      'bin/knockknock.js',
+      'bin/cli.ts',
+      'suites/smoke.test.ts',
+      'fixtures/expected-failures/synapse.json',
+      'fixtures/configs/synapse.json',
+      'harness/deploy/images/complement-synapse/Dockerfile',
+      'README.md',
+    ]) {
       expect(existsSync(path.join(pkg, file)), file).to.equal(true);
     }
     for (const file of ['knockknock-report', 'scripts/mutation', 'harness/deploy/cli.test.ts', 'fixtures/vectors', 'node_modules']) {
@@ -95,15 +103,39 @@ describe('The npm package installs into an empty project and runs there', functi
     expect(listed.stdout).to.include('Smoke:');
   });
 
-  it('`npx knockknock run --driver complement` writes its reports in the caller\'s directory', async () => {
+  it("`npx knockknock run --driver complement` writes its reports in the caller's directory", async () => {
     const image = await ensureComplementSynapseImage();
-    const ran = await run(npx, ['--no', 'knockknock', 'run', '--driver', 'complement', '--image', image, '--spec', 'suites/smoke.test.ts', '--room-version', '7', '--jobs', '1', '--out', './knockknock-report'], project);
+    const ran = await run(
+      npx,
+      [
+        '--no',
+        'knockknock',
+        'run',
+        '--driver',
+        'complement',
+        '--image',
+        image,
+        '--spec',
+        'suites/smoke.test.ts',
+        '--room-version',
+        '7',
+        '--jobs',
+        '1',
+        '--out',
+        './knockknock-report',
+      ],
+      project,
+    );
     expect(ran.code, explain('knockknock run', ran)).to.equal(0);
-    const report = JSON.parse(readFileSync(path.join(project, 'knockknock-report', 'report.json'), 'utf8')) as { summary: { total: number; runFailures: number } };
+    const report = JSON.parse(readFileSync(path.join(project, 'knockknock-report', 'report.json'), 'utf8')) as {
+      summary: { total: number; runFailures: number };
+    };
     expect(report.summary.total).to.be.greaterThan(0);
     expect(report.summary.runFailures).to.equal(0);
     expect(existsSync(path.join(project, 'knockknock-report', 'summary.md'))).to.equal(true);
     expect(existsSync(path.join(project, 'node_modules', 'knockknock', 'knockknock-report'))).to.equal(false);
-    expect(ran.stderr).to.include(`expected failures from ${path.join(project, 'node_modules', 'knockknock', 'fixtures', 'expected-failures', 'synapse.json')}`);
+    expect(ran.stderr).to.include(
+      `expected failures from ${path.join(project, 'node_modules', 'knockknock', 'fixtures', 'expected-failures', 'synapse.json')}`,
+    );
   });
 });

@@ -25,7 +25,13 @@ describe('run metrics', () => {
   });
 
   it('counts overlapping requests once in the time spent waiting on the HSUT', () => {
-    expect(unionLength([[0, 10], [5, 25], [30, 40]])).to.equal(35);
+    expect(
+      unionLength([
+        [0, 10],
+        [5, 25],
+        [30, 40],
+      ]),
+    ).to.equal(35);
     expect(unionLength([])).to.equal(0);
   });
 });

@@ -23,7 +23,9 @@ export function routeOf(method: string, url: string): string {
   const path = (url.startsWith('/') ? url : new URL(url).pathname).split('?')[0] ?? '';
   const segments = path.split('/').map((segment) => {
     const decoded = tryDecodeURIComponent(segment);
-    return /^[!@$#]/.test(decoded) || decoded.includes(':') || /^\d+$/.test(decoded) || /^(kk|m)[-.]?\w*\d/.test(decoded) ? '{id}' : segment;
+    return /^[!@$#]/.test(decoded) || decoded.includes(':') || /^\d+$/.test(decoded) || /^(kk|m)[-.]?\w*\d/.test(decoded)
+      ? '{id}'
+      : segment;
   });
   return `${method} ${segments.join('/')}`;
 }
@@ -45,7 +47,12 @@ export function hsutTimeByEndpoint(requests: HsutRequest[], top = 15): EndpointT
     byRoute.set(route, entry);
   }
   return [...byRoute.entries()]
-    .map(([route, { requests: count, totalMs }]) => ({ route, requests: count, totalMs: Math.round(totalMs), meanMs: Math.round((totalMs / count) * 10) / 10 }))
+    .map(([route, { requests: count, totalMs }]) => ({
+      route,
+      requests: count,
+      totalMs: Math.round(totalMs),
+      meanMs: Math.round((totalMs / count) * 10) / 10,
+    }))
     .sort((a, b) => b.totalMs - a.totalMs)
     .slice(0, top);
 }
@@ -95,7 +102,12 @@ export class RunMetricsRecorder {
         found.cpu.user += usage.user;
         found.cpu.system += usage.system;
       } else {
-        found.requests.push(...text.split('\n').filter(Boolean).map((line) => JSON.parse(line) as HsutRequest));
+        found.requests.push(
+          ...text
+            .split('\n')
+            .filter(Boolean)
+            .map((line) => JSON.parse(line) as HsutRequest),
+        );
       }
     }
     rmSync(this.workerDir, { recursive: true, force: true });
@@ -123,8 +135,7 @@ export class RunMetricsRecorder {
     const own = process.cpuUsage();
     const cpu = { user: own.user + workers.cpu.user, system: own.system + workers.cpu.system };
     const suiteWallMs = Date.now() - this.suiteStartedAt;
-    const hsutCpuMs =
-      hsutCpuMsAtEnd !== undefined && this.hsutCpuAtStart !== undefined ? hsutCpuMsAtEnd - this.hsutCpuAtStart : undefined;
+    const hsutCpuMs = hsutCpuMsAtEnd !== undefined && this.hsutCpuAtStart !== undefined ? hsutCpuMsAtEnd - this.hsutCpuAtStart : undefined;
     const metrics: RunMetrics = {
       hsutReadyMs: this.hsutReadyMs,
       ...(firstResultAt ? { firstResultMs: Math.round(firstResultAt - processStartedAt) } : {}),

@@ -78,9 +78,7 @@ export async function runMocha(options: SuiteRunOptions): Promise<RunCounts> {
     grep: options.grep,
     dryRun: options.dryRun,
     reporter: options.reporter,
-    ...(jobs > 1
-      ? { parallel: true, jobs, require: [require.resolve('tsx/cjs'), ...(options.workerRequires ?? [])] }
-      : {}),
+    ...(jobs > 1 ? { parallel: true, jobs, require: [require.resolve('tsx/cjs'), ...(options.workerRequires ?? [])] } : {}),
   } as Mocha.MochaOptions);
   for (const file of files) mocha.addFile(file);
   await mocha.loadFilesAsync();

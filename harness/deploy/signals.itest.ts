@@ -18,7 +18,10 @@ async function containerIds(): Promise<string[]> {
 
 async function childPids(pid: number): Promise<number[]> {
   const { stdout } = await execFileAsync('ps', ['-o', 'pid=', '--ppid', String(pid)]).catch(() => ({ stdout: '' }));
-  return stdout.split('\n').map((l) => Number(l.trim())).filter(Boolean);
+  return stdout
+    .split('\n')
+    .map((l) => Number(l.trim()))
+    .filter(Boolean);
 }
 
 function alive(pid: number): boolean {
@@ -37,9 +40,13 @@ interface Started {
 }
 
 function startRun(): Started {
-  const child = spawn(process.execPath, [cli, 'run', '--verbose', '--spec', 'suites/smoke.test.ts', '--out', path.join('/tmp', `kk-signals-${process.pid}`)], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [cli, 'run', '--verbose', '--spec', 'suites/smoke.test.ts', '--out', path.join('/tmp', `kk-signals-${process.pid}`)],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let output = '';
   child.stdout!.on('data', (chunk) => (output += chunk));
   child.stderr!.on('data', (chunk) => (output += chunk));
@@ -68,10 +75,14 @@ async function interruptWhen(signal: NodeJS.Signals, ready: (run: Started, ours:
   const left = (await containerIds()).filter((id) => ours.includes(id));
   expect(left, 'containers of the interrupted run still present').to.deep.equal([]);
   // A child the run started (a docker CLI call) may take a moment to notice its parent is gone; give it one.
-  await pollUntil(async () => (children.some(alive) ? undefined : true), {
-    timeoutMs: 5_000,
-    description: 'the child processes of the interrupted run to end',
-  }, () => `still alive: ${children.filter(alive).join(', ')}`);
+  await pollUntil(
+    async () => (children.some(alive) ? undefined : true),
+    {
+      timeoutMs: 5_000,
+      description: 'the child processes of the interrupted run to end',
+    },
+    () => `still alive: ${children.filter(alive).join(', ')}`,
+  );
 }
 
 describe('Signals never leave a container or a child process behind', function () {

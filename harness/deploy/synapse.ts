@@ -44,7 +44,11 @@ export class SynapseContainer extends HomeserverContainer {
     ]);
     const baseUrl = `http://127.0.0.1:${port}`;
     const started = await this.startAndWaitForClientApi(baseUrl, `Synapse (${serverName})`);
-    return new StartedSynapse(started, { serverName, clientUrl: baseUrl, federationUrl: baseUrl, sharedSecret: this.sharedSecret }, this.logBuffer);
+    return new StartedSynapse(
+      started,
+      { serverName, clientUrl: baseUrl, federationUrl: baseUrl, sharedSecret: this.sharedSecret },
+      this.logBuffer,
+    );
   }
 }
 

@@ -28,7 +28,11 @@ export function homeserverFromDescription(description: HomeserverDescription): R
     federationCaPem: description.federationCaPem,
     registerUser: (opts) => registerUser(description.clientUrl, description.sharedSecret, opts),
     logs: async (sinceMs) =>
-      description.logFile ? readMirroredLogs(description.logFile, sinceMs) : description.serverLogFile ? readServerLog(description.serverLogFile, sinceMs) : '',
+      description.logFile
+        ? readMirroredLogs(description.logFile, sinceMs)
+        : description.serverLogFile
+          ? readServerLog(description.serverLogFile, sinceMs)
+          : '',
     stop: async () => undefined,
     describe: () => ({ ...description }),
   };

@@ -7,7 +7,10 @@ export async function probe(url: string, timeoutMs = 2_000): Promise<{ status?: 
   try {
     const response = await send({ method: 'GET', url, timeoutMs, maxResponseBytes: 64 * 1024 });
     if (response.status === 200 && !Array.isArray(response.body?.versions)) {
-      return { status: response.status, error: `answered 200 but not with a Matrix versions object: ${safeStringify(response.body ?? '').slice(0, 80)}` };
+      return {
+        status: response.status,
+        error: `answered 200 but not with a Matrix versions object: ${safeStringify(response.body ?? '').slice(0, 80)}`,
+      };
     }
     return { status: response.status };
   } catch (err) {

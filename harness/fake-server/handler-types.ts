@@ -79,7 +79,10 @@ export function builtInHandler(
   handle: HandlerFunction,
   options: HandlerOptions,
 ): FederationHandler {
-  return applyWrapper({ name: route.name, method: route.method, path: route.path, authenticated: route.authenticated ?? true, handle }, options.wrap);
+  return applyWrapper(
+    { name: route.name, method: route.method, path: route.path, authenticated: route.authenticated ?? true, handle },
+    options.wrap,
+  );
 }
 
 export function applyWrapper(handler: FederationHandler, wrap: HandlerWrapper | undefined): FederationHandler {

@@ -4,7 +4,18 @@ export type { FakeFederationRequest, FakeServerContext, FederationPeer, Profile 
 export * from './handlers';
 export * from './handler-types';
 export * from './recorder';
-export { FakeRoom, referencedIds, roomStateIsPdus, serverOf, STRIPPED_STATE_TYPES, type EventSpec, type StrippedStateEvent, type JoinRule, type Pdu, type Signer } from './room';
+export {
+  FakeRoom,
+  referencedIds,
+  roomStateIsPdus,
+  serverOf,
+  STRIPPED_STATE_TYPES,
+  type EventSpec,
+  type StrippedStateEvent,
+  type JoinRule,
+  type Pdu,
+  type Signer,
+} from './room';
 export { type CreateRoomOptions } from './create-room';
 export {
   completeTemplate,
@@ -20,4 +31,15 @@ export {
 } from './outbound';
 export { processCertificateAuthority, issueLeafCertificate, type CertificateAuthority, type LeafCertificate } from '../http/tls';
 export { ServerKeyStore, ownKeyDocument, type ServerKeyDocument } from './key-store';
-export { makeKnock, sendKnock, makeLeave, sendLeave, knockOn, leaveRoom, completeMembershipTemplate, type Handshake, type HandshakeOptions, type CompleteOptions } from './remote-membership';
+export {
+  makeKnock,
+  sendKnock,
+  makeLeave,
+  sendLeave,
+  knockOn,
+  leaveRoom,
+  completeMembershipTemplate,
+  type Handshake,
+  type HandshakeOptions,
+  type CompleteOptions,
+} from './remote-membership';

@@ -13,7 +13,10 @@ import type { FakeServerContext } from './context';
 export class FederationCallError extends Error {
   readonly code = 'KK_FEDERATION_CALL_FAILED';
   override name = 'FederationCallError';
-  constructor(what: string, readonly response: RawResponse) {
+  constructor(
+    what: string,
+    readonly response: RawResponse,
+  ) {
     super(`${what} → ${response.status} ${JSON.stringify(response.body)?.slice(0, 500)}`);
   }
 }
@@ -147,7 +150,10 @@ export interface RemoteJoin {
  * keeps a copy of the room (not hosted) so it can check the events the HSUT sends afterwards. Throws a
  * FederationCallError when either call is refused; use fake.request directly to test refusals.
  */
-export async function joinRemoteRoom(fake: FakeServerContext, options: { roomId: string; userId: string; destination?: string }): Promise<RemoteJoin> {
+export async function joinRemoteRoom(
+  fake: FakeServerContext,
+  options: { roomId: string; userId: string; destination?: string },
+): Promise<RemoteJoin> {
   const destination = options.destination ?? fake.hsut?.serverName;
   const makeJoin = ensureOk(
     'make_join',

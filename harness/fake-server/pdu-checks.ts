@@ -13,7 +13,12 @@ export interface PduCheck {
   problems: string[];
 }
 
-export async function checkPduSignature(keys: ServerKeyStore, event: Pdu, version: RoomVersion, server = senderServer(event)): Promise<PduCheck> {
+export async function checkPduSignature(
+  keys: ServerKeyStore,
+  event: Pdu,
+  version: RoomVersion,
+  server = senderServer(event),
+): Promise<PduCheck> {
   const problems: string[] = [];
   let signatureVerified = false;
   const signatures = event.signatures?.[server];
@@ -35,7 +40,11 @@ export async function checkPduSignature(keys: ServerKeyStore, event: Pdu, versio
   }
   const contentHashValid = hasValidContentHash(event);
   if (!contentHashValid) problems.push('content hash does not match');
-  return { signatureVerified, contentHashValid, problems: signatureVerified ? problems.filter((p) => p === 'content hash does not match') : problems };
+  return {
+    signatureVerified,
+    contentHashValid,
+    problems: signatureVerified ? problems.filter((p) => p === 'content hash does not match') : problems,
+  };
 }
 
 function senderServer(event: Pdu): string {

@@ -44,7 +44,13 @@ export function makeKnock(fake: FakeServerContext, roomId: string, userId: strin
   });
 }
 
-export function sendKnock(fake: FakeServerContext, roomId: string, eventId: string, event: Pdu, destination?: string): Promise<RawResponse> {
+export function sendKnock(
+  fake: FakeServerContext,
+  roomId: string,
+  eventId: string,
+  event: Pdu,
+  destination?: string,
+): Promise<RawResponse> {
   return putEvent(fake, `/_matrix/federation/v1/send_knock/${enc(roomId)}/${enc(eventId)}`, event, destination);
 }
 
@@ -56,7 +62,13 @@ export function makeLeave(fake: FakeServerContext, roomId: string, userId: strin
   });
 }
 
-export function sendLeave(fake: FakeServerContext, roomId: string, eventId: string, event: Pdu, destination?: string): Promise<RawResponse> {
+export function sendLeave(
+  fake: FakeServerContext,
+  roomId: string,
+  eventId: string,
+  event: Pdu,
+  destination?: string,
+): Promise<RawResponse> {
   return putEvent(fake, `/_matrix/federation/v2/send_leave/${enc(roomId)}/${enc(eventId)}`, event, destination);
 }
 
@@ -81,7 +93,11 @@ export function completeMembershipTemplate(
   return { event, eventId, roomVersion: version };
 }
 
-function completeAnswer(fake: FakeServerContext, make: RawResponse, options: CompleteOptions): { event: Pdu; eventId: string; roomVersion: string } {
+function completeAnswer(
+  fake: FakeServerContext,
+  make: RawResponse,
+  options: CompleteOptions,
+): { event: Pdu; eventId: string; roomVersion: string } {
   const { room_version: roomVersion, event } = make.body as { room_version?: string; event: Pdu };
   return completeMembershipTemplate(fake, { event, roomVersion }, options);
 }

@@ -18,12 +18,29 @@ describe('fake-server knock_room_state / invite_room_state format per judged spe
   });
 
   for (const roomVersion of ['1', '3', '7', '10', '11', '12']) {
-    const options = { roomVersion, creator, joinRule: 'knock' as const, name: 'n', topic: 't', avatarUrl: 'mxc://x/y', canonicalAlias: `#a:${serverName}`, encryption: true };
+    const options = {
+      roomVersion,
+      creator,
+      joinRule: 'knock' as const,
+      name: 'n',
+      topic: 't',
+      avatarUrl: 'mxc://x/y',
+      canonicalAlias: `#a:${serverName}`,
+      encryption: true,
+    };
 
     it(`before v1.16: stripped state events only (type, state_key, sender, content), the room's current state, create included (room v${roomVersion})`, () => {
       const room = createHostedRoom(signer, options);
       const state = room.remoteRoomState('1.15');
-      expect(state.map((e) => e.type)).to.have.members(['m.room.create', 'm.room.join_rules', 'm.room.name', 'm.room.topic', 'm.room.avatar', 'm.room.canonical_alias', 'm.room.encryption']);
+      expect(state.map((e) => e.type)).to.have.members([
+        'm.room.create',
+        'm.room.join_rules',
+        'm.room.name',
+        'm.room.topic',
+        'm.room.avatar',
+        'm.room.canonical_alias',
+        'm.room.encryption',
+      ]);
       for (const entry of state) {
         expect(Object.keys(entry).sort(), entry.type).to.deep.equal(STRIPPED_KEYS);
         const original = room.currentStateEvent(entry.type, entry.state_key)!;
@@ -39,7 +56,8 @@ describe('fake-server knock_room_state / invite_room_state format per judged spe
       expect(state.map((e) => e.type)).to.include('m.room.join_rules');
       const currentIds = room.currentStateIds();
       for (const entry of state) {
-        for (const field of ['auth_events', 'prev_events', 'depth', 'origin_server_ts', 'hashes', 'signatures']) expect(entry, `${entry.type} ${field}`).to.have.property(field);
+        for (const field of ['auth_events', 'prev_events', 'depth', 'origin_server_ts', 'hashes', 'signatures'])
+          expect(entry, `${entry.type} ${field}`).to.have.property(field);
         expect('origin' in entry, `${entry.type} origin`).to.equal(room.version.originInEvents);
         expect('event_id' in entry, `${entry.type} event_id`).to.equal(room.version.eventIdFormat === 'v1');
         if (entry.type === 'm.room.create' && room.version.roomIdFromCreateHash) expect(entry).to.not.have.property('room_id');
@@ -71,7 +89,11 @@ describe('fake-server knock_room_state / invite_room_state format per judged spe
       await Promise.all([resident.close(), knocker.close()]);
     });
 
-    for (const [specVersion, pdus] of [['1.12', false], ['1.16', true], ['1.19', true]] as const) {
+    for (const [specVersion, pdus] of [
+      ['1.12', false],
+      ['1.16', true],
+      ['1.19', true],
+    ] as const) {
       it(`answer knock_room_state as ${pdus ? 'PDUs' : 'stripped events'} when the handler speaks v${specVersion}`, async () => {
         resident.use(handleSendKnock({ specVersion }));
         const room = resident.createRoom({ roomVersion: '10', creator: resident.userId('host'), joinRule: 'knock', name: 'n' });
@@ -80,7 +102,10 @@ describe('fake-server knock_room_state / invite_room_state format per judged spe
         const state = (handshake.send!.body as { knock_room_state: Pdu[] }).knock_room_state;
         expect(state.map((e) => e.type)).to.include('m.room.create');
         for (const entry of state) {
-          if (pdus) expect(computeEventId(entry, room.version), entry.type).to.equal(room.idOf(room.currentStateEvent(entry.type, entry.state_key)!));
+          if (pdus)
+            expect(computeEventId(entry, room.version), entry.type).to.equal(
+              room.idOf(room.currentStateEvent(entry.type, entry.state_key)!),
+            );
           else expect(Object.keys(entry).sort(), entry.type).to.deep.equal(STRIPPED_KEYS);
         }
       });

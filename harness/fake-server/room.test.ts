@@ -91,7 +91,12 @@ describe('fake-server room building', () => {
   it('refuses a membership change the auth rules forbid and keeps the room unchanged', () => {
     const room = createHostedRoom(signer, { roomVersion: '10', creator, joinRule: 'invite' });
     const before = room.timeline().length;
-    const { event } = room.buildEvent({ type: 'm.room.member', sender: '@eve:elsewhere', stateKey: '@eve:elsewhere', content: { membership: 'join' } });
+    const { event } = room.buildEvent({
+      type: 'm.room.member',
+      sender: '@eve:elsewhere',
+      stateKey: '@eve:elsewhere',
+      content: { membership: 'join' },
+    });
     const verdict = room.addEvent(event);
     expect(verdict.allowed).to.equal(false);
     expect(room.timeline()).to.have.length(before);

@@ -81,7 +81,12 @@ export class FakeRoom {
   private current = new Map<string, string>();
   private extremities: string[] = [];
 
-  constructor(roomId: string, roomVersion: string, hosted: boolean, private readonly signer: Signer) {
+  constructor(
+    roomId: string,
+    roomVersion: string,
+    hosted: boolean,
+    private readonly signer: Signer,
+  ) {
     this._roomId = roomId;
     this.version = getRoomVersion(roomVersion);
     this.hosted = hosted;
@@ -341,7 +346,5 @@ export const STRIPPED_STATE_TYPES = [
 /** Event IDs from prev_events / auth_events in either format (`[id]` or `[[id, {sha256}]]`). */
 export function referencedIds(references: unknown): string[] {
   if (!Array.isArray(references)) return [];
-  return references
-    .map((r) => (Array.isArray(r) ? r[0] : r))
-    .filter((id): id is string => typeof id === 'string');
+  return references.map((r) => (Array.isArray(r) ? r[0] : r)).filter((id): id is string => typeof id === 'string');
 }

@@ -45,7 +45,11 @@ describe('fake-server inbound requests (X-Matrix, routing, recording)', () => {
     fake.use(customHandler('make_knock', () => matrixError(404, 'M_NOT_FOUND', 'no such room')));
     const roomId = '!room:elsewhere';
     const userId = peer.userId('knocker');
-    await peer.request({ destination: fake.serverName, method: 'GET', path: `/_matrix/federation/v1/make_knock/${encodeURIComponent(roomId)}/${encodeURIComponent(userId)}` });
+    await peer.request({
+      destination: fake.serverName,
+      method: 'GET',
+      path: `/_matrix/federation/v1/make_knock/${encodeURIComponent(roomId)}/${encodeURIComponent(userId)}`,
+    });
     await ask();
     const [make] = fake.requests('make_knock', { since });
     expect(make.params).to.deep.equal({ roomId, userId });
@@ -74,7 +78,13 @@ describe('fake-server inbound requests (X-Matrix, routing, recording)', () => {
   }
 
   it('refuses a request addressed to another server name', async () => {
-    const response = await peer.request({ destination: 'other.example', baseUrl: fake.url, method: 'GET', path, query: { user_id: fake.userId('bob') } });
+    const response = await peer.request({
+      destination: 'other.example',
+      baseUrl: fake.url,
+      method: 'GET',
+      path,
+      query: { user_id: fake.userId('bob') },
+    });
     expect(response.status).to.equal(401);
     expect(fake.inboundRequests().at(-1)!.authError).to.match(/destination other\.example/);
   });
@@ -118,10 +128,12 @@ describe('fake-server inbound requests (X-Matrix, routing, recording)', () => {
     const waiting = fake.waitForRequest('query_profile', { timeoutMs: 5_000, since });
     await ask();
     expect((await waiting).status).to.equal(200);
-    const failure = await fake.waitFor((r) => r.kind === 'edu', { timeoutMs: 50, description: 'an EDU' }).then(
-      () => undefined,
-      (e: Error) => e,
-    );
+    const failure = await fake
+      .waitFor((r) => r.kind === 'edu', { timeoutMs: 50, description: 'an EDU' })
+      .then(
+        () => undefined,
+        (e: Error) => e,
+      );
     expect(failure?.message).to.match(/waited 50 ms for an EDU/);
     expect(failure?.message).to.include('GET /_matrix/federation/v1/query/profile');
   });

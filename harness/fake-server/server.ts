@@ -168,14 +168,11 @@ export class FakeServer implements FakeServerContext {
   }
 
   /** Waits for an inbound request to a handler (by name) that matches. */
-  waitForRequest(
-    handlerName: string,
-    options: WaitOptions & { where?: (record: InboundRecord) => boolean },
-  ): Promise<InboundRecord> {
-    return this.recorder.waitFor<InboundRecord>(
-      (r) => r.kind === 'inbound' && r.handler === handlerName && (options.where?.(r) ?? true),
-      { description: `a ${handlerName} request`, ...options },
-    );
+  waitForRequest(handlerName: string, options: WaitOptions & { where?: (record: InboundRecord) => boolean }): Promise<InboundRecord> {
+    return this.recorder.waitFor<InboundRecord>((r) => r.kind === 'inbound' && r.handler === handlerName && (options.where?.(r) ?? true), {
+      description: `a ${handlerName} request`,
+      ...options,
+    });
   }
 
   inboundRequests(): InboundRecord[] {
@@ -213,7 +210,14 @@ export class FakeServer implements FakeServerContext {
     const baseUrl = req.baseUrl ?? this.baseUrlOf(destination);
     if (!baseUrl) throw new Error(`fake server: no known address for ${destination}`);
     const startedAt = Date.now();
-    const record = { kind: 'outbound' as const, at: startedAt, destination, method: req.method, uri: req.path + queryString(req.query), body: req.body };
+    const record = {
+      kind: 'outbound' as const,
+      at: startedAt,
+      destination,
+      method: req.method,
+      uri: req.path + queryString(req.query),
+      body: req.body,
+    };
     try {
       const response = await this.federation.request({ ...req, destination, baseUrl });
       this.recorder.add({ ...record, status: response.status, responseBody: response.body, durationMs: Date.now() - startedAt });
@@ -285,9 +289,19 @@ export class FakeServer implements FakeServerContext {
       routed.authError = auth.error;
     }
     if (!match) return { status: 404, body: { errcode: 'M_UNRECOGNIZED', error: `fake server has no handler for ${method} ${path}` } };
-    if (match.handler.authenticated && routed.authError !== undefined) return { status: 401, body: { errcode: 'M_UNAUTHORIZED', error: routed.authError } };
+    if (match.handler.authenticated && routed.authError !== undefined)
+      return { status: 401, body: { errcode: 'M_UNAUTHORIZED', error: routed.authError } };
     return match.handler.handle(
-      { method, uri, path, query: new URLSearchParams(received.rawQuery), params: match.params, headers, body: routed.body, origin: routed.origin ?? '' },
+      {
+        method,
+        uri,
+        path,
+        query: new URLSearchParams(received.rawQuery),
+        params: match.params,
+        headers,
+        body: routed.body,
+        origin: routed.origin ?? '',
+      },
       this,
     );
   }
@@ -301,7 +315,9 @@ export class FakeServer implements FakeServerContext {
       url: record.uri,
       requestHeaders: record.headers,
       requestBody: record.body,
-      ...(record.status ? { status: record.status, responseBody: record.responseBody } : { error: 'fake server hung up or stalled on purpose' }),
+      ...(record.status
+        ? { status: record.status, responseBody: record.responseBody }
+        : { error: 'fake server hung up or stalled on purpose' }),
       startedAt: record.at,
       durationMs: record.durationMs,
     });

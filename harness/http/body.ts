@@ -7,7 +7,10 @@ export class ResponseTooLargeError extends Error {
 }
 
 /** The body as text; throws ResponseTooLargeError (and stops reading) once it passes `maxBytes`. */
-export async function readTextCapped(body: AsyncIterable<Buffer | Uint8Array> & { destroy?: (error?: Error) => unknown }, maxBytes = MAX_RESPONSE_BYTES): Promise<string> {
+export async function readTextCapped(
+  body: AsyncIterable<Buffer | Uint8Array> & { destroy?: (error?: Error) => unknown },
+  maxBytes = MAX_RESPONSE_BYTES,
+): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of body) {

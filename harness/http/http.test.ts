@@ -71,7 +71,12 @@ describe('harness/http', () => {
       const unsubscribe = subscribeHttpExchanges((e) => exchanges.push(e));
       let error: unknown;
       try {
-        error = await send({ method: 'GET', url: `${url}/slow`, timeoutMs: 100, exchange: { actor: 'federation-client', from: 'a', to: 'b' } }).then(
+        error = await send({
+          method: 'GET',
+          url: `${url}/slow`,
+          timeoutMs: 100,
+          exchange: { actor: 'federation-client', from: 'a', to: 'b' },
+        }).then(
           () => undefined,
           (e: unknown) => e,
         );

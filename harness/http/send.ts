@@ -52,7 +52,13 @@ export async function send<T = any>(req: SendRequest): Promise<RawResponse<T>> {
     const text = await readTextCapped(response.body, req.maxResponseBytes ?? MAX_RESPONSE_BYTES);
     const raw = toRawResponse<T>(response.statusCode, flattenHeaders(response.headers), text);
     if (exchange) {
-      publishHttpExchange({ ...exchange, status: raw.status, responseHeaders: raw.headers, responseBody: raw.body, durationMs: Date.now() - startedAt });
+      publishHttpExchange({
+        ...exchange,
+        status: raw.status,
+        responseHeaders: raw.headers,
+        responseBody: raw.body,
+        durationMs: Date.now() - startedAt,
+      });
     }
     return raw;
   } catch (cause) {

@@ -13,7 +13,10 @@ const knockEvent = {
   type: 'm.room.member',
   state_key: '@alice:fake',
   content: { membership: 'knock', 'm.dotted': 1 },
-  knock_room_state: [{ type: 'm.room.create', state_key: '' }, { type: 'm.room.join_rules', content: { join_rule: 'knock' } }],
+  knock_room_state: [
+    { type: 'm.room.create', state_key: '' },
+    { type: 'm.room.join_rules', content: { join_rule: 'knock' } },
+  ],
 };
 
 describe('match', () => {
@@ -54,7 +57,11 @@ describe('must', () => {
     const rule = spec('make_knock.incompatible-version', text);
     let thrown: unknown;
     try {
-      must.matchResponse(forbidden, { status: 400, errcode: 'M_INCOMPATIBLE_ROOM_VERSION', body: [match.jsonKeyEqual('room_version', '7')] }, rule);
+      must.matchResponse(
+        forbidden,
+        { status: 400, errcode: 'M_INCOMPATIBLE_ROOM_VERSION', body: [match.jsonKeyEqual('room_version', '7')] },
+        rule,
+      );
     } catch (error) {
       thrown = error;
     }
@@ -79,13 +86,18 @@ describe('must', () => {
   });
 
   it('equal and ok carry the rule; equal gives mocha a diff', () => {
-    expect(() => must.equal('leave', 'knock', spec('membership.knock', 'the membership MUST be knock'))).to.throw(SpecAssertionError, /^the membership MUST be knock: want "knock", got "leave"/);
+    expect(() => must.equal('leave', 'knock', spec('membership.knock', 'the membership MUST be knock'))).to.throw(
+      SpecAssertionError,
+      /^the membership MUST be knock: want "knock", got "leave"/,
+    );
     try {
       must.equal(1, 2, setup('r'));
     } catch (error) {
       expect((error as SpecAssertionError).showDiff).to.equal(true);
     }
-    expect(() => must.ok(false, setup('send_knock answers knock_room_state'), 'it was empty')).to.throw(/^setup: send_knock answers knock_room_state: it was empty$/);
+    expect(() => must.ok(false, setup('send_knock answers knock_room_state'), 'it was empty')).to.throw(
+      /^setup: send_knock answers knock_room_state: it was empty$/,
+    );
   });
 
   it('a failed check of a clause the judged spec version does not have is not claimed: a note, never a failure', () => {
@@ -95,7 +107,10 @@ describe('must', () => {
     process.env.KK_SPEC_VERSION = '1.15';
     try {
       const rule = spec('send_knock.knock-room-state.pdus', 'knock_room_state MUST contain m.room.create');
-      expect(() => must.ok(false, rule, 'it has none')).to.throw(NotClaimedError, /send_knock.knock-room-state.pdus is v1.16\+, not part of the judged spec v1.15/);
+      expect(() => must.ok(false, rule, 'it has none')).to.throw(
+        NotClaimedError,
+        /send_knock.knock-room-state.pdus is v1.16\+, not part of the judged spec v1.15/,
+      );
       expect(() => must.ok(true, rule)).to.not.throw();
       expect(() => must.ok(false, spec('send_knock.knock-room-state.stripped', 'stripped'))).to.throw(SpecAssertionError);
       expect(should.ok(false, spec('sync.knock-state-pruned', 'pruned'))).to.equal(false);
@@ -118,7 +133,13 @@ describe('should', () => {
     const unsubscribe = subscribeWarnings((w) => seen.push(w));
     try {
       expect(should.matchResponse(forbidden, { status: 200 }, spec('client.knock-forbidden', 'the server SHOULD accept'))).to.equal(false);
-      expect(should.matchJson(knockEvent, [match.jsonKeyPresent('content.reason')], spec('membership.knock-reason', 'the reason SHOULD be kept'))).to.equal(false);
+      expect(
+        should.matchJson(
+          knockEvent,
+          [match.jsonKeyPresent('content.reason')],
+          spec('membership.knock-reason', 'the reason SHOULD be kept'),
+        ),
+      ).to.equal(false);
       expect(should.equal(1, 1, spec('membership.knock-reason', 'same'))).to.equal(true);
       expect(should.ok(true, spec('membership.knock-reason', 'fine'))).to.equal(true);
     } finally {

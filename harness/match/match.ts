@@ -27,8 +27,7 @@ export interface DescribedPredicate {
 }
 
 export function status(...wanted: number[]): ResponseMatcher {
-  return (response) =>
-    wanted.includes(response.status) ? undefined : `status: want ${wanted.join(' or ')}, got ${response.status}`;
+  return (response) => (wanted.includes(response.status) ? undefined : `status: want ${wanted.join(' or ')}, got ${response.status}`);
 }
 
 export function errcode(wanted: string): ResponseMatcher {
@@ -56,9 +55,7 @@ export function jsonKeyEqual(path: string, wanted: unknown): JsonMatcher {
   return (value) => {
     const lookup = lookupJsonPath(value, path);
     if (!lookup.found) return `${path}: missing (want ${renderValue(wanted)})`;
-    return isDeepStrictEqual(lookup.value, wanted)
-      ? undefined
-      : `${path}: want ${renderValue(wanted)}, got ${renderValue(lookup.value)}`;
+    return isDeepStrictEqual(lookup.value, wanted) ? undefined : `${path}: want ${renderValue(wanted)}, got ${renderValue(lookup.value)}`;
   };
 }
 

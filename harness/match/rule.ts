@@ -7,7 +7,14 @@
  * A must check whose clause the judged spec version does not have is "not claimed": it never fails; the test is
  * skipped at that point with the reason, and reported as not claimed.
  */
-import { findSpecClause, clauseClaimedAt, describeClauseRange, type ClauseId, type MustClauseId, type SpecClause } from '../report/spec-clauses';
+import {
+  findSpecClause,
+  clauseClaimedAt,
+  describeClauseRange,
+  type ClauseId,
+  type MustClauseId,
+  type SpecClause,
+} from '../report/spec-clauses';
 import { judgedSpecVersion } from '../core/spec-versions';
 import { publishWarning } from './warning-channel';
 

@@ -13,7 +13,8 @@ import { citation, clauseId, isClaimed, ruleText, type ShouldRule } from './rule
 import { publishWarning } from './warning-channel';
 
 function warn(rule: ShouldRule, message: string): false {
-  if (isClaimed(rule)) publishWarning({ rule: ruleText(rule), message: `${message}${citation(rule)}`, ...(clauseId(rule) ? { clause: clauseId(rule) } : {}) });
+  if (isClaimed(rule))
+    publishWarning({ rule: ruleText(rule), message: `${message}${citation(rule)}`, ...(clauseId(rule) ? { clause: clauseId(rule) } : {}) });
   return false;
 }
 

@@ -82,8 +82,7 @@ export class RunCollector {
   }
 
   onWarning(warning: SpecWarning): void {
-    const target =
-      (warning.testId !== undefined ? this.records.get(warning.testId) : undefined) ?? this.capture.records[0];
+    const target = (warning.testId !== undefined ? this.records.get(warning.testId) : undefined) ?? this.capture.records[0];
     if (target) target.warnings.push(warning);
     else this.runWarnings.push(warning);
   }
@@ -118,7 +117,9 @@ export class RunCollector {
     let record: TestRecord;
     if (isHook && eachHookTest && /"(before|after) each" hook/.test(runnable.title)) {
       const fullTitle = eachHookTest.fullTitle?.() ?? `${runnable.parent?.fullTitle() ?? ''} ${eachHookTest.title}`.trim();
-      record = this.records.get(testIdFromTitle(fullTitle)) ?? this.newRecord({ ...eachHookTest, fullTitle: () => fullTitle, file: runnable.file });
+      record =
+        this.records.get(testIdFromTitle(fullTitle)) ??
+        this.newRecord({ ...eachHookTest, fullTitle: () => fullTitle, file: runnable.file });
       if (!this.capture.records.includes(record)) this.capture.records.push(record);
       record.failedHook = runnable.title;
     } else if (isHook) {
@@ -204,7 +205,13 @@ export class RunCollector {
     const file = join(this.options.outDir, record.transcript as string);
     // Every exchange in full sits next to the transcript, which shows most bodies on one line.
     const sidecar = exchanges.length > 0 ? (record.transcript as string).replace(/\.txt$/, '.exchanges.json') : undefined;
-    const text = formatTranscript({ record: { ...record, endedAt: windowEnd }, exchanges, homeserverLog, homeserverLogError, ...(sidecar ? { sidecar: basename(sidecar) } : {}) });
+    const text = formatTranscript({
+      record: { ...record, endedAt: windowEnd },
+      exchanges,
+      homeserverLog,
+      homeserverLogError,
+      ...(sidecar ? { sidecar: basename(sidecar) } : {}),
+    });
     mkdirSync(join(this.options.outDir, TRANSCRIPT_DIR), { recursive: true });
     await writeFile(file, text);
     if (sidecar) await writeFile(join(this.options.outDir, sidecar), exchangesInFull(exchanges));

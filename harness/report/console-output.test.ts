@@ -14,9 +14,21 @@ describe('console output while a run goes', () => {
     const { chunks, output } = capture();
     const console = new ConsoleOutput({ output, reportDirForDisplay: 'knockknock-report', progress: 'lines' });
     console.setTotal(6);
-    const warned = acrossVersions(['7', '8', '9', '10', '11', '12'], SUITE, 'send_knock refuses a message event [spec:send_knock.validation]', 'passed', (v) => ({
-      warnings: [{ rule: 'send_knock SHOULD answer M_INVALID_PARAM', message: `send_knock SHOULD answer M_INVALID_PARAM: got M_BAD_JSON (v${v})`, clause: 'send_knock.validation' }],
-    }));
+    const warned = acrossVersions(
+      ['7', '8', '9', '10', '11', '12'],
+      SUITE,
+      'send_knock refuses a message event [spec:send_knock.validation]',
+      'passed',
+      (v) => ({
+        warnings: [
+          {
+            rule: 'send_knock SHOULD answer M_INVALID_PARAM',
+            message: `send_knock SHOULD answer M_INVALID_PARAM: got M_BAD_JSON (v${v})`,
+            clause: 'send_knock.validation',
+          },
+        ],
+      }),
+    );
     for (const r of warned) console.recordClosed(r);
     const text = chunks.join('');
     expect(text.match(/⚠ WARN/g)).to.have.length(1);
@@ -28,12 +40,22 @@ describe('console output while a run goes', () => {
     const { chunks, output } = capture();
     const console = new ConsoleOutput({ output, reportDirForDisplay: 'knockknock-report', progress: 'lines' });
     console.setTotal(200);
-    for (let i = 0; i < 200; i++) console.recordClosed(record(SUITE, `test ${i} [spec:send_knock.accepted] [v7]`, i === 50 ? 'failed' : 'passed', i === 50 ? { error: { message: 'send_knock MUST answer 200: got 500' } } : {}));
+    for (let i = 0; i < 200; i++)
+      console.recordClosed(
+        record(
+          SUITE,
+          `test ${i} [spec:send_knock.accepted] [v7]`,
+          i === 50 ? 'failed' : 'passed',
+          i === 50 ? { error: { message: 'send_knock MUST answer 200: got 500' } } : {},
+        ),
+      );
     const lines = chunks.join('').split('\n');
     expect(lines.filter((l) => /^ {2}\[\d+\/200 \d+%\]/.test(l))).to.have.length(10);
     expect(lines.find((l) => l.startsWith('  [100/200 50%]'))).to.match(/1 failed · 0 warnings · \d+s$/);
     expect(lines.filter((l) => l.includes('✗ FAIL'))).to.have.length(1);
-    expect(lines.find((l) => l.includes('rerun:'))).to.contain("--room-version 7 --fgrep 'send_knock: the HSUT as resident server test 50 [spec:send_knock.accepted] [v7]'");
+    expect(lines.find((l) => l.includes('rerun:'))).to.contain(
+      "--room-version 7 --fgrep 'send_knock: the HSUT as resident server test 50 [spec:send_knock.accepted] [v7]'",
+    );
     expect(lines.filter((l) => l.includes('✓ pass'))).to.have.length(0);
   });
 
@@ -50,7 +72,11 @@ describe('console output while a run goes', () => {
     expect(chunks[2]).to.contain('✗ FAIL');
     expect(chunks.at(-1)).to.equal('\r\u001b[2K');
     // what a terminal keeps of each finished line (after its last carriage return) is never the counter
-    const kept = chunks.join('').split('\n').slice(0, -1).map((line) => line.slice(line.lastIndexOf('\r') + 1).replace('\u001b[2K', ''));
+    const kept = chunks
+      .join('')
+      .split('\n')
+      .slice(0, -1)
+      .map((line) => line.slice(line.lastIndexOf('\r') + 1).replace('\u001b[2K', ''));
     expect(kept.filter((line) => line.startsWith('  ['))).to.deep.equal([]);
   });
 

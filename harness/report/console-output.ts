@@ -89,7 +89,10 @@ export class ConsoleOutput {
 
   /** "[412/956 43%] 2 failed · 45 expected failures · 5 warnings · 1m12s" */
   progressText(): string {
-    const counted = this.total > 0 ? `${this.done}/${this.total} ${Math.floor((Math.min(this.done, this.total) / this.total) * 100)}%` : `${this.done} tests`;
+    const counted =
+      this.total > 0
+        ? `${this.done}/${this.total} ${Math.floor((Math.min(this.done, this.total) / this.total) * 100)}%`
+        : `${this.done} tests`;
     const parts = [`${this.failed} failed`];
     if (this.expected > 0) parts.push(`${this.expected} expected failure${this.expected === 1 ? '' : 's'}`);
     parts.push(`${this.warnings} warning${this.warnings === 1 ? '' : 's'}`);
@@ -110,7 +113,10 @@ export class ConsoleOutput {
       this.progressShown = true;
       return;
     }
-    const step = this.total > 0 ? Math.floor((Math.min(this.done, this.total) / this.total) * LINE_STEPS) : Math.floor(this.done / LINES_EVERY_WITHOUT_TOTAL);
+    const step =
+      this.total > 0
+        ? Math.floor((Math.min(this.done, this.total) / this.total) * LINE_STEPS)
+        : Math.floor(this.done / LINES_EVERY_WITHOUT_TOTAL);
     if (step > this.lastStep) {
       this.lastStep = step;
       this.options.output.write(`${this.progressText()}\n`);

@@ -2,7 +2,14 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { classifyOutcome, expectedFailureFor, ExpectedFailuresFileError, isRunFailure, loadExpectedFailures, parseExpectedFailures } from './expected-failures';
+import {
+  classifyOutcome,
+  expectedFailureFor,
+  ExpectedFailuresFileError,
+  isRunFailure,
+  loadExpectedFailures,
+  parseExpectedFailures,
+} from './expected-failures';
 
 const entry = { reason: 'Synapse answers 403 instead of 400', link: 'https://github.com/element-hq/synapse/issues/1' };
 
@@ -63,7 +70,9 @@ describe('expected failures', () => {
     expect([...loadExpectedFailures(file, '1.12').keys()]).to.deep.equal(['b [v7]', 'c [v7]']);
     expect([...loadExpectedFailures(file, '1.19').keys()]).to.deep.equal(['a [v7]', 'c [v7]']);
     expect([...loadExpectedFailures(file).keys()]).to.have.length(3);
-    expect(() => parseExpectedFailures(JSON.stringify({ t: { reason: 'r', link: 'https://x.org', since: '2' } }))).to.throw(/"since" must be a spec version/);
+    expect(() => parseExpectedFailures(JSON.stringify({ t: { reason: 'r', link: 'https://x.org', since: '2' } }))).to.throw(
+      /"since" must be a spec version/,
+    );
   });
 });
 
@@ -85,7 +94,11 @@ describe('expected failures named without their room-version tag', () => {
   });
 
   it('refuse roomVersions on an exact title and malformed lists', () => {
-    expect(() => parseExpectedFailures(JSON.stringify({ 't [v7]': { reason: 'r', link: 'https://x.org', roomVersions: ['7'] } }))).to.throw(/without its \[vN\] tag/);
-    expect(() => parseExpectedFailures(JSON.stringify({ t: { reason: 'r', link: 'https://x.org', roomVersions: 'v7' } }))).to.throw(/"roomVersions" must be a list/);
+    expect(() => parseExpectedFailures(JSON.stringify({ 't [v7]': { reason: 'r', link: 'https://x.org', roomVersions: ['7'] } }))).to.throw(
+      /without its \[vN\] tag/,
+    );
+    expect(() => parseExpectedFailures(JSON.stringify({ t: { reason: 'r', link: 'https://x.org', roomVersions: 'v7' } }))).to.throw(
+      /"roomVersions" must be a list/,
+    );
   });
 });

@@ -41,7 +41,11 @@ export function loadExpectedFailures(file: string, specVersion?: string): Expect
   }
   const all = parseExpectedFailures(text, file);
   if (specVersion === undefined) return all;
-  return new Map([...all].filter(([, e]) => inVersionRange(specVersion, { since: (e.since ?? '1.1') as SpecVersion, ...(e.until ? { until: e.until as SpecVersion } : {}) })));
+  return new Map(
+    [...all].filter(([, e]) =>
+      inVersionRange(specVersion, { since: (e.since ?? '1.1') as SpecVersion, ...(e.until ? { until: e.until as SpecVersion } : {}) }),
+    ),
+  );
 }
 
 export function parseExpectedFailures(text: string, file = '<inline>'): ExpectedFailures {
@@ -52,9 +56,7 @@ export function parseExpectedFailures(text: string, file = '<inline>'): Expected
     throw new ExpectedFailuresFileError(`expected-failures file ${file}: not valid JSON (${(error as Error).message})`);
   }
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
-    throw new ExpectedFailuresFileError(
-      `expected-failures file ${file}: want an object mapping test full title to { "reason", "link" }`,
-    );
+    throw new ExpectedFailuresFileError(`expected-failures file ${file}: want an object mapping test full title to { "reason", "link" }`);
   }
   const entries = new Map<string, ExpectedFailure>();
   for (const [title, entry] of Object.entries(data)) {
@@ -77,7 +79,10 @@ export function parseExpectedFailures(text: string, file = '<inline>'): Expected
         throw new ExpectedFailuresFileError(`${where}: "${key}" must be a spec version such as "1.16"`);
       }
     }
-    if (roomVersions !== undefined && (!Array.isArray(roomVersions) || roomVersions.some((v) => typeof v !== 'string' || !/^\d+$/.test(v)))) {
+    if (
+      roomVersions !== undefined &&
+      (!Array.isArray(roomVersions) || roomVersions.some((v) => typeof v !== 'string' || !/^\d+$/.test(v)))
+    ) {
       throw new ExpectedFailuresFileError(`${where}: "roomVersions" must be a list of room versions such as ["7", "8"]`);
     }
     if (roomVersions !== undefined && ROOM_VERSION_TAG.test(title)) {
@@ -85,7 +90,9 @@ export function parseExpectedFailures(text: string, file = '<inline>'): Expected
     }
     const extraKeys = Object.keys(extra);
     if (extraKeys.length > 0) {
-      throw new ExpectedFailuresFileError(`${where}: unknown key(s) ${extraKeys.join(', ')} (only "reason", "link", "failure", "since", "until" and "roomVersions")`);
+      throw new ExpectedFailuresFileError(
+        `${where}: unknown key(s) ${extraKeys.join(', ')} (only "reason", "link", "failure", "since", "until" and "roomVersions")`,
+      );
     }
     entries.set(title, {
       reason,

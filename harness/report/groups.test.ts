@@ -9,7 +9,9 @@ const KNOCK_VERSIONS = ['7', '8', '9', '10', '11', '12'];
 
 describe('grouping by logical test and clause', () => {
   it('gives every room version of a test the same logical id, and a title naming its version in words "version N"', () => {
-    const ids = acrossVersions(KNOCK_VERSIONS, `${SUITE} [v7]`, 'send_knock accepts a knock [spec:send_knock.accepted]', 'passed').map((r) => r.logicalId);
+    const ids = acrossVersions(KNOCK_VERSIONS, `${SUITE} [v7]`, 'send_knock accepts a knock [spec:send_knock.accepted]', 'passed').map(
+      (r) => r.logicalId,
+    );
     expect(new Set(ids).size).to.equal(1);
     expect(logicalTitle('S [v7] A PDU of room version 7 [spec:x] [v7]')).to.equal('S A PDU of room version N [spec:x]');
     expect(logicalTitle('S before room version 10 [v7] T [spec:x] [v7]')).to.equal('S before room version 10 T [spec:x]');
@@ -26,13 +28,26 @@ describe('grouping by logical test and clause', () => {
   });
 
   it('groups failures by the clause the failing check cited and the logical test, in room version order', () => {
-    const failing = acrossVersions(['12', '7', '8', '9', '10', '11'], SUITE, 'send_knock accepts a knock [spec:send_knock.accepted,membership.knock]', 'failed', (v) => ({
-      error: { message: `send_knock MUST answer 200: got 500 in v${v}\n  spec …`, rule: 'send_knock MUST answer 200', clause: 'send_knock.accepted' },
-    }));
+    const failing = acrossVersions(
+      ['12', '7', '8', '9', '10', '11'],
+      SUITE,
+      'send_knock accepts a knock [spec:send_knock.accepted,membership.knock]',
+      'failed',
+      (v) => ({
+        error: {
+          message: `send_knock MUST answer 200: got 500 in v${v}\n  spec …`,
+          rule: 'send_knock MUST answer 200',
+          clause: 'send_knock.accepted',
+        },
+      }),
+    );
     const other = record(SUITE, 'make_knock answers 403 [spec:make_knock.forbidden] [v7]', 'failed', { error: { message: 'boom' } });
     const groups = groupOutcomes([...failing, other, record(SUITE, 'passes [spec:membership.knock] [v7]', 'passed')], 'failed');
     // in catalogue order of the clauses
-    expect(groups.map((g) => [g.clause, g.runs.length])).to.deep.equal([['make_knock.forbidden', 1], ['send_knock.accepted', 6]]);
+    expect(groups.map((g) => [g.clause, g.runs.length])).to.deep.equal([
+      ['make_knock.forbidden', 1],
+      ['send_knock.accepted', 6],
+    ]);
     const accepted = groups.find((g) => g.clause === 'send_knock.accepted');
     expect(accepted?.title).to.equal('send_knock accepts a knock');
     expect(accepted?.versions).to.deep.equal(KNOCK_VERSIONS);
@@ -43,8 +58,13 @@ describe('grouping by logical test and clause', () => {
 
   it('reruns a group in the versions it failed in, with a title that matches each of them', () => {
     const [group] = groupOutcomes(acrossVersions(['7', '9'], SUITE, "A user's knock [spec:x]", 'failed'), 'failed');
-    expect(rerunGroupCommand(group)).to.equal(`npx knockknock run --spec 'suites/example.test.ts' --room-version 7,9 --fgrep 'A user'\\''s knock [spec:x]'`);
-    const [worded] = groupOutcomes(['7', '8'].map((v) => record(SUITE, `A PDU of room version ${v} (ok) [spec:x] [v${v}]`, 'failed')), 'failed');
+    expect(rerunGroupCommand(group)).to.equal(
+      `npx knockknock run --spec 'suites/example.test.ts' --room-version 7,9 --fgrep 'A user'\\''s knock [spec:x]'`,
+    );
+    const [worded] = groupOutcomes(
+      ['7', '8'].map((v) => record(SUITE, `A PDU of room version ${v} (ok) [spec:x] [v${v}]`, 'failed')),
+      'failed',
+    );
     const command = rerunGroupCommand(worded);
     expect(command).to.contain("--grep 'A PDU of room version \\d+ \\(ok\\) \\[spec:x\\]'");
     const pattern = new RegExp(/--grep '(.*)'$/.exec(command)![1]);

@@ -127,7 +127,16 @@ function build(kind: GroupKind, runs: Array<RunOfGroup & { clause: string }>): T
     const key = `${clause}\u0000${record.logicalId}`;
     let group = groups.get(key);
     if (!group) {
-      group = { kind, clause, logicalId: record.logicalId, logicalTitle: logicalTitle(record.fullTitle), title: plainTitle(logicalTitle(record.title)), runs: [], versions: [], infrastructure: false };
+      group = {
+        kind,
+        clause,
+        logicalId: record.logicalId,
+        logicalTitle: logicalTitle(record.fullTitle),
+        title: plainTitle(logicalTitle(record.title)),
+        runs: [],
+        versions: [],
+        infrastructure: false,
+      };
       groups.set(key, group);
     }
     group.runs.push({ record, message, detail });
@@ -135,11 +144,16 @@ function build(kind: GroupKind, runs: Array<RunOfGroup & { clause: string }>): T
     if (record.roomVersion !== undefined) group.versions.push(record.roomVersion);
   }
   for (const group of groups.values()) {
-    group.runs.sort((a, b) => compareVersions(a.record.roomVersion ?? '', b.record.roomVersion ?? '') || a.record.startedAt - b.record.startedAt);
+    group.runs.sort(
+      (a, b) => compareVersions(a.record.roomVersion ?? '', b.record.roomVersion ?? '') || a.record.startedAt - b.record.startedAt,
+    );
     group.versions.sort(compareVersions);
   }
   return [...groups.values()].sort(
-    (a, b) => clauseRank(a.clause) - clauseRank(b.clause) || a.clause.localeCompare(b.clause) || a.runs[0].record.startedAt - b.runs[0].record.startedAt,
+    (a, b) =>
+      clauseRank(a.clause) - clauseRank(b.clause) ||
+      a.clause.localeCompare(b.clause) ||
+      a.runs[0].record.startedAt - b.runs[0].record.startedAt,
   );
 }
 

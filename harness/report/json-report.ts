@@ -38,8 +38,20 @@ export function renderJsonReport(run: RunResult): string {
       /** A failure of the infrastructure (network error, hook), not a verdict on the HSUT: JUnit <error>. */
       infrastructure: isInfrastructureFailure(record),
       durationMs: record.durationMs ?? null,
-      warnings: record.warnings.map(({ rule, message, clause, notClaimed }) => ({ rule, message, clause: clause ?? null, notClaimed: notClaimed ?? false })),
-      error: record.error ? { message: record.error.message, code: record.error.code ?? null, rule: record.error.rule ?? null, clause: record.error.clause ?? null } : null,
+      warnings: record.warnings.map(({ rule, message, clause, notClaimed }) => ({
+        rule,
+        message,
+        clause: clause ?? null,
+        notClaimed: notClaimed ?? false,
+      })),
+      error: record.error
+        ? {
+            message: record.error.message,
+            code: record.error.code ?? null,
+            rule: record.error.rule ?? null,
+            clause: record.error.clause ?? null,
+          }
+        : null,
       failedHook: record.failedHook ?? null,
       expectedFailure: record.expectedFailure ?? null,
       transcript: record.transcript ?? null,

@@ -39,7 +39,9 @@ export function renderJUnit(run: RunResult, options: JUnitOptions = {}): string 
     const skipped = records.filter((r) => r.outcome === 'skipped' || r.outcome === 'not-claimed' || r.outcome === 'xfail').length;
     const time = records.reduce((sum, r) => sum + (r.durationMs ?? 0), 0);
     const file = records[0].file ? ` file="${attr(repositoryPath(records[0].file, rootDir))}"` : '';
-    lines.push(`  <testsuite name="${attr(suiteName)}" tests="${records.length}" failures="${failures}" errors="${suiteErrors}" skipped="${skipped}" time="${seconds(time)}"${file}>`);
+    lines.push(
+      `  <testsuite name="${attr(suiteName)}" tests="${records.length}" failures="${failures}" errors="${suiteErrors}" skipped="${skipped}" time="${seconds(time)}"${file}>`,
+    );
     for (const record of records) lines.push(...renderTestcase(record, rootDir));
     lines.push('  </testsuite>');
   }
@@ -65,12 +67,16 @@ function renderTestcase(record: TestRecord, rootDir: string): string[] {
       const details = [error?.stack ?? error?.message ?? 'failed', transcript].filter(Boolean).join('\n\n');
       const element = isInfrastructureFailure(record) ? 'error' : 'failure';
       const hook = record.failedHook ? ` (in ${record.failedHook})` : '';
-      body.push(`      <${element} message="${attr(firstLine(error?.message ?? 'failed') + hook)}" type="${attr(error?.code ?? 'Error')}">${text(details)}</${element}>`);
+      body.push(
+        `      <${element} message="${attr(firstLine(error?.message ?? 'failed') + hook)}" type="${attr(error?.code ?? 'Error')}">${text(details)}</${element}>`,
+      );
       break;
     }
     case 'unexpected-pass': {
       const expected = record.expectedFailure;
-      body.push(`      <failure message="${attr(`unexpected pass: passed, but listed as an expected failure: ${expected?.reason ?? ''} (${expected?.link ?? ''})`)}" type="unexpected-pass">${text('Remove the entry from the expected-failures file if the bug is fixed.')}</failure>`);
+      body.push(
+        `      <failure message="${attr(`unexpected pass: passed, but listed as an expected failure: ${expected?.reason ?? ''} (${expected?.link ?? ''})`)}" type="unexpected-pass">${text('Remove the entry from the expected-failures file if the bug is fixed.')}</failure>`,
+      );
       break;
     }
     case 'xfail': {
@@ -84,7 +90,9 @@ function renderTestcase(record: TestRecord, rootDir: string): string[] {
       body.push('      <skipped message="skipped" type="skipped"/>');
       break;
     case 'not-claimed':
-      body.push(`      <skipped message="${attr(`not claimed: ${record.warnings.find((w) => w.notClaimed)?.message ?? ''}`)}" type="not-claimed"/>`);
+      body.push(
+        `      <skipped message="${attr(`not claimed: ${record.warnings.find((w) => w.notClaimed)?.message ?? ''}`)}" type="not-claimed"/>`,
+      );
       break;
     case 'passed':
       break;

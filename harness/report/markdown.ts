@@ -8,7 +8,16 @@
 import type { Outcome } from './expected-failures';
 import { ROOM_VERSIONS } from '../core/room-versions';
 import type { TestGroup } from './groups';
-import { clip, compareVersions, describeRuns, describeRunsWith, describeVersions, distinctReasons, groupOutcomes, groupWarnings } from './groups';
+import {
+  clip,
+  compareVersions,
+  describeRuns,
+  describeRunsWith,
+  describeVersions,
+  distinctReasons,
+  groupOutcomes,
+  groupWarnings,
+} from './groups';
 import { describeServerLine } from './metadata';
 import { rerunGroupCommand } from './progress';
 import type { RunResult, TestRecord } from './results';
@@ -56,19 +65,30 @@ export function renderMarkdownSummary(run: RunResult, options: MarkdownOptions =
   const verdict = summary.runFailures === 0 ? '✅' : '❌';
   // The headline says what the table says, in the same words (results.ts COUNT_WORDS).
   lines.push(`## ${verdict} knockknock: ${countsPhrase(summary)} (${plural(summary.total, 'test')})`, '');
-  if (run.specVersion) lines.push(`Judged against Matrix spec **v${run.specVersion}**: rules of other releases are "not claimed", never failures.`, '');
+  if (run.specVersion)
+    lines.push(`Judged against Matrix spec **v${run.specVersion}**: rules of other releases are "not claimed", never failures.`, '');
   const server = run.metadata?.server;
   if (server || run.metadata) {
-    lines.push(`${server ? `Server: ${describeServerLine(server)} · ` : ''}knockknock ${run.metadata?.knockknock.version ?? ''}`.trim(), '');
+    lines.push(
+      `${server ? `Server: ${describeServerLine(server)} · ` : ''}knockknock ${run.metadata?.knockknock.version ?? ''}`.trim(),
+      '',
+    );
   }
   const parts = countParts(summary);
   lines.push(`| ${parts.map((p) => p.heading).join(' | ')} | tests |`);
   lines.push(`|${parts.map(() => '---:|').join('')}---:|`);
   lines.push(`| ${parts.map((p) => p.n).join(' | ')} | ${summary.total} |`, '');
-  if (run.filtered) lines.push('> The run was filtered (--grep/--fgrep, --spec or --room-version): coverage and stale expected failures are partial.', '');
+  if (run.filtered)
+    lines.push('> The run was filtered (--grep/--fgrep, --spec or --room-version): coverage and stale expected failures are partial.', '');
 
   lines.push(...renderFailures(groupOutcomes(run.records, 'failed')));
-  lines.push(...renderListedGroups('Unexpected passes (remove them from the expected-failures file)', groupOutcomes(run.records, 'unexpected-pass'), 'Listed reason'));
+  lines.push(
+    ...renderListedGroups(
+      'Unexpected passes (remove them from the expected-failures file)',
+      groupOutcomes(run.records, 'unexpected-pass'),
+      'Listed reason',
+    ),
+  );
   lines.push(...renderListedGroups('Expected failures', groupOutcomes(run.records, 'xfail'), 'Reason'));
   lines.push(...renderWarnings(groupWarnings(run.records)));
   if (run.staleExpectedFailures.length > 0 && !run.filtered) {
@@ -77,7 +97,10 @@ export function renderMarkdownSummary(run: RunResult, options: MarkdownOptions =
     lines.push('');
   }
   if (run.unknownClauses.length > 0) {
-    lines.push(`> Titles name clauses missing from the catalogue (harness/report/spec-clauses.ts): ${run.unknownClauses.map((c) => `\`${c}\``).join(', ')}`, '');
+    lines.push(
+      `> Titles name clauses missing from the catalogue (harness/report/spec-clauses.ts): ${run.unknownClauses.map((c) => `\`${c}\``).join(', ')}`,
+      '',
+    );
   }
   lines.push(...renderCoverageMatrix(run.records, options.catalogue ?? SPEC_CLAUSES));
   return `${lines.join('\n')}\n`;
@@ -103,7 +126,9 @@ function renderFailures(groups: readonly TestGroup[]): string[] {
       '|---|---|---|',
     );
     for (const { record, message } of group.runs) {
-      lines.push(`| ${record.roomVersion ? `v${record.roomVersion}` : '–'} | ${cell(clip(message, MESSAGE_CHARS))}${record.failedHook ? ` (in ${cell(record.failedHook)})` : ''} | ${transcriptLink(record)} |`);
+      lines.push(
+        `| ${record.roomVersion ? `v${record.roomVersion}` : '–'} | ${cell(clip(message, MESSAGE_CHARS))}${record.failedHook ? ` (in ${cell(record.failedHook)})` : ''} | ${transcriptLink(record)} |`,
+      );
     }
     lines.push('', `Rerun: \`${rerunGroupCommand(group)}\``, '', '</details>', '');
   }
@@ -117,12 +142,24 @@ function renderListedGroups(label: string, groups: readonly TestGroup[], reasonC
   groups.forEach((group, i) => {
     const first = group.runs[0].record;
     const link = first.expectedFailure?.link;
-    const reasons = sameReasons(group, groups[i - 1]) ? '(the same as above)' : distinctReasons(group).map((reason) => cell(clip(reason, REASON_CHARS))).join(' / ');
+    const reasons = sameReasons(group, groups[i - 1])
+      ? '(the same as above)'
+      : distinctReasons(group)
+          .map((reason) => cell(clip(reason, REASON_CHARS)))
+          .join(' / ');
     const transcripts = group.runs.map((r) => r.record).filter((r) => r.transcript);
     const more = transcripts.length > 1 ? ` (+${transcripts.length - 1})` : '';
-    const transcript = transcripts.length === 0 ? '' : `${transcriptLink(transcripts[0], transcripts[0].roomVersion ? `v${transcripts[0].roomVersion}` : 'transcript')}${more}`;
-    const linked = link && !(sameReasons(group, groups[i - 1]) && groups[i - 1].runs[0].record.expectedFailure?.link === link) ? ` ([link](${link}))` : '';
-    lines.push(`| ${clauseCell(group.clause, groups[i - 1])} | ${cell(clip(group.title, TITLE_CHARS))} | ${describeRuns(group)} | ${reasons}${linked} | ${transcript} |`);
+    const transcript =
+      transcripts.length === 0
+        ? ''
+        : `${transcriptLink(transcripts[0], transcripts[0].roomVersion ? `v${transcripts[0].roomVersion}` : 'transcript')}${more}`;
+    const linked =
+      link && !(sameReasons(group, groups[i - 1]) && groups[i - 1].runs[0].record.expectedFailure?.link === link)
+        ? ` ([link](${link}))`
+        : '';
+    lines.push(
+      `| ${clauseCell(group.clause, groups[i - 1])} | ${cell(clip(group.title, TITLE_CHARS))} | ${describeRuns(group)} | ${reasons}${linked} | ${transcript} |`,
+    );
   });
   lines.push('');
   return lines;
@@ -134,9 +171,16 @@ function sameReasons(group: TestGroup, previous: TestGroup | undefined): boolean
 
 function renderWarnings(groups: readonly TestGroup[]): string[] {
   if (groups.length === 0) return [];
-  const lines = [heading('⚠️ SHOULD warnings', groups), '', '| Clause | Test | Room versions | What the HSUT did (first run) |', '|---|---|---|---|'];
+  const lines = [
+    heading('⚠️ SHOULD warnings', groups),
+    '',
+    '| Clause | Test | Room versions | What the HSUT did (first run) |',
+    '|---|---|---|---|',
+  ];
   groups.forEach((group, i) => {
-    lines.push(`| ${clauseCell(group.clause, groups[i - 1])} | ${cell(clip(group.title, TITLE_CHARS))} | ${describeRuns(group)} | ${cell(clip(group.runs[0].detail, DETAIL_CHARS))} |`);
+    lines.push(
+      `| ${clauseCell(group.clause, groups[i - 1])} | ${cell(clip(group.title, TITLE_CHARS))} | ${describeRuns(group)} | ${cell(clip(group.runs[0].detail, DETAIL_CHARS))} |`,
+    );
   });
   lines.push('');
   return lines;
@@ -158,8 +202,13 @@ export function renderCoverageMatrix(records: readonly TestRecord[], catalogue: 
   const links = new ReferenceLinks('spec');
   const count = (cell: CoverageCell) => rows.filter((r) => r.overall === cell).length;
   const uncovered = count('not-covered');
-  const counts = (['pass', 'xfail', 'fail', 'skipped', 'not-claimed'] as const).filter((c) => count(c) > 0).map((c) => `${CELL_SYMBOL[c]} ${count(c)}`);
-  const lines = [`### Spec coverage: ${catalogue.length - uncovered} of ${catalogue.length} clauses covered (${counts.join(' · ')}${uncovered ? ` · ⬜ ${uncovered} not covered` : ''})`, ''];
+  const counts = (['pass', 'xfail', 'fail', 'skipped', 'not-claimed'] as const)
+    .filter((c) => count(c) > 0)
+    .map((c) => `${CELL_SYMBOL[c]} ${count(c)}`);
+  const lines = [
+    `### Spec coverage: ${catalogue.length - uncovered} of ${catalogue.length} clauses covered (${counts.join(' · ')}${uncovered ? ` · ⬜ ${uncovered} not covered` : ''})`,
+    '',
+  ];
 
   const attention = rows.filter((r) => r.overall !== 'pass' && r.overall !== 'not-covered');
   if (attention.length > 0) {
@@ -200,7 +249,10 @@ export function renderCoverageMatrix(records: readonly TestRecord[], catalogue: 
   const notCovered = rows.filter((r) => r.overall === 'not-covered');
   if (notCovered.length > 0) {
     // Ids only: the catalogue (harness/report/spec-clauses.ts, `knockknock list`) has their text and links.
-    lines.push(`⬜ **Not covered** by a test title of this run (${notCovered.length}): ${notCovered.map((r) => `\`${r.clause.id}\``).join(', ')}`, '');
+    lines.push(
+      `⬜ **Not covered** by a test title of this run (${notCovered.length}): ${notCovered.map((r) => `\`${r.clause.id}\``).join(', ')}`,
+      '',
+    );
   }
   lines.push(
     'Cells: ❌ a test of the clause failed (or passed unexpectedly), else ⚠️ one is an expected failure, else ✅ passed; ⏭️ skipped, ◻️ not claimed at the judged release, ⬜ not covered; n/a: the clause cannot apply to that room version (no knocking before v7, or the catalogue says so).',

@@ -12,8 +12,17 @@ describe('run metadata', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     try {
-      const described = await describeServer({ implementation: 'synapse', serverName: 'localhost:8008', clientUrl: url, federationUrl: url }, 'knockknock-synapse:abc');
-      expect(described).to.deep.include({ implementation: 'synapse', name: 'Synapse', version: '1.160.0', image: 'knockknock-synapse:abc', federationUrl: url });
+      const described = await describeServer(
+        { implementation: 'synapse', serverName: 'localhost:8008', clientUrl: url, federationUrl: url },
+        'knockknock-synapse:abc',
+      );
+      expect(described).to.deep.include({
+        implementation: 'synapse',
+        name: 'Synapse',
+        version: '1.160.0',
+        image: 'knockknock-synapse:abc',
+        federationUrl: url,
+      });
       expect(describeServerLine(described)).to.equal('Synapse 1.160.0 (synapse, image knockknock-synapse:abc)');
     } finally {
       server.close();
@@ -27,8 +36,18 @@ describe('run metadata', () => {
   });
 
   it('redacts the shared secret and --env values from the command line, and knows its own version', () => {
-    expect(redactArguments(['run', '--shared-secret', 's3cret', '--env', 'A=1', '--env=B=2', '--shared-secret=x', '--spec', 'suites/a.test.ts'])).to.deep.equal([
-      'run', '--shared-secret', '<redacted>', '--env', 'A=<redacted>', '--env=B=<redacted>', '--shared-secret=<redacted>', '--spec', 'suites/a.test.ts',
+    expect(
+      redactArguments(['run', '--shared-secret', 's3cret', '--env', 'A=1', '--env=B=2', '--shared-secret=x', '--spec', 'suites/a.test.ts']),
+    ).to.deep.equal([
+      'run',
+      '--shared-secret',
+      '<redacted>',
+      '--env',
+      'A=<redacted>',
+      '--env=B=<redacted>',
+      '--shared-secret=<redacted>',
+      '--spec',
+      'suites/a.test.ts',
     ]);
     expect(knockknockVersion()).to.match(/^\d+\.\d+\.\d+/);
   });

@@ -41,15 +41,26 @@ export function knockknockVersion(): string {
 }
 
 /** The server's name and version from GET /_matrix/federation/v1/version (any TLS certificate is accepted). */
-export async function fetchServerVersion(federationUrl: string, timeoutMs = 5_000): Promise<{ name?: string; version?: string; error?: string }> {
+export async function fetchServerVersion(
+  federationUrl: string,
+  timeoutMs = 5_000,
+): Promise<{ name?: string; version?: string; error?: string }> {
   const dispatcher = new Agent({ connect: { rejectUnauthorized: false } });
   try {
-    const response = await request(`${federationUrl.replace(/\/$/, '')}/_matrix/federation/v1/version`, { headersTimeout: timeoutMs, bodyTimeout: timeoutMs, dispatcher });
+    const response = await request(`${federationUrl.replace(/\/$/, '')}/_matrix/federation/v1/version`, {
+      headersTimeout: timeoutMs,
+      bodyTimeout: timeoutMs,
+      dispatcher,
+    });
     const body = (await response.body.json().catch(() => undefined)) as { server?: { name?: unknown; version?: unknown } } | undefined;
     if (response.statusCode !== 200) return { error: `GET /_matrix/federation/v1/version answered ${response.statusCode}` };
     const name = typeof body?.server?.name === 'string' ? body.server.name : undefined;
     const version = typeof body?.server?.version === 'string' ? body.server.version : undefined;
-    return { ...(name ? { name } : {}), ...(version ? { version } : {}), ...(!name && !version ? { error: 'GET /_matrix/federation/v1/version gave no server name or version' } : {}) };
+    return {
+      ...(name ? { name } : {}),
+      ...(version ? { version } : {}),
+      ...(!name && !version ? { error: 'GET /_matrix/federation/v1/version gave no server name or version' } : {}),
+    };
   } catch (error) {
     return { error: `GET /_matrix/federation/v1/version failed: ${(error as Error).message}` };
   } finally {
@@ -87,7 +98,8 @@ export function redactArguments(args: readonly string[]): string[] {
   const out: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
-    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const [flag, inline] =
+      arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
     const redact = (value: string) => (SECRET_FLAGS.has(flag) ? '<redacted>' : `${value.split('=', 1)[0]}=<redacted>`);
     if (SECRET_FLAGS.has(flag) || VALUE_REDACTED_FLAGS.has(flag)) {
       if (inline !== undefined) out.push(`${flag}=${redact(inline)}`);

@@ -30,7 +30,8 @@ export function progressLine(record: TestRecord, reportDirForDisplay: string): s
   if (record.outcome === 'unexpected-pass' && record.expectedFailure) {
     lines.push(`            passed, but listed as an expected failure: ${record.expectedFailure.reason} (${record.expectedFailure.link})`);
   }
-  for (const warning of record.warnings) lines.push(`            ${warning.notClaimed ? 'not claimed:' : '⚠'} ${firstLine(warning.message)}`);
+  for (const warning of record.warnings)
+    lines.push(`            ${warning.notClaimed ? 'not claimed:' : '⚠'} ${firstLine(warning.message)}`);
   return lines.join('\n');
 }
 
@@ -68,13 +69,23 @@ const RECAP: Record<TestGroup['kind'], { symbol: string; verb: string; what: str
 function recap(label: string, groups: readonly TestGroup[]): string[] {
   if (groups.length === 0) return [];
   const runs = groups.reduce((n, g) => n + g.runs.length, 0);
-  const lines = ['', `${label}: ${groups.length} test${groups.length === 1 ? '' : 's'} (${runs} run${runs === 1 ? '' : 's'} across room versions)`];
+  const lines = [
+    '',
+    `${label}: ${groups.length} test${groups.length === 1 ? '' : 's'} (${runs} run${runs === 1 ? '' : 's'} across room versions)`,
+  ];
   for (const group of groups) {
     const { symbol, verb, what } = RECAP[group.kind];
     const first = group.runs[0];
-    const message = group.kind === 'xfail' || group.kind === 'unexpected-pass' ? (first.record.expectedFailure?.reason ?? '') : group.kind === 'warning' ? first.detail : first.message;
+    const message =
+      group.kind === 'xfail' || group.kind === 'unexpected-pass'
+        ? (first.record.expectedFailure?.reason ?? '')
+        : group.kind === 'warning'
+          ? first.detail
+          : first.message;
     const infrastructure = group.infrastructure ? ' [infrastructure: network error or hook]' : '';
-    lines.push(`  ${symbol} ${group.clause ? `${group.clause} — ` : ''}'${clip(group.title, 90)}': ${describeRunsWith(verb, group)}${infrastructure} — ${what}: ${clip(message, group.kind === 'failed' ? 240 : 140)}`);
+    lines.push(
+      `  ${symbol} ${group.clause ? `${group.clause} — ` : ''}'${clip(group.title, 90)}': ${describeRunsWith(verb, group)}${infrastructure} — ${what}: ${clip(message, group.kind === 'failed' ? 240 : 140)}`,
+    );
     if (group.kind === 'failed' || group.kind === 'unexpected-pass') lines.push(`      rerun: ${rerunGroupCommand(group)}`);
   }
   return lines;
@@ -101,7 +112,10 @@ export function rerunGroupCommand(group: Pick<TestGroup, 'runs' | 'versions'>): 
   const own = withoutVersionTags(record.title);
   const logical = logicalTitle(record.title);
   // A title that names its version in words differs per version: match that word as any number.
-  const select = logical === own ? `--fgrep ${shellQuote(own)}` : `--grep ${shellQuote(logical.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/version N/g, 'version \\d+'))}`;
+  const select =
+    logical === own
+      ? `--fgrep ${shellQuote(own)}`
+      : `--grep ${shellQuote(logical.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/version N/g, 'version \\d+'))}`;
   return `npx knockknock run${spec}${version} ${select}`;
 }
 

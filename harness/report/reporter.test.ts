@@ -41,7 +41,10 @@ interface MiniRun {
   logWindows: Array<[number, number]>;
 }
 
-async function runMiniSuite(expectedFailuresJson: string, consoleOptions: Pick<ReportOptions, 'verbose' | 'progress'> = {}): Promise<MiniRun> {
+async function runMiniSuite(
+  expectedFailuresJson: string,
+  consoleOptions: Pick<ReportOptions, 'verbose' | 'progress'> = {},
+): Promise<MiniRun> {
   const outDir = mkdtempSync(join(tmpdir(), 'kk-report-'));
   const chunks: string[] = [];
   const logWindows: Array<[number, number]> = [];
@@ -55,7 +58,15 @@ async function runMiniSuite(expectedFailuresJson: string, consoleOptions: Pick<R
     output: { write: (text: string) => chunks.push(text) },
     ...consoleOptions,
     metadata: {
-      server: { implementation: 'synapse', name: 'Synapse', version: '1.160.0', image: 'knockknock-synapse:abc', serverName: 'localhost:8008', clientUrl: 'http://127.0.0.1:8008', federationUrl: 'http://127.0.0.1:8008' },
+      server: {
+        implementation: 'synapse',
+        name: 'Synapse',
+        version: '1.160.0',
+        image: 'knockknock-synapse:abc',
+        serverName: 'localhost:8008',
+        clientUrl: 'http://127.0.0.1:8008',
+        federationUrl: 'http://127.0.0.1:8008',
+      },
       arguments: ['run', '--room-version', '7,8'],
     },
   });
@@ -75,13 +86,21 @@ async function runMiniSuite(expectedFailuresJson: string, consoleOptions: Pick<R
   suite.addTest(
     new Mocha.Test(XFAIL_TITLE, () => {
       publishMakeKnockExchange(403, { errcode: 'M_FORBIDDEN' });
-      must.matchResponse({ status: 403, headers: {}, body: {}, errcode: 'M_FORBIDDEN' }, { status: 400, errcode: 'M_INCOMPATIBLE_ROOM_VERSION' }, spec('make_knock.incompatible-version', 'make_knock MUST answer 400'));
+      must.matchResponse(
+        { status: 403, headers: {}, body: {}, errcode: 'M_FORBIDDEN' },
+        { status: 400, errcode: 'M_INCOMPATIBLE_ROOM_VERSION' },
+        spec('make_knock.incompatible-version', 'make_knock MUST answer 400'),
+      );
     }),
   );
   suite.addTest(new Mocha.Test(XPASS_TITLE, () => undefined));
   suite.addTest(
     new Mocha.Test('the knock reason is kept [spec:membership.knock-reason] [v7]', () => {
-      should.matchJson({ content: {} }, [match.jsonKeyPresent('content.reason')], spec('membership.knock-reason', 'the knock reason SHOULD be kept'));
+      should.matchJson(
+        { content: {} },
+        [match.jsonKeyPresent('content.reason')],
+        spec('membership.knock-reason', 'the knock reason SHOULD be kept'),
+      );
     }),
   );
   suite.addTest(new Mocha.Test('a pending test [spec:directory.knock-rooms-listed]'));
@@ -120,8 +139,12 @@ describe('reporter (in-process mocha run)', function () {
     expect(failed?.transcript).to.match(/^transcripts\/.+\.txt$/);
     const transcript = readFileSync(join(run.outDir, failed?.transcript as string), 'utf8');
     // the index first, then the exchange the assertion is about ("got 200": the one exchange that answered 200) in full
-    expect(transcript).to.match(/^ {2}1\. \+\d+ms +GET \/_matrix\/federation\/v1\/make_knock\/!room:hs\/@alice:fake\?ver=7 → 200 {2}12ms {2}federation-client fake 127\.0\.0\.1:34567 → hsut localhost:8008 {2}◀ the assertion is about this one$/m);
-    expect(transcript).to.contain('### 1. GET /_matrix/federation/v1/make_knock/!room:hs/@alice:fake?ver=7  ◀ the assertion is about this one');
+    expect(transcript).to.match(
+      /^ {2}1\. \+\d+ms +GET \/_matrix\/federation\/v1\/make_knock\/!room:hs\/@alice:fake\?ver=7 → 200 {2}12ms {2}federation-client fake 127\.0\.0\.1:34567 → hsut localhost:8008 {2}◀ the assertion is about this one$/m,
+    );
+    expect(transcript).to.contain(
+      '### 1. GET /_matrix/federation/v1/make_knock/!room:hs/@alice:fake?ver=7  ◀ the assertion is about this one',
+    );
     expect(transcript).to.contain('authorization: X-Matrix origin=fake,destination=hs,key=ed25519:k sig=<redacted>');
     expect(transcript).not.to.contain('SECRETSIG');
     expect(transcript).to.contain('< 200');
@@ -150,13 +173,17 @@ describe('reporter (in-process mocha run)', function () {
     expect(run.output).to.match(/✗ FAIL\s+\d+ms {2}knock over federation make_knock answers 403/);
     expect(run.output).to.match(/ {12}rerun: npx knockknock run --room-version 7 --fgrep 'knock over federation make_knock answers 403/);
     expect(run.output).to.contain('! XPASS');
-    expect(run.output).to.match(/ {2}⚠ WARN {11}knock over federation the knock reason is kept \[spec:membership.knock-reason\] \[v7\]\n {12}the knock reason SHOULD be kept/);
+    expect(run.output).to.match(
+      / {2}⚠ WARN {11}knock over federation the knock reason is kept \[spec:membership.knock-reason\] \[v7\]\n {12}the knock reason SHOULD be kept/,
+    );
     // passes, expected failures and skips are counted, not listed
     expect(run.output).not.to.contain('✓ pass');
     expect(run.output).not.to.contain('~ xfail');
     expect(lines.filter((l) => /^ {2}\[\d+\/5 \d+%\]/.test(l))).to.have.length(5);
     expect(run.output).to.match(/^ {2}\[5\/5 100%\] 2 failed · 1 expected failure · 1 warning · \d+s$/m);
-    expect(run.output).to.contain('  1 passed · 1 failed · 1 expected failure · 1 unexpected pass · 0 not claimed · 1 skipped · 1 warning\n');
+    expect(run.output).to.contain(
+      '  1 passed · 1 failed · 1 expected failure · 1 unexpected pass · 0 not claimed · 1 skipped · 1 warning\n',
+    );
     expect(lines.at(-2)).to.equal('(in the last line expected failures count as passed, unexpected passes as failed)');
   });
 
@@ -186,9 +213,16 @@ describe('reporter (in-process mocha run)', function () {
     expect(failed.error.rule).to.equal('make_knock MUST answer 403 M_FORBIDDEN to a banned user');
     expect(failed.transcript).to.match(/^transcripts\//);
     expect(failed.id).to.match(/^knock-over-federation-make-knock-answers-403-for-a-banned-user-[0-9a-f]{8}$/);
-    expect(failed.logicalId).to.match(/^knock-over-federation-make-knock-answers-403-for-a-banned-user-[0-9a-f]{8}$/).and.not.equal(failed.id);
+    expect(failed.logicalId)
+      .to.match(/^knock-over-federation-make-knock-answers-403-for-a-banned-user-[0-9a-f]{8}$/)
+      .and.not.equal(failed.id);
     expect(failed.infrastructure).to.equal(false);
-    expect(report.server).to.deep.include({ implementation: 'synapse', name: 'Synapse', version: '1.160.0', image: 'knockknock-synapse:abc' });
+    expect(report.server).to.deep.include({
+      implementation: 'synapse',
+      name: 'Synapse',
+      version: '1.160.0',
+      image: 'knockknock-synapse:abc',
+    });
     expect(report.knockknock.version).to.match(/^\d+\.\d+\.\d+/);
     expect(report.arguments).to.deep.equal(['run', '--room-version', '7,8']);
     expect(report.specVersion).to.equal(null);
@@ -196,7 +230,14 @@ describe('reporter (in-process mocha run)', function () {
     expect(warned.warnings[0].rule).to.equal('the knock reason SHOULD be kept');
     expect(report.summary).to.include({ passed: 1, failed: 1, xfail: 1, unexpectedPass: 1, skipped: 1, warnings: 1, runFailures: 2 });
     expect(report.summary).to.include({ expectedFailures: 1, unexpectedPasses: 1, notClaimed: 0 });
-    expect(report.statusLabels).to.deep.equal({ passed: 'passed', failed: 'failed', xfail: 'expected failure', 'unexpected-pass': 'unexpected pass', 'not-claimed': 'not claimed', skipped: 'skipped' });
+    expect(report.statusLabels).to.deep.equal({
+      passed: 'passed',
+      failed: 'failed',
+      xfail: 'expected failure',
+      'unexpected-pass': 'unexpected pass',
+      'not-claimed': 'not claimed',
+      skipped: 'skipped',
+    });
   });
 
   it('writes JUnit XML that a JUnit consumer parses, with xfail as skipped and unexpected pass as failure', async () => {
@@ -222,13 +263,34 @@ describe('reporter (in-process mocha run)', function () {
   it('uses one vocabulary in every report, and summary.md says in its headline what its table says', async () => {
     const markdown = readFileSync(join(run.outDir, 'summary.md'), 'utf8').split('\n');
     const headerAt = markdown.findIndex((l) => l.startsWith('| passed |'));
-    const headings = markdown[headerAt].split('|').map((c) => c.trim()).filter(Boolean);
-    const values = markdown[headerAt + 2].split('|').map((c) => c.trim()).filter(Boolean).map(Number);
-    expect(headings).to.deep.equal(['passed', 'failed', 'expected failures', 'unexpected passes', 'not claimed', 'skipped', 'warnings', 'tests']);
+    const headings = markdown[headerAt]
+      .split('|')
+      .map((c) => c.trim())
+      .filter(Boolean);
+    const values = markdown[headerAt + 2]
+      .split('|')
+      .map((c) => c.trim())
+      .filter(Boolean)
+      .map(Number);
+    expect(headings).to.deep.equal([
+      'passed',
+      'failed',
+      'expected failures',
+      'unexpected passes',
+      'not claimed',
+      'skipped',
+      'warnings',
+      'tests',
+    ]);
     // every count the headline names is the table's, under the same word (singular or plural)
-    const plurals = new Map<string, string>([...COUNT_WORDS.map((w) => [w.one, w.many] as [string, string]), ['warning', 'warnings'], ['test', 'tests']]);
+    const plurals = new Map<string, string>([
+      ...COUNT_WORDS.map((w) => [w.one, w.many] as [string, string]),
+      ['warning', 'warnings'],
+      ['test', 'tests'],
+    ]);
     const said = new Map<string, number>();
-    for (const [, n, label] of markdown[0].replace(/^## . knockknock: /, '').matchAll(/(\d+) ([a-z ]+?)(?= ·| \(|\)|$)/g)) said.set(plurals.get(label) ?? label, Number(n));
+    for (const [, n, label] of markdown[0].replace(/^## . knockknock: /, '').matchAll(/(\d+) ([a-z ]+?)(?= ·| \(|\)|$)/g))
+      said.set(plurals.get(label) ?? label, Number(n));
     expect(said.get('tests')).to.equal(5);
     for (const [heading, n] of said) expect(values[headings.indexOf(heading)], heading).to.equal(n);
     headings.forEach((heading, i) => expect(said.get(heading) ?? 0, `${heading} in the headline`).to.equal(values[i]));
@@ -244,7 +306,9 @@ describe('reporter (in-process mocha run)', function () {
 
   it('writes summary.md with the coverage matrix, not-covered clauses marked', () => {
     const markdown = readFileSync(join(run.outDir, 'summary.md'), 'utf8');
-    expect(markdown.split('\n')[0]).to.equal('## ❌ knockknock: 1 passed · 1 failed · 1 expected failure · 1 unexpected pass · 1 skipped · 1 warning (5 tests)');
+    expect(markdown.split('\n')[0]).to.equal(
+      '## ❌ knockknock: 1 passed · 1 failed · 1 expected failure · 1 unexpected pass · 1 skipped · 1 warning (5 tests)',
+    );
     const lines = markdown.split('\n');
     const gridRow = (id: string) => lines.find((line) => line.startsWith(`| [\`${id}\`]`)) ?? '';
     expect(gridRow('make_knock.forbidden')).to.contain('❌ fail (1)');

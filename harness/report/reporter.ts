@@ -133,7 +133,10 @@ export function createReporters(options: ReportOptions = {}): Reporting {
 
     private async finish(): Promise<RunResult> {
       for (const unsubscribe of this.unsubscribers) unsubscribe();
-      const run = await this.collector.finish({ filtered: options.filtered ?? false, ...(options.specVersion ? { specVersion: options.specVersion } : {}) });
+      const run = await this.collector.finish({
+        filtered: options.filtered ?? false,
+        ...(options.specVersion ? { specVersion: options.specVersion } : {}),
+      });
       run.metadata = { knockknock: { version: knockknockVersion() }, ...options.metadata };
       finished = run;
       const files = {

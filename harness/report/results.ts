@@ -76,7 +76,8 @@ export interface RunResult {
 }
 
 /** Network errors against the HSUT (no HTTP answer at all): undici and Node codes, and what the clients say. */
-const NETWORK_ERROR = /\b(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|EHOSTUNREACH|ENETUNREACH|EAI_AGAIN|UND_ERR_[A-Z_]+)\b|socket hang up|other side closed/;
+const NETWORK_ERROR =
+  /\b(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|EHOSTUNREACH|ENETUNREACH|EAI_AGAIN|UND_ERR_[A-Z_]+)\b|socket hang up|other side closed/;
 
 /**
  * A failure of the test's infrastructure rather than a verdict on the HSUT: a network error (the HSUT never
@@ -103,7 +104,11 @@ export function summarize(records: readonly TestRecord[], runWarnings: readonly 
     notClaimed: count('not-claimed'),
     warnings: records.reduce((n, r) => n + r.warnings.filter((w) => !w.notClaimed).length, runWarnings.length),
   };
-  return { ...summary, runFailures: summary.failed + summary.unexpectedPass, infrastructureErrors: records.filter(isInfrastructureFailure).length };
+  return {
+    ...summary,
+    runFailures: summary.failed + summary.unexpectedPass,
+    infrastructureErrors: records.filter(isInfrastructureFailure).length,
+  };
 }
 
 /**
@@ -120,7 +125,9 @@ export const COUNT_WORDS = [
 ] as const satisfies ReadonlyArray<{ key: keyof RunSummary; outcome: TestRecord['outcome']; one: string; many: string }>;
 
 /** What each report.json status means, in the words of COUNT_WORDS. */
-export const STATUS_LABELS: Record<TestRecord['outcome'], string> = Object.fromEntries(COUNT_WORDS.map((w) => [w.outcome, w.one])) as Record<TestRecord['outcome'], string>;
+export const STATUS_LABELS: Record<TestRecord['outcome'], string> = Object.fromEntries(
+  COUNT_WORDS.map((w) => [w.outcome, w.one]),
+) as Record<TestRecord['outcome'], string>;
 
 export interface CountPart {
   label: string;
@@ -150,7 +157,11 @@ export function countsPhrase(summary: RunSummary, options: { all?: boolean } = {
 
 /** The counts `knockknock test` adds up and the last line shows: xfail counts as passed, an unexpected pass as failed. */
 export function ciCounts(summary: RunSummary): { passed: number; failed: number; skipped: number } {
-  return { passed: summary.passed + summary.xfail, failed: summary.failed + summary.unexpectedPass, skipped: summary.skipped + summary.notClaimed };
+  return {
+    passed: summary.passed + summary.xfail,
+    failed: summary.failed + summary.unexpectedPass,
+    skipped: summary.skipped + summary.notClaimed,
+  };
 }
 
 /** The last line of the progress output, for CI: exactly `N passed, N failed[, N skipped]` (see ciCounts). */

@@ -21,4 +21,3 @@ export function failureLine(record: Pick<TestRecord, 'file' | 'error'>, rootDir:
   }
   return undefined;
 }
-

@@ -1,6 +1,14 @@
 import { expect } from 'chai';
 import { ROOM_VERSIONS } from '../core';
-import { SPEC_CLAUSES, clauseClaimedAt, describeClauseRange, endpointAnchor, eventAnchor, findSpecClause, headingAnchor } from './spec-clauses';
+import {
+  SPEC_CLAUSES,
+  clauseClaimedAt,
+  describeClauseRange,
+  endpointAnchor,
+  eventAnchor,
+  findSpecClause,
+  headingAnchor,
+} from './spec-clauses';
 import { SpecSource, clauseCheckVersions, normalizeSpecText, specGitDir } from './spec-text';
 import { SPEC_VERSIONS, compareSpecVersions, isSpecVersion } from '../core/spec-versions';
 
@@ -28,7 +36,9 @@ describe('spec clause catalogue', () => {
   });
 
   it('builds anchors the way spec.matrix.org does', () => {
-    expect(endpointAnchor('PUT', '/_matrix/federation/v1/send_knock/{roomId}/{eventId}')).to.equal('put_matrixfederationv1send_knockroomideventid');
+    expect(endpointAnchor('PUT', '/_matrix/federation/v1/send_knock/{roomId}/{eventId}')).to.equal(
+      'put_matrixfederationv1send_knockroomideventid',
+    );
     expect(endpointAnchor('POST', '/_matrix/client/v3/knock/{roomIdOrAlias}')).to.equal('post_matrixclientv3knockroomidoralias');
     expect(eventAnchor('m.room.join_rules')).to.equal('mroomjoin_rules');
     expect(headingAnchor('Server Access Control Lists (ACLs)')).to.equal('server-access-control-lists-acls');
@@ -46,7 +56,9 @@ describe('spec clause catalogue', () => {
   });
 
   it('normalizes spec text to what a reader sees', () => {
-    expect(normalizeSpecText('A [stripped](/x#y) **event**\n   with {{% added-in v="1.16" %}} text')).to.equal('A stripped event with text');
+    expect(normalizeSpecText('A [stripped](/x#y) **event**\n   with {{% added-in v="1.16" %}} text')).to.equal(
+      'A stripped event with text',
+    );
   });
 
   describe('against the matrix-spec source (KK_MATRIX_SPEC_GIT, or the workplace snapshot)', function () {
@@ -84,7 +96,8 @@ describe('spec clause catalogue', () => {
         const { anchor, page } = c.source;
         const known = source!.headingAnchors(version, page);
         const isEvent = source!.file(version, `data/event-schemas/schema/${anchor.replace(/^mroom/, 'm.room.')}.yaml`) !== undefined;
-        if (!known.has(anchor) && !source!.endpointAnchors(version).has(anchor) && !isEvent) problems.push(`${c.id}: no #${anchor} on ${page} v${version}`);
+        if (!known.has(anchor) && !source!.endpointAnchors(version).has(anchor) && !isEvent)
+          problems.push(`${c.id}: no #${anchor} on ${page} v${version}`);
       }
       expect(problems).to.deep.equal([]);
     });

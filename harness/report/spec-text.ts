@@ -40,7 +40,11 @@ export class SpecSource {
     if (!this.files.has(key)) {
       let text: string | undefined;
       try {
-        text = execFileSync('git', ['--git-dir', this.gitDir, 'show', `v${version}:${path}`], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 64 * 1024 * 1024 });
+        text = execFileSync('git', ['--git-dir', this.gitDir, 'show', `v${version}:${path}`], {
+          encoding: 'utf8',
+          stdio: ['ignore', 'pipe', 'ignore'],
+          maxBuffer: 64 * 1024 * 1024,
+        });
       } catch {
         text = undefined;
       }
@@ -90,7 +94,9 @@ export class SpecSource {
       const text = this.file(version, path);
       if (!text) continue;
       // Room version pages pull in fragments; their headings are the page's too.
-      const fragments = [...text.matchAll(/rver-fragment name="([^"]+)"/g)].map((m) => this.file(version, `content/rooms/fragments/${m[1]}.md`) ?? '');
+      const fragments = [...text.matchAll(/rver-fragment name="([^"]+)"/g)].map(
+        (m) => this.file(version, `content/rooms/fragments/${m[1]}.md`) ?? '',
+      );
       for (const source of [text, ...fragments]) {
         for (const [, heading] of source.matchAll(/^#{1,6} (.+)$/gm)) {
           const explicit = /\{#([^}]+)\}\s*$/.exec(heading);
@@ -103,7 +109,12 @@ export class SpecSource {
 }
 
 /** The releases a clause is checked at: where it starts (or was written down) and its last one. */
-export function clauseCheckVersions(clause: SpecClause): { first: SpecVersion; last: SpecVersion; before?: SpecVersion; after?: SpecVersion } {
+export function clauseCheckVersions(clause: SpecClause): {
+  first: SpecVersion;
+  last: SpecVersion;
+  before?: SpecVersion;
+  after?: SpecVersion;
+} {
   const first = clause.wordedIn ?? clause.writtenIn ?? clause.since;
   const last = clause.until ? (previousSpecVersion(clause.until) as SpecVersion) : NEWEST_SPEC_VERSION;
   const before = clause.sharedQuote || clause.writtenIn || clause.wordedIn ? undefined : previousSpecVersion(clause.since);

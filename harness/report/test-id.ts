@@ -27,7 +27,10 @@ export function parseTitleTags(title: string): TitleTags {
   for (const [, inner] of title.matchAll(/\[([^\]]+)\]/g)) {
     const specTag = /^spec:(.+)$/.exec(inner.trim());
     if (specTag) {
-      for (const clause of specTag[1].split(',').map((c) => c.trim()).filter(Boolean)) {
+      for (const clause of specTag[1]
+        .split(',')
+        .map((c) => c.trim())
+        .filter(Boolean)) {
         if (!clauses.includes(clause)) clauses.push(clause);
       }
       continue;
@@ -55,7 +58,10 @@ export function logicalTitle(fullTitle: string): string {
 
 /** The title without its `[vN]` tags (and nothing else changed). */
 export function withoutVersionTags(title: string): string {
-  return title.replace(ROOM_VERSION_TAG, '').replace(/\s{2,}/g, ' ').trim();
+  return title
+    .replace(ROOM_VERSION_TAG, '')
+    .replace(/\s{2,}/g, ' ')
+    .trim();
 }
 
 /** A test id that is the same across room versions (testIdFromTitle of the logical title). */
@@ -65,5 +71,8 @@ export function logicalTestId(fullTitle: string): string {
 
 /** A title as a reader scans it: without `[spec:…]`, `[v7]` or other tags. */
 export function plainTitle(title: string): string {
-  return title.replace(/\s*\[[^\]]*\]/g, '').replace(/\s{2,}/g, ' ').trim();
+  return title
+    .replace(/\s*\[[^\]]*\]/g, '')
+    .replace(/\s{2,}/g, ' ')
+    .trim();
 }

@@ -20,7 +20,12 @@ export function record(suite: string, title: string, outcome: Outcome, extra: Pa
     file: `${process.cwd()}/suites/example.test.ts`,
     clauses: tags.clauses,
     ...(tags.roomVersions[0] !== undefined ? { roomVersion: tags.roomVersions[0] } : {}),
-    state: outcome === 'passed' || outcome === 'unexpected-pass' ? 'passed' : outcome === 'skipped' || outcome === 'not-claimed' ? 'pending' : 'failed',
+    state:
+      outcome === 'passed' || outcome === 'unexpected-pass'
+        ? 'passed'
+        : outcome === 'skipped' || outcome === 'not-claimed'
+          ? 'pending'
+          : 'failed',
     outcome,
     durationMs: 120,
     startedAt,
@@ -32,7 +37,13 @@ export function record(suite: string, title: string, outcome: Outcome, extra: Pa
 }
 
 /** One record per room version: `title` gets the ` [vN]` tag. */
-export function acrossVersions(versions: readonly string[], suite: string, title: string, outcome: Outcome, extra: (version: string) => Partial<TestRecord> = () => ({})): TestRecord[] {
+export function acrossVersions(
+  versions: readonly string[],
+  suite: string,
+  title: string,
+  outcome: Outcome,
+  extra: (version: string) => Partial<TestRecord> = () => ({}),
+): TestRecord[] {
   return versions.map((v) => record(suite, `${title} [v${v}]`, outcome, extra(v)));
 }
 

@@ -1,6 +1,16 @@
 import { expect } from 'chai';
 import type { HttpExchange } from '../core/http-exchange';
-import { compactJson, elideSignatures, exchangesInFull, formatBody, formatTranscript, redactAuthorization, redactTokens, shownHeaders, summariseEventArrays } from './transcript';
+import {
+  compactJson,
+  elideSignatures,
+  exchangesInFull,
+  formatBody,
+  formatTranscript,
+  redactAuthorization,
+  redactTokens,
+  shownHeaders,
+  summariseEventArrays,
+} from './transcript';
 import { parseTitleTags, testIdFromTitle } from './test-id';
 import { record } from './test-records';
 
@@ -16,7 +26,12 @@ describe('transcript formatting', () => {
   });
 
   it('summarises long arrays of events and truncates big bodies', () => {
-    const events = Array.from({ length: 5 }, (_, i) => ({ type: 'm.room.member', state_key: `@u${i}:hs`, sender: `@u${i}:hs`, content: { membership: 'knock' } }));
+    const events = Array.from({ length: 5 }, (_, i) => ({
+      type: 'm.room.member',
+      state_key: `@u${i}:hs`,
+      sender: `@u${i}:hs`,
+      content: { membership: 'knock' },
+    }));
     const summary = summariseEventArrays({ pdus: events }) as { pdus: string[] };
     expect(summary.pdus[0]).to.equal('(5 events)');
     expect(summary.pdus[1]).to.equal('m.room.member [@u0:hs] membership=knock sender=@u0:hs');
@@ -52,18 +67,59 @@ describe('transcript layout', () => {
     durationMs: 5,
     ...over,
   });
-  const pdu = { type: 'm.room.member', state_key: '@bob:fake', sender: '@bob:fake', content: { membership: 'knock' }, hashes: { sha256: 'abc' }, signatures: { fake: { 'ed25519:k': 'SIG' } }, depth: 3 };
+  const pdu = {
+    type: 'm.room.member',
+    state_key: '@bob:fake',
+    sender: '@bob:fake',
+    content: { membership: 'knock' },
+    hashes: { sha256: 'abc' },
+    signatures: { fake: { 'ed25519:k': 'SIG' } },
+    depth: 3,
+  };
   const exchanges = [
     // recorded by completion: the knock started before the make_knock it caused
-    exchange({ method: 'GET', url: '/_matrix/federation/v1/make_knock/%21r%3Afake/%40bob%3Afake', actor: 'fake-server', from: 'hs', to: 'fake 127.0.0.1:9', startedAt: t0 + 30, responseBody: { room_version: '7', event: pdu } }),
-    exchange({ method: 'POST', url: 'http://127.0.0.1:8008/_matrix/client/v3/register', startedAt: t0, requestBody: { username: 'alice' }, responseBody: { user_id: '@alice:hs', access_token: 'syt_secret' } }),
-    exchange({ method: 'POST', url: 'http://127.0.0.1:8008/_matrix/client/v3/knock/%21r%3Afake', startedAt: t0 + 20, requestBody: {}, status: 403, responseBody: { errcode: 'M_FORBIDDEN', error: 'no' } }),
-    exchange({ method: 'PUT', url: '/_matrix/federation/v1/send_knock/%21r%3Afake/%24e', actor: 'fake-server', from: 'hs', to: 'fake 127.0.0.1:9', startedAt: t0 + 40, requestBody: pdu, responseBody: { knock_room_state: [] } }),
+    exchange({
+      method: 'GET',
+      url: '/_matrix/federation/v1/make_knock/%21r%3Afake/%40bob%3Afake',
+      actor: 'fake-server',
+      from: 'hs',
+      to: 'fake 127.0.0.1:9',
+      startedAt: t0 + 30,
+      responseBody: { room_version: '7', event: pdu },
+    }),
+    exchange({
+      method: 'POST',
+      url: 'http://127.0.0.1:8008/_matrix/client/v3/register',
+      startedAt: t0,
+      requestBody: { username: 'alice' },
+      responseBody: { user_id: '@alice:hs', access_token: 'syt_secret' },
+    }),
+    exchange({
+      method: 'POST',
+      url: 'http://127.0.0.1:8008/_matrix/client/v3/knock/%21r%3Afake',
+      startedAt: t0 + 20,
+      requestBody: {},
+      status: 403,
+      responseBody: { errcode: 'M_FORBIDDEN', error: 'no' },
+    }),
+    exchange({
+      method: 'PUT',
+      url: '/_matrix/federation/v1/send_knock/%21r%3Afake/%24e',
+      actor: 'fake-server',
+      from: 'hs',
+      to: 'fake 127.0.0.1:9',
+      startedAt: t0 + 40,
+      requestBody: pdu,
+      responseBody: { knock_room_state: [] },
+    }),
   ];
   const failed = record('S', 'a knock [spec:client.knock] [v7]', 'failed', {
     startedAt: t0,
     endedAt: t0 + 100,
-    error: { message: 'POST /knock MUST answer 200: got 403 M_FORBIDDEN {"errcode":"M_FORBIDDEN","error":"no"}', code: 'KK_SPEC_VIOLATION' },
+    error: {
+      message: 'POST /knock MUST answer 200: got 403 M_FORBIDDEN {"errcode":"M_FORBIDDEN","error":"no"}',
+      code: 'KK_SPEC_VIOLATION',
+    },
   });
 
   it('indexes the exchanges in start order, marks the one the assertion quotes, shows it first in full, and setup by its index line only', () => {
@@ -86,15 +142,23 @@ describe('transcript layout', () => {
     expect(text).not.to.contain('syt_secret');
     expect(text).to.contain('all in full: x.exchanges.json');
     // the others on one line each, signatures and hashes elided
-    expect(text).to.match(/^ {2}3\. < 200 \{"room_version": "7", "event": \{.*"hashes": "<sha256 elided>", "signatures": "<fake signature elided>"/m);
+    expect(text).to.match(
+      /^ {2}3\. < 200 \{"room_version": "7", "event": \{.*"hashes": "<sha256 elided>", "signatures": "<fake signature elided>"/m,
+    );
     expect(text).to.match(/^ {2}4\. > \{"type": "m.room.member"/m);
     expect(text).not.to.contain('SIG');
     expect(text.split('\n').length).to.be.lessThan(40);
   });
 
   it('without a quoted exchange marks the last one before the failure, and keeps /sync to its rooms', () => {
-    const sync = exchange({ startedAt: t0 + 50, responseBody: { next_batch: 's1', rooms: { knock: {} }, account_data: { events: [{ type: 'm.push_rules', content: {} }] } } });
-    const text = formatTranscript({ record: { ...failed, error: { message: 'knock_state MUST be stripped' } }, exchanges: [...exchanges, sync] });
+    const sync = exchange({
+      startedAt: t0 + 50,
+      responseBody: { next_batch: 's1', rooms: { knock: {} }, account_data: { events: [{ type: 'm.push_rules', content: {} }] } },
+    });
+    const text = formatTranscript({
+      record: { ...failed, error: { message: 'knock_state MUST be stripped' } },
+      exchanges: [...exchanges, sync],
+    });
     expect(text).to.contain('### 5. GET /_matrix/client/v3/sync  ◀ the last before the failure');
     expect(text).to.contain('"(not shown)": "account_data"');
     expect(text).not.to.contain('m.push_rules');
@@ -115,12 +179,25 @@ describe('transcript layout', () => {
   it('keeps short JSON on one line, redacts tokens, and names the keys an event carries beyond stripped state', () => {
     expect(compactJson({ a: { b: [1, 2] }, s: 'x,"y":' })).to.equal('{"a": {"b": [1, 2]}, "s": "x,\\"y\\":"}');
     expect(compactJson({ long: 'x'.repeat(130), n: 1 })).to.equal(`{\n  "long": "${'x'.repeat(130)}",\n  "n": 1\n}`);
-    expect(redactTokens({ access_token: 'syt', nested: [{ refresh_token: 'r' }] })).to.deep.equal({ access_token: '<redacted>', nested: [{ refresh_token: '<redacted>' }] });
+    expect(redactTokens({ access_token: 'syt', nested: [{ refresh_token: 'r' }] })).to.deep.equal({
+      access_token: '<redacted>',
+      nested: [{ refresh_token: '<redacted>' }],
+    });
     const events = Array.from({ length: 4 }, () => pdu);
-    expect((summariseEventArrays(events) as string[])[1]).to.equal('m.room.member [@bob:fake] membership=knock sender=@bob:fake +{hashes,signatures,depth}');
-    expect(elideSignatures({ signatures: { a: {}, b: {} }, hashes: { sha256: 'x' } })).to.deep.equal({ signatures: '<a, b signatures elided>', hashes: '<sha256 elided>' });
+    expect((summariseEventArrays(events) as string[])[1]).to.equal(
+      'm.room.member [@bob:fake] membership=knock sender=@bob:fake +{hashes,signatures,depth}',
+    );
+    expect(elideSignatures({ signatures: { a: {}, b: {} }, hashes: { sha256: 'x' } })).to.deep.equal({
+      signatures: '<a, b signatures elided>',
+      hashes: '<sha256 elided>',
+    });
     const full = JSON.parse(exchangesInFull(exchanges));
-    expect(full.map((e: { index: number; method: string }) => `${e.index} ${e.method}`)).to.deep.equal(['1 POST', '2 POST', '3 GET', '4 PUT']);
+    expect(full.map((e: { index: number; method: string }) => `${e.index} ${e.method}`)).to.deep.equal([
+      '1 POST',
+      '2 POST',
+      '3 GET',
+      '4 PUT',
+    ]);
     expect(JSON.stringify(full)).not.to.contain('syt_secret');
   });
 });

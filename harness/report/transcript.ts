@@ -37,7 +37,10 @@ const SETUP_PATHS: RegExp[] = [
 ];
 
 /** Homeserver log lines that only say a test user was registered and logged in (Synapse's wording). */
-const SETUP_LOG_LINES: RegExp[] = [/ - synapse\.handlers\.auth - \d+ - INFO - \S+ - (Auth completed with creds: \{'m\.login\.dummy': True\}|Logging in user @)/, / - synapse\.handlers\.register - /];
+const SETUP_LOG_LINES: RegExp[] = [
+  / - synapse\.handlers\.auth - \d+ - INFO - \S+ - (Auth completed with creds: \{'m\.login\.dummy': True\}|Logging in user @)/,
+  / - synapse\.handlers\.register - /,
+];
 
 export interface TranscriptInput {
   record: TestRecord;
@@ -62,7 +65,9 @@ export function formatTranscript({ record, exchanges, homeserverLog, homeserverL
       `outcome: ${record.outcome}`,
       record.file ? `${repositoryPath(record.file)}${line ? `:${line}` : ''}` : undefined,
       `${iso(record.startedAt)}, ${end - record.startedAt} ms`,
-    ].filter(Boolean).join(' · '),
+    ]
+      .filter(Boolean)
+      .join(' · '),
   );
   if (record.expectedFailure) lines.push(`expected failure: ${record.expectedFailure.reason} ${record.expectedFailure.link}`);
   if (record.failedHook) lines.push(`failed in hook: ${record.failedHook}`);
@@ -72,11 +77,18 @@ export function formatTranscript({ record, exchanges, homeserverLog, homeserverL
   if (ordered.length === 0) lines.push('## HTTP exchanges', '', '(none recorded)', '');
   else {
     const setup = ordered.filter((e) => isSetup(e) && e !== decisive);
-    lines.push(`## HTTP exchanges (${ordered.length}, in start order${setup.length ? `; ${setup.length} setup shown by their index line only` : ''}${sidecar ? `; all in full: ${sidecar}` : ''})`, '');
-    ordered.forEach((exchange, i) => lines.push(indexLine(exchange, i + 1, record.startedAt, exchange === decisive ? mark : setup.includes(exchange) ? '(setup)' : '')));
+    lines.push(
+      `## HTTP exchanges (${ordered.length}, in start order${setup.length ? `; ${setup.length} setup shown by their index line only` : ''}${sidecar ? `; all in full: ${sidecar}` : ''})`,
+      '',
+    );
+    ordered.forEach((exchange, i) =>
+      lines.push(indexLine(exchange, i + 1, record.startedAt, exchange === decisive ? mark : setup.includes(exchange) ? '(setup)' : '')),
+    );
     lines.push('');
     if (decisive) lines.push(...formatExchange(decisive, ordered.indexOf(decisive) + 1, record.startedAt, mark), '');
-    const others = ordered.filter((e) => e !== decisive && !setup.includes(e) && (e.requestBody !== undefined || e.responseBody !== undefined || e.error));
+    const others = ordered.filter(
+      (e) => e !== decisive && !setup.includes(e) && (e.requestBody !== undefined || e.responseBody !== undefined || e.error),
+    );
     if (others.length > 0) {
       lines.push("### The other exchanges' bodies, one line each");
       for (const exchange of others) lines.push(...oneLineBodies(exchange, ordered.indexOf(exchange) + 1));
@@ -115,9 +127,18 @@ export function formatTranscript({ record, exchanges, homeserverLog, homeserverL
   if (record.error) {
     // A spec violation says so in its next lines (the rule, the clause); other codes are worth naming.
     if (record.error.code && record.error.code !== 'KK_SPEC_VIOLATION') lines.push(`code: ${record.error.code}`);
-    const text = record.error.stack && record.error.stack.includes(record.error.message) ? record.error.stack : `${record.error.message}\n${record.error.stack ?? ''}`;
+    const text =
+      record.error.stack && record.error.stack.includes(record.error.message)
+        ? record.error.stack
+        : `${record.error.message}\n${record.error.stack ?? ''}`;
     // Node's own frames (timers, task queues) say nothing about the test.
-    lines.push(text.split('\n').filter((l) => !/^\s+at .*\(node:internal\//.test(l)).join('\n').trimEnd());
+    lines.push(
+      text
+        .split('\n')
+        .filter((l) => !/^\s+at .*\(node:internal\//.test(l))
+        .join('\n')
+        .trimEnd(),
+    );
   } else {
     lines.push(record.outcome === 'unexpected-pass' ? '(the test passed but is listed as an expected failure)' : '(none)');
   }
@@ -134,13 +155,20 @@ function isSetup(exchange: HttpExchange): boolean {
  * The exchange the failing assertion is about: the latest whose method and path, or whose response body, the
  * failure message quotes. None when the message quotes none (then the index is read in order).
  */
-export function decisiveExchange(exchanges: readonly HttpExchange[], record: Pick<TestRecord, 'error' | 'outcome'>): HttpExchange | undefined {
+export function decisiveExchange(
+  exchanges: readonly HttpExchange[],
+  record: Pick<TestRecord, 'error' | 'outcome'>,
+): HttpExchange | undefined {
   const message = record.error?.message;
   if (!message || (record.outcome !== 'failed' && record.outcome !== 'xfail')) return undefined;
   const decoded = tryDecodeURIComponent(message);
   const quotes = (exchange: HttpExchange): boolean => {
     const path = pathOf(exchange.url);
-    if (path.length > 12 && (message.includes(`${exchange.method} ${path}`) || decoded.includes(`${exchange.method} ${tryDecodeURIComponent(path)}`))) return true;
+    if (
+      path.length > 12 &&
+      (message.includes(`${exchange.method} ${path}`) || decoded.includes(`${exchange.method} ${tryDecodeURIComponent(path)}`))
+    )
+      return true;
     if (exchange.responseBody === undefined) return false;
     const body = typeof exchange.responseBody === 'string' ? exchange.responseBody : (JSON.stringify(exchange.responseBody) ?? '');
     return body.length >= 12 && message.includes(body.slice(0, 200));
@@ -150,7 +178,8 @@ export function decisiveExchange(exchanges: readonly HttpExchange[], record: Pic
   const got = /\bgot (\d{3})(?: (M_[A-Z_]+))?\b/.exec(firstLine(message));
   if (!got) return undefined;
   const answered = exchanges.filter(
-    (e) => !isSetup(e) && e.status === Number(got[1]) && (!got[2] || (e.responseBody as { errcode?: unknown } | undefined)?.errcode === got[2]),
+    (e) =>
+      !isSetup(e) && e.status === Number(got[1]) && (!got[2] || (e.responseBody as { errcode?: unknown } | undefined)?.errcode === got[2]),
   );
   return answered.length === 1 ? answered[0] : undefined;
 }
@@ -180,24 +209,39 @@ export function formatExchange(exchange: HttpExchange, index: number, testStarte
   const lines = [
     `### ${index}. ${exchange.method} ${tryDecodeURIComponent(pathOf(exchange.url))}${note ? `  ${note}` : ''}`,
     `(${actorOf(exchange)}; ${offset}, took ${exchange.durationMs}ms; ${exchange.url})`,
-    ...shownHeaders(exchange.requestHeaders).filter(notJsonType).map((h) => `> ${h}`),
+    ...shownHeaders(exchange.requestHeaders)
+      .filter(notJsonType)
+      .map((h) => `> ${h}`),
   ];
   if (exchange.requestBody !== undefined) lines.push(...indent(formatBody(exchange.requestBody), '> '));
   if (exchange.error) lines.push(`< (no response: ${exchange.error})`);
   if (exchange.status !== undefined) {
     lines.push(`< ${exchange.status}`);
-    lines.push(...shownHeaders(exchange.responseHeaders ?? {}).filter(notJsonType).map((h) => `< ${h}`));
+    lines.push(
+      ...shownHeaders(exchange.responseHeaders ?? {})
+        .filter(notJsonType)
+        .map((h) => `< ${h}`),
+    );
     if (exchange.responseBody !== undefined) lines.push(...indent(formatBody(withoutSyncNoise(exchange)), '< '));
   }
   return lines;
 }
 
 /** Parts of a /sync answer no knock test reads (push rules, presence, device lists): named, not shown. */
-const SYNC_NOISE = ['account_data', 'presence', 'device_lists', 'device_one_time_keys_count', 'device_unused_fallback_key_types', 'org.matrix.msc2732.device_unused_fallback_key_types', 'to_device'];
+const SYNC_NOISE = [
+  'account_data',
+  'presence',
+  'device_lists',
+  'device_one_time_keys_count',
+  'device_unused_fallback_key_types',
+  'org.matrix.msc2732.device_unused_fallback_key_types',
+  'to_device',
+];
 
 function withoutSyncNoise(exchange: HttpExchange): unknown {
   const body = exchange.responseBody;
-  if (!/\/_matrix\/client\/v3\/sync\b/.test(pathOf(exchange.url)) || typeof body !== 'object' || body === null || Array.isArray(body)) return body;
+  if (!/\/_matrix\/client\/v3\/sync\b/.test(pathOf(exchange.url)) || typeof body !== 'object' || body === null || Array.isArray(body))
+    return body;
   const kept = Object.fromEntries(Object.entries(body as Record<string, unknown>).filter(([key]) => !SYNC_NOISE.includes(key)));
   const left = SYNC_NOISE.filter((key) => key in (body as Record<string, unknown>));
   return left.length > 0 ? { ...kept, '(not shown)': left.join(', ') } : kept;
@@ -208,13 +252,17 @@ function oneLineBodies(exchange: HttpExchange, index: number): string[] {
   const number = `${String(index).padStart(3)}.`;
   const lines: string[] = [];
   if (exchange.requestBody !== undefined) lines.push(`${number} > ${clipText(oneLine(exchange.requestBody), ONE_LINE_BODY)}`);
-  const answer = exchange.error ? `(no response: ${exchange.error})` : `${exchange.status ?? '?'}${exchange.responseBody !== undefined ? ` ${oneLine(withoutSyncNoise(exchange))}` : ''}`;
+  const answer = exchange.error
+    ? `(no response: ${exchange.error})`
+    : `${exchange.status ?? '?'}${exchange.responseBody !== undefined ? ` ${oneLine(withoutSyncNoise(exchange))}` : ''}`;
   lines.push(`${lines.length > 0 ? ' '.repeat(number.length) : number} < ${clipText(answer, ONE_LINE_BODY)}`);
   return lines;
 }
 
 function oneLine(body: unknown): string {
-  return typeof body === 'string' ? body.replace(/\s*\n\s*/g, ' ') : safeCompactJson(redactTokens(elideSignatures(summariseEventArrays(body))));
+  return typeof body === 'string'
+    ? body.replace(/\s*\n\s*/g, ' ')
+    : safeCompactJson(redactTokens(elideSignatures(summariseEventArrays(body))));
 }
 
 /**
@@ -223,7 +271,8 @@ function oneLine(body: unknown): string {
  */
 export function exchangesInFull(exchanges: readonly HttpExchange[]): string {
   const redactHeaders = (headers: Record<string, string> | undefined) =>
-    headers && Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, k.toLowerCase() === 'authorization' ? redactAuthorization(v) : v]));
+    headers &&
+    Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, k.toLowerCase() === 'authorization' ? redactAuthorization(v) : v]));
   const full = [...exchanges]
     .sort((a, b) => a.startedAt - b.startedAt)
     .map((e, i) => ({
@@ -242,7 +291,10 @@ export function redactTokens(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(redactTokens);
   if (typeof value !== 'object' || value === null) return value;
   return Object.fromEntries(
-    Object.entries(value as Record<string, unknown>).map(([key, inner]) => [key, /^(access_token|refresh_token)$/.test(key) && typeof inner === 'string' ? '<redacted>' : redactTokens(inner)]),
+    Object.entries(value as Record<string, unknown>).map(([key, inner]) => [
+      key,
+      /^(access_token|refresh_token)$/.test(key) && typeof inner === 'string' ? '<redacted>' : redactTokens(inner),
+    ]),
   );
 }
 
@@ -278,9 +330,7 @@ export function redactAuthorization(value: string): string {
     for (const [, key, quoted, bare] of value.slice(scheme.length).matchAll(/([A-Za-z_]+)=(?:"([^"]*)"|([^,\s]*))/g)) {
       params.set(key.toLowerCase(), quoted ?? bare);
     }
-    const kept = ['origin', 'destination', 'key']
-      .filter((key) => params.has(key))
-      .map((key) => `${key}=${params.get(key)}`);
+    const kept = ['origin', 'destination', 'key'].filter((key) => params.has(key)).map((key) => `${key}=${params.get(key)}`);
     return `X-Matrix ${kept.join(',')} sig=<redacted>`;
   }
   return `${scheme} <redacted>`;
@@ -294,7 +344,10 @@ export function formatBody(body: unknown, limitBytes = BODY_LIMIT_BYTES, limitLi
   if (lines.length > limitLines && Buffer.byteLength(lines.slice(0, limitLines).join('\n')) <= limitBytes) {
     return `${lines.slice(0, limitLines).join('\n')}\n… (truncated: ${lines.length} lines, first ${limitLines} shown)`;
   }
-  const cut = Buffer.from(text).subarray(0, limitBytes).toString('utf8').replace(/\uFFFD$/, '');
+  const cut = Buffer.from(text)
+    .subarray(0, limitBytes)
+    .toString('utf8')
+    .replace(/\uFFFD$/, '');
   return `${cut}\n… (truncated: ${bytes} bytes, first ${limitBytes} shown)`;
 }
 
@@ -306,7 +359,8 @@ export function elideSignatures(value: unknown): unknown {
     if (key === 'signatures' && typeof inner === 'object' && inner !== null && !Array.isArray(inner)) {
       return [key, `<${Object.keys(inner).join(', ') || 'no'} signature${Object.keys(inner).length === 1 ? '' : 's'} elided>`];
     }
-    if (key === 'hashes' && typeof inner === 'object' && inner !== null && !Array.isArray(inner)) return [key, `<${Object.keys(inner).join(', ')} elided>`];
+    if (key === 'hashes' && typeof inner === 'object' && inner !== null && !Array.isArray(inner))
+      return [key, `<${Object.keys(inner).join(', ')} elided>`];
     return [key, elideSignatures(inner)];
   });
   return Object.fromEntries(entries);
@@ -399,7 +453,6 @@ function truncateLog(log: string): string {
   if (lines.length <= LOG_LIMIT_LINES) return lines.join('\n') || '(empty)';
   return [`… (${lines.length - LOG_LIMIT_LINES} earlier lines omitted)`, ...lines.slice(-LOG_LIMIT_LINES)].join('\n');
 }
-
 
 function indent(text: string, prefix: string): string[] {
   return text.split('\n').map((line) => `${prefix}${line}`);

@@ -24,7 +24,11 @@ describe('The HSUT dies during a run', function () {
 
   it('stops the run within seconds: one line naming how it died, the rest not run (JUnit <error>), exit 1, no container left', async () => {
     const outDir = mkdtempSync(path.join(tmpdir(), 'kk-death-'));
-    const child = spawn(process.execPath, [cli, 'run', '--spec', 'suites/send-knock.test.ts', '--spec', 'suites/auth-rules.test.ts', '--out', outDir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      [cli, 'run', '--spec', 'suites/send-knock.test.ts', '--spec', 'suites/auth-rules.test.ts', '--out', outDir],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let output = '';
     child.stdout.on('data', (chunk) => (output += chunk));
     child.stderr.on('data', (chunk) => (output += chunk));
@@ -45,10 +49,14 @@ describe('The HSUT dies during a run', function () {
     const code = await exited;
     expect(Date.now() - killedAt, output).to.be.lessThan(30_000);
     expect(code, output).to.equal(1);
-    expect(output).to.match(/knockknock: the homeserver under test exited with status 137 \(killed\)( while "[^"]+" ran)?; (\d+ tests? more failed on the lost connection before the run stopped, )?\d+ tests? reported as not run/);
+    expect(output).to.match(
+      /knockknock: the homeserver under test exited with status 137 \(killed\)( while "[^"]+" ran)?; (\d+ tests? more failed on the lost connection before the run stopped, )?\d+ tests? reported as not run/,
+    );
     expect(output.trim().split('\n').pop()).to.match(/^\d+ passed, \d+ failed/);
 
-    const report = JSON.parse(readFileSync(path.join(outDir, 'report.json'), 'utf8')) as { tests: Array<{ status: string; infrastructure?: boolean; error: { message: string } | null }> };
+    const report = JSON.parse(readFileSync(path.join(outDir, 'report.json'), 'utf8')) as {
+      tests: Array<{ status: string; infrastructure?: boolean; error: { message: string } | null }>;
+    };
     const notRun = report.tests.filter((t) => t.error?.message.startsWith('not run: the homeserver under test'));
     expect(notRun.length, 'tests reported as not run').to.be.greaterThan(0);
     expect(notRun.every((t) => t.infrastructure)).to.equal(true);

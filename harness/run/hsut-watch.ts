@@ -48,7 +48,8 @@ export function watchHomeserver(hs: Pick<StartedHomeserver, 'clientUrl' | 'exitS
       return;
     }
     missed += 1;
-    if (missed >= misses) died(`stopped answering GET /_matrix/client/versions (${answer.error ?? `HTTP ${answer.status}`}, ${misses} times in a row)`);
+    if (missed >= misses)
+      died(`stopped answering GET /_matrix/client/versions (${answer.error ?? `HTTP ${answer.status}`}, ${misses} times in a row)`);
   };
 
   const schedule = () => {
@@ -73,7 +74,11 @@ export function watchHomeserver(hs: Pick<StartedHomeserver, 'clientUrl' | 'exitS
 }
 
 /** What the run says once it is over: during which tests, how, how many were not run, the last log lines. */
-export function describeDeath(death: HsutDeath, records: ReadonlyArray<Pick<TestRecord, 'fullTitle' | 'outcome' | 'failedHook' | 'error'>>, logTail: string): string {
+export function describeDeath(
+  death: HsutDeath,
+  records: ReadonlyArray<Pick<TestRecord, 'fullTitle' | 'outcome' | 'failedHook' | 'error'>>,
+  logTail: string,
+): string {
   // In flight when it died: the tests that failed on the infrastructure without being "not run".
   const inFlight = records.filter((r) => isInfrastructureFailure(r) && !isNotRun(r));
   const notRun = records.filter(isNotRun).length;
@@ -82,7 +87,11 @@ export function describeDeath(death: HsutDeath, records: ReadonlyArray<Pick<Test
   const lost = inFlight.length > 1 ? `${plural(inFlight.length - 1)} more failed on the lost connection before the run stopped, ` : '';
   const lines = [
     `knockknock: the homeserver under test ${death.reason}${during}; ${lost}${plural(notRun)} reported as not run. Its last log lines:`,
-    ...logTail.trimEnd().split('\n').slice(-15).map((line) => `  | ${line}`),
+    ...logTail
+      .trimEnd()
+      .split('\n')
+      .slice(-15)
+      .map((line) => `  | ${line}`),
   ];
   return `${lines.join('\n')}\n`;
 }

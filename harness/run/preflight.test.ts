@@ -19,7 +19,15 @@ async function serve(route: Route): Promise<{ server: Server; url: string }> {
 }
 
 function homeserver(url: string, registerUser: StartedHomeserver['registerUser']): StartedHomeserver {
-  return { implementation: 'url', serverName: 'hs.test', clientUrl: url, federationUrl: url, registerUser, logs: async () => '', stop: async () => undefined };
+  return {
+    implementation: 'url',
+    serverName: 'hs.test',
+    clientUrl: url,
+    federationUrl: url,
+    registerUser,
+    logs: async () => '',
+    stop: async () => undefined,
+  };
 }
 
 const user = async () => ({ userId: '@u:hs.test', accessToken: 't', deviceId: 'd' });
@@ -43,8 +51,10 @@ describe('preflight of a --url homeserver', () => {
     let served: { server: Server; url: string };
     served = await serve((req) => {
       if (req.url?.startsWith('/_matrix/client/v3/createRoom')) return { status: 200, body: { room_id: '!r:hs.test' } };
-      if (req.url?.startsWith('/_matrix/client/v3/directory/list/room/')) return { status: 403, body: { errcode: 'M_FORBIDDEN', error: 'Not allowed to publish room' } };
-      if (req.url?.startsWith('/_matrix/federation/v1/query/profile')) return { status: 401, body: { errcode: 'M_UNAUTHORIZED', error: 'Failed to find any key' } };
+      if (req.url?.startsWith('/_matrix/client/v3/directory/list/room/'))
+        return { status: 403, body: { errcode: 'M_FORBIDDEN', error: 'Not allowed to publish room' } };
+      if (req.url?.startsWith('/_matrix/federation/v1/query/profile'))
+        return { status: 401, body: { errcode: 'M_UNAUTHORIZED', error: 'Failed to find any key' } };
       return undefined;
     });
     server = served.server;
@@ -56,12 +66,14 @@ describe('preflight of a --url homeserver', () => {
     expect(describePreflightProblems(problems.slice(0, 1), served.url).split('\n')).to.have.length(1);
   });
 
-  it("names allow_public_rooms_over_federation when the directory is closed to federation", async () => {
+  it('names allow_public_rooms_over_federation when the directory is closed to federation', async () => {
     const served = await serve((req) => {
       if (req.url?.startsWith('/_matrix/client/v3/createRoom')) return { status: 200, body: { room_id: '!r:hs.test' } };
       if (req.url?.startsWith('/_matrix/client/v3/directory/list/room/')) return { status: 200, body: {} };
-      if (req.url?.startsWith('/_matrix/federation/v1/query/profile')) return { status: 404, body: { errcode: 'M_NOT_FOUND', error: 'no such user' } };
-      if (req.url?.startsWith('/_matrix/federation/v1/publicRooms')) return { status: 403, body: { errcode: 'M_FORBIDDEN', error: 'You are not allowed to view the public rooms list' } };
+      if (req.url?.startsWith('/_matrix/federation/v1/query/profile'))
+        return { status: 404, body: { errcode: 'M_NOT_FOUND', error: 'no such user' } };
+      if (req.url?.startsWith('/_matrix/federation/v1/publicRooms'))
+        return { status: 403, body: { errcode: 'M_FORBIDDEN', error: 'You are not allowed to view the public rooms list' } };
       return undefined;
     });
     server = served.server;

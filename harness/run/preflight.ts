@@ -30,7 +30,8 @@ export async function preflightProblems(hs: StartedHomeserver): Promise<Prefligh
       {
         need: 'user registration (open, or with the shared secret given as --shared-secret)',
         seen: firstLine(error),
-        synapse: 'enable_registration: true and enable_registration_without_verification: true, or registration_shared_secret (pass it as --shared-secret)',
+        synapse:
+          'enable_registration: true and enable_registration_without_verification: true, or registration_shared_secret (pass it as --shared-secret)',
       },
     ];
   }
@@ -53,17 +54,31 @@ async function roomChecks(client: CSClient): Promise<PreflightProblem[]> {
   const created = await client.do('POST', '/_matrix/client/v3/createRoom', { body: { preset: 'public_chat', room_alias_name: alias } });
   let roomId = (created.body as { room_id?: string } | undefined)?.room_id;
   if (created.status !== 200) {
-    problems.push({ need: 'local users may create room aliases', seen: `createRoom with room_alias_name answered ${created.status} ${created.errcode ?? ''}`.trim(), synapse: 'alias_creation_rules: [{action: allow}]' });
+    problems.push({
+      need: 'local users may create room aliases',
+      seen: `createRoom with room_alias_name answered ${created.status} ${created.errcode ?? ''}`.trim(),
+      synapse: 'alias_creation_rules: [{action: allow}]',
+    });
     const plain = await client.do('POST', '/_matrix/client/v3/createRoom', { body: { preset: 'public_chat' } });
     roomId = (plain.body as { room_id?: string } | undefined)?.room_id;
     if (plain.status !== 200) {
-      problems.push({ need: 'local users may create rooms', seen: `createRoom answered ${plain.status} ${plain.errcode ?? ''}`.trim(), synapse: 'enable_room_creation / rc_room_creation' });
+      problems.push({
+        need: 'local users may create rooms',
+        seen: `createRoom answered ${plain.status} ${plain.errcode ?? ''}`.trim(),
+        synapse: 'enable_room_creation / rc_room_creation',
+      });
       return problems;
     }
   }
-  const published = await client.do('PUT', `/_matrix/client/v3/directory/list/room/${encodeURIComponent(roomId!)}`, { body: { visibility: 'public' } });
+  const published = await client.do('PUT', `/_matrix/client/v3/directory/list/room/${encodeURIComponent(roomId!)}`, {
+    body: { visibility: 'public' },
+  });
   if (published.status !== 200) {
-    problems.push({ need: 'local users may publish their rooms in the room directory', seen: `PUT /directory/list/room answered ${published.status} ${published.errcode ?? ''}`.trim(), synapse: 'room_list_publication_rules: [{action: allow}]' });
+    problems.push({
+      need: 'local users may publish their rooms in the room directory',
+      seen: `PUT /directory/list/room answered ${published.status} ${published.errcode ?? ''}`.trim(),
+      synapse: 'room_list_publication_rules: [{action: allow}]',
+    });
   }
   return problems;
 }
@@ -74,24 +89,41 @@ async function federationChecks(hs: StartedHomeserver): Promise<PreflightProblem
     fake = await startFakeServer({ hsut: hs, handlers: [handleKeyRequests()], outboundTimeoutMs: TIMEOUT_MS });
     const since = fake.mark();
     // Any authenticated endpoint: the HSUT can only answer it after fetching the fake's key from the fake over TLS.
-    const profile = await fake.request({ method: 'GET', path: '/_matrix/federation/v1/query/profile', query: { user_id: `@kk-preflight:${hs.serverName}` } });
+    const profile = await fake.request({
+      method: 'GET',
+      path: '/_matrix/federation/v1/query/profile',
+      query: { user_id: `@kk-preflight:${hs.serverName}` },
+    });
     const keyFetched = fake.inboundRequests().some((r) => r.seq >= since && r.path.startsWith('/_matrix/key/v2/server'));
     if (profile.status === 401 || profile.status === 403 || profile.status >= 500) {
       return [
         {
           need: `federation with a server on loopback: the homeserver fetches the fake server's keys from https://${fake.serverName} (a private CA) to verify its requests`,
           seen: `a signed GET /_matrix/federation/v1/query/profile answered ${answer(profile)}; the fake's key server was ${keyFetched ? 'asked' : 'never asked'}`,
-          synapse: "federation_verify_certificates: false (or the fake's CA in federation_custom_ca_list), ip_range_whitelist: ['127.0.0.0/8', '::1'], ip_range_blacklist: [], trusted_key_servers: []",
+          synapse:
+            "federation_verify_certificates: false (or the fake's CA in federation_custom_ca_list), ip_range_whitelist: ['127.0.0.0/8', '::1'], ip_range_blacklist: [], trusted_key_servers: []",
         },
       ];
     }
     const rooms = await fake.request({ method: 'GET', path: '/_matrix/federation/v1/publicRooms' });
     if (rooms.status !== 200) {
-      return [{ need: 'the room directory served over federation', seen: `GET /_matrix/federation/v1/publicRooms answered ${answer(rooms)}`, synapse: 'allow_public_rooms_over_federation: true' }];
+      return [
+        {
+          need: 'the room directory served over federation',
+          seen: `GET /_matrix/federation/v1/publicRooms answered ${answer(rooms)}`,
+          synapse: 'allow_public_rooms_over_federation: true',
+        },
+      ];
     }
     return [];
   } catch (error) {
-    return [{ need: 'federation with a server on loopback', seen: firstLine(error), synapse: 'federation_verify_certificates: false, ip_range_whitelist: [127.0.0.0/8]' }];
+    return [
+      {
+        need: 'federation with a server on loopback',
+        seen: firstLine(error),
+        synapse: 'federation_verify_certificates: false, ip_range_whitelist: [127.0.0.0/8]',
+      },
+    ];
   } finally {
     await fake?.close();
   }

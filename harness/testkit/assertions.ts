@@ -13,7 +13,13 @@ import { WAIT_MS } from './timeouts';
  * Fails the test (as `rule`) unless `viewer` — the room owner — sees `userId` with `expected` membership in the
  * room's current state (undefined: no membership at all).
  */
-export async function mustHaveMembership(viewer: CSClient, roomId: string, userId: string, expected: string | undefined, rule: MustRule): Promise<void> {
+export async function mustHaveMembership(
+  viewer: CSClient,
+  roomId: string,
+  userId: string,
+  expected: string | undefined,
+  rule: MustRule,
+): Promise<void> {
   const seen = await membershipOf(viewer, roomId, userId);
   must.equal(seen ?? 'none', expected ?? 'none', { ...rule, text: `${rule.text} (membership of ${userId} as the room owner sees it)` });
 }
@@ -41,10 +47,25 @@ export async function mustSyncUntil(
  * is the definition's example (SHOULD), and that errcode requires the room's `room_version` (MUST).
  */
 export function mustRefuseIncompatibleVersion(res: MatchableResponse, roomVersion: string): void {
-  must.matchResponse(res, { status: 400 }, spec('make_knock.incompatible-version', "make_knock MUST answer 400 when ver does not list the room's version"));
-  should.matchResponse(res, { status: 400, errcode: 'M_INCOMPATIBLE_ROOM_VERSION' }, spec('make_knock.incompatible-version', "make_knock SHOULD answer errcode M_INCOMPATIBLE_ROOM_VERSION (the example) when ver does not list the room's version"));
+  must.matchResponse(
+    res,
+    { status: 400 },
+    spec('make_knock.incompatible-version', "make_knock MUST answer 400 when ver does not list the room's version"),
+  );
+  should.matchResponse(
+    res,
+    { status: 400, errcode: 'M_INCOMPATIBLE_ROOM_VERSION' },
+    spec(
+      'make_knock.incompatible-version',
+      "make_knock SHOULD answer errcode M_INCOMPATIBLE_ROOM_VERSION (the example) when ver does not list the room's version",
+    ),
+  );
   if (res.errcode === 'M_INCOMPATIBLE_ROOM_VERSION') {
-    must.matchJson(res.body, [match.jsonKeyEqual('room_version', roomVersion)], spec('make_knock.incompatible-version', "An M_INCOMPATIBLE_ROOM_VERSION answer MUST carry the room's room_version"));
+    must.matchJson(
+      res.body,
+      [match.jsonKeyEqual('room_version', roomVersion)],
+      spec('make_knock.incompatible-version', "An M_INCOMPATIBLE_ROOM_VERSION answer MUST carry the room's room_version"),
+    );
   }
 }
 
@@ -61,9 +82,25 @@ export async function mustRequireXMatrix(
 ): Promise<void> {
   const clause = REQUIRES_AUTH[endpoint];
   const unsigned = await fake.request({ ...request, sign: false });
-  must.ok(unsigned.status >= 400, spec(clause, `${endpoint} MUST refuse a request without X-Matrix authorization`), `got ${unsigned.status} ${JSON.stringify(unsigned.body)}`);
-  should.matchResponse(unsigned, { status: 401, errcode: 'M_UNAUTHORIZED' }, spec(clause, `${endpoint} SHOULD answer 401 M_UNAUTHORIZED to a request without X-Matrix authorization`));
+  must.ok(
+    unsigned.status >= 400,
+    spec(clause, `${endpoint} MUST refuse a request without X-Matrix authorization`),
+    `got ${unsigned.status} ${JSON.stringify(unsigned.body)}`,
+  );
+  should.matchResponse(
+    unsigned,
+    { status: 401, errcode: 'M_UNAUTHORIZED' },
+    spec(clause, `${endpoint} SHOULD answer 401 M_UNAUTHORIZED to a request without X-Matrix authorization`),
+  );
   const forged = await fake.request({ ...request, keyOverride: generateSigningKey(fake.key.keyId) });
-  must.ok(forged.status >= 400, spec(clause, `${endpoint} MUST refuse a request whose X-Matrix signature does not verify with the origin's key`), `got ${forged.status} ${JSON.stringify(forged.body)}`);
-  should.matchResponse(forged, { status: 401, errcode: 'M_UNAUTHORIZED' }, spec(clause, `${endpoint} SHOULD answer 401 M_UNAUTHORIZED to a request whose X-Matrix signature does not verify`));
+  must.ok(
+    forged.status >= 400,
+    spec(clause, `${endpoint} MUST refuse a request whose X-Matrix signature does not verify with the origin's key`),
+    `got ${forged.status} ${JSON.stringify(forged.body)}`,
+  );
+  should.matchResponse(
+    forged,
+    { status: 401, errcode: 'M_UNAUTHORIZED' },
+    spec(clause, `${endpoint} SHOULD answer 401 M_UNAUTHORIZED to a request whose X-Matrix signature does not verify`),
+  );
 }

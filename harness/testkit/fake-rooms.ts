@@ -15,6 +15,12 @@ export type FakeKnockRoomOptions = Partial<CreateRoomOptions> & { label?: string
 export function createFakeKnockRoom(fake: FakeServer, roomVersion: string, options: FakeKnockRoomOptions = {}): FakeKnockRoom {
   const { label, ...rest } = options;
   const host = rest.creator ?? fake.userId(unique('doorkeeper'));
-  const room = fake.createRoom({ roomVersion, creator: host, joinRule: 'knock', ...(label === undefined ? {} : { name: `${label} v${roomVersion}` }), ...rest });
+  const room = fake.createRoom({
+    roomVersion,
+    creator: host,
+    joinRule: 'knock',
+    ...(label === undefined ? {} : { name: `${label} v${roomVersion}` }),
+    ...rest,
+  });
   return { room, host };
 }

@@ -49,11 +49,20 @@ export type KnockRoomOptions = Partial<HsutRoomOptions> & { label?: string };
 /** A room the owner creates on the HSUT with join rule knock (or `options.joinRule`); returns its ID. */
 export function createKnockRoom(owner: CSClient, roomVersion: string, options: KnockRoomOptions = {}): Promise<string> {
   const { label, ...rest } = options;
-  return createHsutRoom(owner, { roomVersion, joinRule: 'knock', ...(label === undefined ? {} : { name: `${label} v${roomVersion}` }), ...rest });
+  return createHsutRoom(owner, {
+    roomVersion,
+    joinRule: 'knock',
+    ...(label === undefined ? {} : { name: `${label} v${roomVersion}` }),
+    ...rest,
+  });
 }
 
 /** A new HSUT user and a knock room they own (createKnockRoom). */
-export async function newKnockRoom(env: FederationEnvironment, roomVersion: string, options: KnockRoomOptions = {}): Promise<{ owner: UserClient; roomId: string }> {
+export async function newKnockRoom(
+  env: FederationEnvironment,
+  roomVersion: string,
+  options: KnockRoomOptions = {},
+): Promise<{ owner: UserClient; roomId: string }> {
   const owner = await env.newUser();
   const roomId = await createKnockRoom(owner, roomVersion, options);
   return { owner, roomId };
@@ -66,7 +75,8 @@ export async function membershipOf(viewer: CSClient, roomId: string, userId: str
     `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/state/m.room.member/${encodeURIComponent(userId)}`,
   );
   if (response.status === 404) return undefined;
-  if (response.status !== 200) throw new Error(`reading ${userId}'s membership in ${roomId}: ${response.status} ${JSON.stringify(response.body)}`);
+  if (response.status !== 200)
+    throw new Error(`reading ${userId}'s membership in ${roomId}: ${response.status} ${JSON.stringify(response.body)}`);
   return (response.body as { membership?: string }).membership;
 }
 

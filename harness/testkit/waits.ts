@@ -24,11 +24,19 @@ export async function waitForMembership(
 }
 
 /** Waits until the HSUT serves the event to `viewer` (GET /rooms/{roomId}/event/{eventId} → 200). */
-export async function waitForEvent(viewer: CSClient, roomId: string, eventId: string, timeoutMs = WAIT_MS): Promise<Record<string, unknown>> {
+export async function waitForEvent(
+  viewer: CSClient,
+  roomId: string,
+  eventId: string,
+  timeoutMs = WAIT_MS,
+): Promise<Record<string, unknown>> {
   let lastStatus = 0;
   return pollUntil(
     async () => {
-      const response = await viewer.do('GET', `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/event/${encodeURIComponent(eventId)}`);
+      const response = await viewer.do(
+        'GET',
+        `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/event/${encodeURIComponent(eventId)}`,
+      );
       lastStatus = response.status;
       return response.status === 200 ? (response.body as Record<string, unknown>) : undefined;
     },

@@ -86,7 +86,15 @@ function loadChanges(): Change[] {
   const mutants = (JSON.parse(readFileSync(path.join(__dirname, 'mutants.json'), 'utf8')) as { mutants: Mutant[] }).mutants;
   const variants = (JSON.parse(readFileSync(path.join(__dirname, 'variants.json'), 'utf8')) as { variants: Variant[] }).variants;
   return [
-    ...mutants.map((m): Change => ({ kind: 'mutant', id: m.id, area: m.area, what: m.bug, ...(m.warns ? { warns: m.warns } : {}), ...(m.specVersion ? { specVersion: m.specVersion } : {}), edits: m.edits })),
+    ...mutants.map((m): Change => ({
+      kind: 'mutant',
+      id: m.id,
+      area: m.area,
+      what: m.bug,
+      ...(m.warns ? { warns: m.warns } : {}),
+      ...(m.specVersion ? { specVersion: m.specVersion } : {}),
+      edits: m.edits,
+    })),
     ...variants.map((v): Change => ({ kind: 'variant', id: v.id, area: v.area, what: `${v.change} (${v.permitted_by})`, edits: v.edits })),
   ];
 }
@@ -114,9 +122,7 @@ async function buildMutantImage(base: string, mutant: Change): Promise<string> {
     let stderr = '';
     build.stderr.on('data', (chunk) => (stderr += chunk));
     build.on('error', reject);
-    build.on('close', (code) =>
-      code === 0 ? resolve() : reject(new Error(`building ${tag} failed: ${stderr.trim().split('\n').pop()}`)),
-    );
+    build.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`building ${tag} failed: ${stderr.trim().split('\n').pop()}`))));
     build.stdin.end(mutantDockerfile(base, mutant));
   });
   return tag;
@@ -142,7 +148,9 @@ function matchingWarnings(outDir: string, pattern: string): string[] {
     };
     const regex = new RegExp(pattern);
     return (report.tests ?? []).flatMap((t) =>
-      (t.warnings ?? []).filter((w) => regex.test(`${w.clause ?? ''} ${w.rule ?? ''} ${w.message ?? ''}`)).map((w) => `${t.fullTitle ?? '?'}: ${w.rule ?? ''}`),
+      (t.warnings ?? [])
+        .filter((w) => regex.test(`${w.clause ?? ''} ${w.rule ?? ''} ${w.message ?? ''}`))
+        .map((w) => `${t.fullTitle ?? '?'}: ${w.rule ?? ''}`),
     );
   } catch {
     return [];
@@ -175,7 +183,14 @@ async function runMutant(base: string, change: Change, flags: RunFlags): Promise
     const failed = testsFromReport(outDir, ['failed']);
     const warnings = change.warns && (exitCode === 0 || exitCode === 1) ? matchingWarnings(outDir, change.warns) : [];
     const caught = (exitCode === 1 && failed.length > 0) || warnings.length > 0;
-    return { ...result, caught, failedTests: testsFromReport(outDir), ...(change.warns ? { warnings } : {}), exitCode, durationMs: Date.now() - started };
+    return {
+      ...result,
+      caught,
+      failedTests: testsFromReport(outDir),
+      ...(change.warns ? { warnings } : {}),
+      exitCode,
+      durationMs: Date.now() - started,
+    };
   }
   // A variant must hold at the advertised version and at the newest (or at the one asked for).
   const versions = flags.specVersion ? [flags.specVersion] : [undefined, NEWEST_SPEC_VERSION];
@@ -187,7 +202,12 @@ async function runMutant(base: string, change: Change, flags: RunFlags): Promise
     const code = await runSuite(image, dir, flags, version);
     const label = (t: string) => `${version ? `[spec v${version}] ` : ''}${t}`;
     const failed = testsFromReport(dir, ['failed']);
-    failedTests.push(...failed.map(label), ...testsFromReport(dir, ['unexpected-pass']).map((t) => label(`(unexpected pass: the variant no longer has this listed Synapse deviation) ${t}`)));
+    failedTests.push(
+      ...failed.map(label),
+      ...testsFromReport(dir, ['unexpected-pass']).map((t) =>
+        label(`(unexpected pass: the variant no longer has this listed Synapse deviation) ${t}`),
+      ),
+    );
     if (code !== 0) exitCode = code;
     // Held: green, or red only because a listed deviation of vanilla Synapse went away with the change.
     if (code !== 0 && !(code === 1 && failed.length === 0)) held = false;
@@ -214,7 +234,9 @@ async function main(): Promise<void> {
     },
     allowPositionals: true,
   });
-  const all = loadChanges().filter((c) => !(values['mutants-only'] && c.kind === 'variant') && !(values['variants-only'] && c.kind === 'mutant'));
+  const all = loadChanges().filter(
+    (c) => !(values['mutants-only'] && c.kind === 'variant') && !(values['variants-only'] && c.kind === 'mutant'),
+  );
   const unknown = positionals.filter((id) => !all.some((m) => m.id === id));
   if (unknown.length > 0) throw new Error(`unknown mutant(s): ${unknown.join(', ')}`);
   const selected = positionals.length > 0 ? all.filter((m) => positionals.includes(m.id)) : all;
@@ -236,8 +258,18 @@ async function main(): Promise<void> {
         results.push(result);
         const verdict =
           mutant.kind === 'variant'
-            ? result.caught ? 'held    ' : result.exitCode === 1 ? 'FALSE ALARM' : `ERROR(${result.exitCode})`
-            : result.caught ? (result.exitCode === 0 ? 'warned  ' : 'caught  ') : result.exitCode === 0 ? 'SURVIVED' : `ERROR(${result.exitCode})`;
+            ? result.caught
+              ? 'held    '
+              : result.exitCode === 1
+                ? 'FALSE ALARM'
+                : `ERROR(${result.exitCode})`
+            : result.caught
+              ? result.exitCode === 0
+                ? 'warned  '
+                : 'caught  '
+              : result.exitCode === 0
+                ? 'SURVIVED'
+                : `ERROR(${result.exitCode})`;
         console.log(`${verdict} ${mutant.kind} ${mutant.id} (${mutant.area}: ${mutant.what}) ${Math.round(result.durationMs / 1000)}s`);
         for (const title of [...result.failedTests, ...(result.warnings ?? [])].slice(0, 5)) console.log(`           - ${title}`);
       }
@@ -248,7 +280,9 @@ async function main(): Promise<void> {
   const survived = mutants.filter((r) => !r.caught);
   const falseAlarms = variants.filter((r) => !r.caught);
   writeFileSync(path.join(root, 'knockknock-report', 'mutation.json'), JSON.stringify(results, null, 2));
-  console.log(`mutants: ${mutants.length - survived.length} caught, ${survived.length} survived; must-pass variants: ${variants.length - falseAlarms.length} held, ${falseAlarms.length} false alarms`);
+  console.log(
+    `mutants: ${mutants.length - survived.length} caught, ${survived.length} survived; must-pass variants: ${variants.length - falseAlarms.length} held, ${falseAlarms.length} false alarms`,
+  );
   process.exitCode = survived.length + falseAlarms.length > 0 ? 1 : 0;
 }
 

@@ -76,7 +76,12 @@ function answerMake(membership: Membership, request: InboundRequest, fake: FakeS
   return { status: 200, body: { room_version: room.version.id, event: template } };
 }
 
-async function answerSend(membership: Membership, request: InboundRequest, fake: FakeServerContext, specVersion?: string): Promise<HandlerResponse> {
+async function answerSend(
+  membership: Membership,
+  request: InboundRequest,
+  fake: FakeServerContext,
+  specVersion?: string,
+): Promise<HandlerResponse> {
   const { roomId, eventId } = request.params;
   const room = fake.room(roomId);
   if (!room || !room.hosted) return matrixError(404, 'M_NOT_FOUND', `fake server hosts no room ${roomId}`);

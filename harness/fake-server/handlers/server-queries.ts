@@ -41,11 +41,19 @@ export function handleVersion(options: HandlerOptions = {}): FederationHandler {
 }
 
 export function handleDirectoryQuery(options: HandlerOptions = {}): FederationHandler {
-  return builtInHandler({ name: 'query_directory', method: 'GET', path: '/_matrix/federation/v1/query/directory' }, answerDirectoryQuery, options);
+  return builtInHandler(
+    { name: 'query_directory', method: 'GET', path: '/_matrix/federation/v1/query/directory' },
+    answerDirectoryQuery,
+    options,
+  );
 }
 
 export function handleProfileQuery(options: HandlerOptions = {}): FederationHandler {
-  return builtInHandler({ name: 'query_profile', method: 'GET', path: '/_matrix/federation/v1/query/profile' }, answerProfileQuery, options);
+  return builtInHandler(
+    { name: 'query_profile', method: 'GET', path: '/_matrix/federation/v1/query/profile' },
+    answerProfileQuery,
+    options,
+  );
 }
 
 /** The room an alias of the fake names, with the fake as the server to join through. */
@@ -77,6 +85,10 @@ export function handleDeviceQueries(options: HandlerOptions = {}): FederationHan
       (request) => ({ status: 200, body: { user_id: request.params.userId, stream_id: 0, devices: [] } }),
       options,
     ),
-    builtInHandler({ name: 'user_keys_query', method: 'POST', path: '/_matrix/federation/v1/user/keys/query' }, () => ({ status: 200, body: { device_keys: {} } }), options),
+    builtInHandler(
+      { name: 'user_keys_query', method: 'POST', path: '/_matrix/federation/v1/user/keys/query' },
+      () => ({ status: 200, body: { device_keys: {} } }),
+      options,
+    ),
   ];
 }

@@ -3,7 +3,14 @@
  * the room; EDUs are recorded. PUT /v2/invite: an invite for a user on the fake server, countersigned.
  */
 import { getRoomVersion, signEvent } from '../../core';
-import { builtInHandler, matrixError, type FederationHandler, type HandlerOptions, type HandlerResponse, type InboundRequest } from '../handler-types';
+import {
+  builtInHandler,
+  matrixError,
+  type FederationHandler,
+  type HandlerOptions,
+  type HandlerResponse,
+  type InboundRequest,
+} from '../handler-types';
 import { checkPduSignature } from '../pdu-checks';
 import { serverOf, type Pdu } from '../room';
 import type { FakeServerContext } from '../context';
@@ -82,15 +89,27 @@ async function answerInvite(request: InboundRequest, fake: FakeServerContext, op
   try {
     version = getRoomVersion(body.room_version);
   } catch {
-    return matrixError(400, 'M_INCOMPATIBLE_ROOM_VERSION', `unknown room version ${body.room_version}`, { room_version: body.room_version });
+    return matrixError(400, 'M_INCOMPATIBLE_ROOM_VERSION', `unknown room version ${body.room_version}`, {
+      room_version: body.room_version,
+    });
   }
   const { roomId, eventId } = request.params;
-  if (event.type !== 'm.room.member' || event.content?.membership !== 'invite') return matrixError(400, 'M_BAD_JSON', 'not an invite event');
+  if (event.type !== 'm.room.member' || event.content?.membership !== 'invite')
+    return matrixError(400, 'M_BAD_JSON', 'not an invite event');
   if (typeof event.state_key !== 'string' || serverOf(event.state_key) !== fake.serverName) {
     return matrixError(400, 'M_BAD_JSON', `invitee ${String(event.state_key)} is not on ${fake.serverName}`);
   }
   const check = await checkPduSignature(fake.keys, event, version);
-  const record = { kind: 'pdu' as const, at: Date.now(), origin: request.origin, via: 'invite', roomId, eventId, event, signatureVerified: check.signatureVerified };
+  const record = {
+    kind: 'pdu' as const,
+    at: Date.now(),
+    origin: request.origin,
+    via: 'invite',
+    roomId,
+    eventId,
+    event,
+    signatureVerified: check.signatureVerified,
+  };
   if (!check.signatureVerified) {
     fake.recorder.add({ ...record, accepted: false, rejection: check.problems.join('; ') });
     return matrixError(403, 'M_FORBIDDEN', check.problems.join('; '));

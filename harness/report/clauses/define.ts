@@ -68,15 +68,31 @@ export const FILES = {
   v10: 'content/rooms/v10.md',
 } as const;
 
-export const MAKE_KNOCK = { page: 'server-server-api', anchor: endpointAnchor('GET', '/_matrix/federation/v1/make_knock/{roomId}/{userId}'), file: FILES.knocks } as const;
-export const SEND_KNOCK = { page: 'server-server-api', anchor: endpointAnchor('PUT', '/_matrix/federation/v1/send_knock/{roomId}/{eventId}'), file: FILES.knocks } as const;
-export const CS_KNOCK = { page: 'client-server-api', anchor: endpointAnchor('POST', '/_matrix/client/v3/knock/{roomIdOrAlias}'), file: FILES.csKnocking } as const;
+export const MAKE_KNOCK = {
+  page: 'server-server-api',
+  anchor: endpointAnchor('GET', '/_matrix/federation/v1/make_knock/{roomId}/{userId}'),
+  file: FILES.knocks,
+} as const;
+export const SEND_KNOCK = {
+  page: 'server-server-api',
+  anchor: endpointAnchor('PUT', '/_matrix/federation/v1/send_knock/{roomId}/{eventId}'),
+  file: FILES.knocks,
+} as const;
+export const CS_KNOCK = {
+  page: 'client-server-api',
+  anchor: endpointAnchor('POST', '/_matrix/client/v3/knock/{roomIdOrAlias}'),
+  file: FILES.csKnocking,
+} as const;
 export const CS_KNOCKING = { page: 'client-server-api', anchor: headingAnchor('Knocking on rooms'), file: FILES.csApi } as const;
 export const SS_KNOCKING = { page: 'server-server-api', anchor: 'knocking-rooms', file: FILES.ssApi } as const;
 export const SS_REQUEST_AUTH = { page: 'server-server-api', anchor: headingAnchor('Request Authentication'), file: FILES.ssApi } as const;
 export const SYNC = { page: 'client-server-api', anchor: endpointAnchor('GET', '/_matrix/client/v3/sync'), file: FILES.sync } as const;
 export const STRIPPED_STATE = { page: 'client-server-api', anchor: headingAnchor('Stripped state'), file: FILES.csApi } as const;
-export const PUBLIC_ROOMS = { page: 'client-server-api', anchor: endpointAnchor('GET', '/_matrix/client/v3/publicRooms'), file: FILES.chunk } as const;
+export const PUBLIC_ROOMS = {
+  page: 'client-server-api',
+  anchor: endpointAnchor('GET', '/_matrix/client/v3/publicRooms'),
+  file: FILES.chunk,
+} as const;
 export const V7_AUTH = { page: 'rooms/v7', anchor: headingAnchor('Authorisation rules'), file: FILES.v7 } as const;
 export const V10_AUTH = { page: 'rooms/v10', anchor: headingAnchor('Authorisation rules'), file: FILES.v10 } as const;
 
