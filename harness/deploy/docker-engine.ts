@@ -1,4 +1,5 @@
 /** Reaching the Docker engine, and removing what this process created there. */
+import { withDeadline } from '../core/deadline';
 import { randomBytes } from 'node:crypto';
 import { getContainerRuntimeClient, type ContainerRuntimeClient } from 'testcontainers';
 import { Agent, request } from 'undici';
@@ -39,19 +40,11 @@ let cachedClient: ContainerRuntimeClient | undefined;
 /** testcontainers' client for the engine, or undefined when none answers in time. */
 async function runtimeClient(): Promise<ContainerRuntimeClient | undefined> {
   if (cachedClient) return cachedClient;
-  let timer: NodeJS.Timeout | undefined;
   try {
-    cachedClient = await Promise.race([
-      getContainerRuntimeClient(),
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error('timed out')), ENGINE_TIMEOUT_MS);
-      }),
-    ]);
+    cachedClient = await withDeadline(getContainerRuntimeClient(), ENGINE_TIMEOUT_MS, 'the Docker engine');
     return cachedClient;
   } catch {
     return undefined;
-  } finally {
-    clearTimeout(timer);
   }
 }
 
@@ -81,21 +74,17 @@ const STATS_TIMEOUT_MS = 5_000;
  * core is the run's bottleneck, whatever the harness does.
  */
 export async function containerCpuTimeMs(containerId: string): Promise<number | undefined> {
-  let timer: NodeJS.Timeout | undefined;
   try {
     const client = await getContainerRuntimeClient();
-    const stats = (await Promise.race([
+    const stats = (await withDeadline(
       client.container.dockerode.getContainer(containerId).stats({ stream: false, 'one-shot': true } as { stream: false }),
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error('timed out')), STATS_TIMEOUT_MS);
-      }),
-    ])) as { cpu_stats?: { cpu_usage?: { total_usage?: number } } };
+      STATS_TIMEOUT_MS,
+      'container stats',
+    )) as { cpu_stats?: { cpu_usage?: { total_usage?: number } } };
     const nanoseconds = stats.cpu_stats?.cpu_usage?.total_usage;
     return typeof nanoseconds === 'number' && nanoseconds > 0 ? Math.round(nanoseconds / 1e6) : undefined;
   } catch {
     return undefined;
-  } finally {
-    clearTimeout(timer);
   }
 }
 
@@ -117,15 +106,15 @@ export async function requireLocalImage(image: string): Promise<void> {
  * An engine that does not answer in time counts as running: the watcher asks again.
  */
 export async function containerExitStatus(containerId: string): Promise<string | undefined> {
-  let timer: NodeJS.Timeout | undefined;
   try {
     const client = await getContainerRuntimeClient();
-    const info = (await Promise.race([
+    const info = (await withDeadline(
       client.container.dockerode.getContainer(containerId).inspect(),
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error('timed out')), STATS_TIMEOUT_MS);
-      }),
-    ])) as { State?: { Running?: boolean; ExitCode?: number; OOMKilled?: boolean; Status?: string } };
+      STATS_TIMEOUT_MS,
+      'container inspect',
+    )) as {
+      State?: { Running?: boolean; ExitCode?: number; OOMKilled?: boolean; Status?: string };
+    };
     const state = info.State;
     if (!state || state.Running) return undefined;
     const why = state.OOMKilled ? ' (out of memory)' : state.ExitCode === 137 ? ' (killed)' : state.ExitCode === 143 ? ' (terminated)' : '';
@@ -133,8 +122,6 @@ export async function containerExitStatus(containerId: string): Promise<string |
   } catch (error) {
     const status = (error as { statusCode?: number }).statusCode;
     return status === 404 ? 'was removed' : undefined;
-  } finally {
-    clearTimeout(timer);
   }
 }
 

@@ -3,6 +3,7 @@
  * suites need? Each missing setting would otherwise show up as dozens of "spec violations" that are really
  * configuration. The checks stop at the first thing they cannot do (without registration nothing else can be tried).
  */
+import { withDeadline } from '../core/deadline';
 import { CSClient } from '../clients/cs-client';
 import type { StartedHomeserver } from '../deploy/types';
 import { handleKeyRequests, startFakeServer, type FakeServer } from '../fake-server';
@@ -23,7 +24,7 @@ export async function preflightProblems(hs: StartedHomeserver): Promise<Prefligh
   const problems: PreflightProblem[] = [];
   let client: CSClient;
   try {
-    const user = await withTimeout(hs.registerUser({}), 'registering a user');
+    const user = await withDeadline(hs.registerUser({}), TIMEOUT_MS, 'registering a user');
     client = new CSClient({ baseUrl: hs.clientUrl, accessToken: user.accessToken, userId: user.userId, deviceId: user.deviceId });
   } catch (error) {
     return [
@@ -94,7 +95,7 @@ async function federationChecks(hs: StartedHomeserver): Promise<PreflightProblem
       path: '/_matrix/federation/v1/query/profile',
       query: { user_id: `@kk-preflight:${hs.serverName}` },
     });
-    const keyFetched = fake.inboundRequests().some((r) => r.seq >= since && r.path.startsWith('/_matrix/key/v2/server'));
+    const keyFetched = ['key_server', 'key_server_by_id'].some((handler) => fake!.requests(handler, { since }).length > 0);
     if (profile.status === 401 || profile.status === 403 || profile.status >= 500) {
       return [
         {
@@ -131,14 +132,6 @@ async function federationChecks(hs: StartedHomeserver): Promise<PreflightProblem
 
 function answer(response: { status: number; errcode?: string; error?: string }): string {
   return [response.status, response.errcode, response.error && `"${response.error}"`].filter(Boolean).join(' ');
-}
-
-function withTimeout<T>(promise: Promise<T>, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} took longer than ${TIMEOUT_MS} ms`)), TIMEOUT_MS);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 function firstLine(error: unknown): string {
