@@ -8,6 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { inVersionRange, isSpecVersion, type SpecVersion } from '../core/spec-versions';
+import { parseTitleTags, withoutVersionTags } from './test-id';
 
 export interface ExpectedFailure {
   reason: string;
@@ -85,7 +86,7 @@ export function parseExpectedFailures(text: string, file = '<inline>'): Expected
     ) {
       throw new ExpectedFailuresFileError(`${where}: "roomVersions" must be a list of room versions such as ["7", "8"]`);
     }
-    if (roomVersions !== undefined && ROOM_VERSION_TAG.test(title)) {
+    if (roomVersions !== undefined && parseTitleTags(title).roomVersions.length > 0) {
       throw new ExpectedFailuresFileError(`${where}: "roomVersions" goes with a title without its [vN] tag`);
     }
     const extraKeys = Object.keys(extra);
@@ -106,17 +107,15 @@ export function parseExpectedFailures(text: string, file = '<inline>'): Expected
   return entries;
 }
 
-const ROOM_VERSION_TAG = / \[v(\d+)\]$/;
-
-/** The entry for a test: its exact title, else its title without the room-version tag (if that version is listed). */
+/** The entry for a test: its exact title, else its title without the room-version tags (if those versions are listed). */
 export function expectedFailureFor(entries: ExpectedFailures, fullTitle: string): { key: string; entry: ExpectedFailure } | undefined {
   const exact = entries.get(fullTitle);
   if (exact) return { key: fullTitle, entry: exact };
-  const tag = ROOM_VERSION_TAG.exec(fullTitle);
-  if (!tag) return undefined;
-  const key = fullTitle.slice(0, tag.index);
+  const versions = parseTitleTags(fullTitle).roomVersions;
+  if (versions.length === 0) return undefined;
+  const key = withoutVersionTags(fullTitle);
   const entry = entries.get(key);
-  if (!entry || (entry.roomVersions && !entry.roomVersions.includes(tag[1]))) return undefined;
+  if (!entry || (entry.roomVersions && !versions.every((v) => entry.roomVersions!.includes(v)))) return undefined;
   return { key, entry };
 }
 
