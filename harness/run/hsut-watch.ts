@@ -6,7 +6,7 @@
 import type { StartedHomeserver } from '../deploy/types';
 import { probe } from '../deploy/wait';
 import { isInfrastructureFailure, type TestRecord } from '../report/results';
-import { recordHsutDeath, type HsutDeath } from '../testkit/hsut-death';
+import { isNotRunMessage, recordHsutDeath, type HsutDeath } from '../testkit/hsut-death';
 
 export interface HsutWatchOptions {
   intervalMs?: number;
@@ -97,5 +97,5 @@ export function describeDeath(
 }
 
 function isNotRun(record: Pick<TestRecord, 'error'>): boolean {
-  return record.error?.message?.startsWith('not run: the homeserver under test') ?? false;
+  return isNotRunMessage(record.error?.message);
 }

@@ -14,13 +14,20 @@ export interface HsutDeath {
   reason: string;
 }
 
+const NOT_RUN = 'not run: the homeserver under test';
+
 /** Not a verdict on the HSUT's behaviour: reporters count it as an infrastructure error (code). */
 export class HsutDiedError extends Error {
   override name = 'HsutDiedError';
   readonly code = 'KK_NETWORK_ERROR';
   constructor(death: HsutDeath) {
-    super(`not run: the homeserver under test ${death.reason} at ${new Date(death.at).toISOString()}`);
+    super(`${NOT_RUN} ${death.reason} at ${new Date(death.at).toISOString()}`);
   }
+}
+
+/** Whether a test's failure message is an HsutDiedError's (the test was not run), as it reaches the reporter. */
+export function isNotRunMessage(message: string | undefined): boolean {
+  return message?.startsWith(NOT_RUN) ?? false;
 }
 
 let known: HsutDeath | undefined;
