@@ -145,6 +145,20 @@ async function mustHaveAcceptedKnock(owner: CSClient, roomId: string, userId: st
   );
 }
 
+/** The owner rejects the knock with a kick: POST /kick answers 200 and the knocker's membership is leave. */
+async function mustRejectKnock(owner: CSClient, roomId: string, knocker: string): Promise<void> {
+  must.matchResponse(
+    await membershipCall(owner, 'kick', roomId, knocker),
+    { status: 200 },
+    spec('transitions.knock-to-leave.other', `${REJECT}: POST /kick must answer 200`),
+  );
+  must.equal(
+    await membershipOf(owner, roomId, knocker),
+    'leave',
+    spec('transitions.knock-to-leave.other', `${REJECT}: the knocker's membership becomes leave`),
+  );
+}
+
 /**
  * make_join/send_join of a knocking user who is not invited: refused (no 2xx) by the join auth rules in every spec
  * version; the 403 response ("does not permit the user to join") exists from v1.2 on, so the status is only claimed
@@ -351,16 +365,7 @@ describe('Membership transitions from knock in rooms the HSUT hosts', function (
         const sentinelRoom = await createHsutRoom(owner, { roomVersion, joinRule: 'invite', invite: [witness] });
         await joinRemoteRoom(env.fake, { roomId: sentinelRoom, userId: witness });
         const since = env.fake.mark();
-        must.matchResponse(
-          await membershipCall(owner, 'kick', roomId, knocker),
-          { status: 200 },
-          spec('transitions.knock-to-leave.other', `${REJECT}: POST /kick must answer 200`),
-        );
-        must.equal(
-          await membershipOf(owner, roomId, knocker),
-          'leave',
-          spec('transitions.knock-to-leave.other', `${REJECT}: the knocker's membership becomes leave`),
-        );
+        await mustRejectKnock(owner, roomId, knocker);
         const sentinel = await owner.sendMessage(sentinelRoom, 'sentinel after the rejection');
         const rejected = (p: PduRecord) =>
           p.roomId === roomId &&
@@ -437,16 +442,7 @@ describe('Membership transitions from knock in rooms the HSUT hosts', function (
       it(`A fake user whose knock was rejected may knock again: state knock [spec:auth-rules.knock.from-leave,transitions.knock-to-leave.other] ${tag}`, async () => {
         const { owner, roomId } = await newKnockRoom(env, roomVersion);
         const knocker = await mustKnockAsFakeUser(env.fake, owner, roomId);
-        must.matchResponse(
-          await membershipCall(owner, 'kick', roomId, knocker),
-          { status: 200 },
-          spec('transitions.knock-to-leave.other', `${REJECT}: POST /kick must answer 200`),
-        );
-        must.equal(
-          await membershipOf(owner, roomId, knocker),
-          'leave',
-          spec('transitions.knock-to-leave.other', `${REJECT}: the knocker's membership becomes leave`),
-        );
+        await mustRejectKnock(owner, roomId, knocker);
         const again = await knockOn(env.fake, roomId, knocker, { content: { reason: 'second try' } });
         must.matchResponse(again.make, { status: 200 }, spec('auth-rules.knock.from-leave', `${AFTER_LEAVE}: make_knock must answer 200`));
         must.matchResponse(again.send!, { status: 200 }, spec('auth-rules.knock.from-leave', `${AFTER_LEAVE}: send_knock must answer 200`));
