@@ -159,7 +159,15 @@ describe('What members see of a knock: member list filters, room summary counts,
       must.ok(
         inKnock,
         spec('sync.knock-section', 'a forgotten room the user knocks on again is listed under rooms.knock of /sync'),
-        `not under rooms.knock within ${WAIT_MS} ms`,
+        `not under rooms.knock of an incremental /sync within ${WAIT_MS} ms`,
+      );
+      // A client starting afresh (an initial /sync) must find it there too: the knock ended the forgotten state.
+      const initial = await freshSync(user);
+      const sections = Object.entries(initial.rooms ?? {}).filter(([, rooms]) => rooms && roomId in rooms);
+      must.ok(
+        initial.rooms?.knock?.[roomId] !== undefined,
+        spec('sync.knock-section', 'a forgotten room the user knocks on again is listed under rooms.knock of /sync'),
+        `not under rooms.knock of an initial /sync (the room is under: ${sections.map(([name]) => name).join(', ') || 'no section'})`,
       );
     });
   }
