@@ -60,19 +60,19 @@ describe('Knock auth rules over /send: PDUs a resident server pushes meet only t
       { action: 'kick', membership: 'leave', clause: 'auth-rules.kick-needs-kick-level', level: 'kick' },
     ] as const) {
       it(`A ${action} of a knocking user pushed over /send by a member below the ${level} level is rejected: the user stays knocking [spec:${clause}] [v${v}]`, async () => {
-        const r = await residentHsutRoom(env, { roomVersion: v, joinRule: 'knock' });
+        // The witness (level 10) is above the knocker (0), so only the ban or kick level (default 50) stands in its way.
+        const r = await residentHsutRoom(env, { roomVersion: v, joinRule: 'knock', witnessPowerLevel: 10 });
         const knocker = env.fake.userId(unique('knocker'));
         const knock = await knockOn(env.fake, r.roomId, knocker);
         must.matchResponse(knock.send ?? knock.make, { status: 200 }, setup('the fake user knocks through make_knock/send_knock'));
         await waitForMembership(r.owner, r.roomId, knocker, 'knock');
-        // The witness has the default power level 0; the ban and kick levels default to 50.
         await pushMemberEventAndSettle(env, r, { sender: r.witness, stateKey: knocker, content: { membership } });
         must.equal(
           await membershipOf(r.owner, r.roomId, knocker),
           'knock',
           spec(
             clause,
-            `a ${action} needs the sender's power level at or above the ${level} level: the witness (level 0) ${action}ing the knocker is rejected`,
+            `a ${action} needs the sender's power level at or above the ${level} level: the witness (level 10 of 50, above the knocker's 0) ${action}ing the knocker is rejected`,
           ),
         );
       });

@@ -3,6 +3,7 @@
  * the room, receives its events and can push PDUs into it over /send. Events pushed that way meet nothing but
  * the HSUT's auth rules (no make_/send_ pre-checks), which is how the suites test those rules alone.
  */
+import { getRoomVersion } from '../core';
 import { joinRemoteRoom, sendEvent, sendMessage, type FakeRoom } from '../fake-server';
 import { must, setup } from '../match';
 import type { FederationEnvironment, UserClient } from './environment';
@@ -19,12 +20,24 @@ export interface ResidentRoom {
 }
 
 /** A new owner's room (the witness invited at creation) that the witness then joins through make_join/send_join. */
-export async function residentHsutRoom(env: FederationEnvironment, options: HsutRoomOptions): Promise<ResidentRoom> {
+export async function residentHsutRoom(
+  env: FederationEnvironment,
+  options: HsutRoomOptions & { witnessPowerLevel?: number },
+): Promise<ResidentRoom> {
+  const { witnessPowerLevel, ...roomOptions } = options;
   const owner = await env.newUser();
   const witness = env.fake.userId(unique('witness'));
-  const roomId = await createHsutRoom(owner, { ...options, invite: [witness, ...(options.invite ?? [])] });
+  const powerLevels =
+    witnessPowerLevel === undefined ? roomOptions.powerLevels : { ...roomOptions.powerLevels, users: witnessAndOwnerLevels() };
+  const roomId = await createHsutRoom(owner, { ...roomOptions, powerLevels, invite: [witness, ...(roomOptions.invite ?? [])] });
   const join = await joinRemoteRoom(env.fake, { roomId, userId: witness });
   return { owner, roomId, room: join.room, witness };
+
+  // The override replaces the whole users map: the owner keeps 100, except where creators are above any level (v12).
+  function witnessAndOwnerLevels(): Record<string, number> {
+    const ownerLevel = getRoomVersion(options.roomVersion).creatorsHaveInfinitePower ? {} : { [owner.userId]: 100 };
+    return { ...ownerLevel, [witness]: witnessPowerLevel! };
+  }
 }
 
 /** Makes the fake resident in an existing room: the owner invites a witness, who joins. */
