@@ -2,6 +2,7 @@
 'use strict';
 // Small shim: TypeScript sources run through tsx (CommonJS), the CLI lives in cli.ts.
 // On a fresh clone the npm dependencies are not there yet: install them once (npm ci), saying so in one line.
+ensureNodeVersion();
 ensureDependencies();
 require('tsx/cjs');
 const { main } = require('./cli.ts');
@@ -43,4 +44,12 @@ function ensureDependencies() {
     process.stderr.write(`knockknock: npm ci failed (${npm.error ? npm.error.message : `exit ${npm.status}`}): run \`npm ci\` in ${root} and try again\n`);
     process.exit(2);
   }
+}
+
+/** package.json's engines.node, checked before anything else runs (an older Node fails later with cryptic errors). */
+function ensureNodeVersion() {
+  const [major, minor] = process.versions.node.split('.').map(Number);
+  if (major > 20 || (major === 20 && minor >= 19)) return;
+  process.stderr.write(`knockknock: Node.js 20.19 or newer is required (this is ${process.version}): install it from https://nodejs.org\n`);
+  process.exit(2);
 }
