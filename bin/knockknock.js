@@ -39,9 +39,14 @@ function ensureDependencies() {
   }
   process.stderr.write(`knockknock: installing the npm dependencies (npm ci in ${root}, first run only)…\n`);
   const { spawnSync } = require('node:child_process');
-  const npm = spawnSync(process.platform === 'win32' ? 'npm.cmd' : 'npm', ['ci', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+  const npm = spawnSync(process.platform === 'win32' ? 'npm.cmd' : 'npm', ['ci', '--no-audit', '--no-fund', '--loglevel=error'], {
+    cwd: root,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   if (npm.status !== 0) {
-    process.stderr.write(`knockknock: npm ci failed (${npm.error ? npm.error.message : `exit ${npm.status}`}): run \`npm ci\` in ${root} and try again\n`);
+    process.stderr.write(
+      `knockknock: npm ci failed (${npm.error ? npm.error.message : `exit ${npm.status}`}): run \`npm ci\` in ${root} and try again\n`,
+    );
     process.exit(2);
   }
 }
