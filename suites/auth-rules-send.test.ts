@@ -66,6 +66,9 @@ describe('Knock auth rules over /send: PDUs a resident server pushes meet only t
         const knock = await knockOn(env.fake, r.roomId, knocker);
         must.matchResponse(knock.send ?? knock.make, { status: 200 }, setup('the fake user knocks through make_knock/send_knock'));
         await waitForMembership(r.owner, r.roomId, knocker, 'knock');
+        // The HSUT sends the knock to every server but its origin: the fake's copy takes it in itself, so that the
+        // ban or kick cites the knock as the target's membership, as a correct server's event would.
+        must.ok(r.room.addEvent(knock.event!, { eventId: knock.eventId! }).allowed, setup("the knock enters the fake's copy of the room"));
         await pushMemberEventAndSettle(env, r, { sender: r.witness, stateKey: knocker, content: { membership } });
         must.equal(
           await membershipOf(r.owner, r.roomId, knocker),
