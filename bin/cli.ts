@@ -420,6 +420,10 @@ async function mochaConfigCommand(configFile: string, args: string[]): Promise<n
 /** Unit tests then the integration run, each in its own process; prints the combined counts last. */
 async function testCommand(args: string[]): Promise<number> {
   const { outDir, specVersion } = parseRunFlags(args); // reject bad flags before doing anything
+  // The self-tests and the suites start containers: the engine, mmdebstrap and the images are set up first (each
+  // announced in one line when missing), so that a fresh clone needs nothing but this command.
+  await dockerEngine();
+  await buildAllImages();
   const statsDir = mkdtempSync(join(tmpdir(), 'knockknock-stats-'));
   let interrupted: number | undefined;
   // Pass the signal on to the running step (a terminal's Ctrl-C reaches it too; it cleans up either way) and
