@@ -5,8 +5,8 @@
  * version; adjacent versions whose column is the same share one). Passing tests appear as counts only, so a
  * green run's summary stays small. Links are relative to the report directory (summary.md sits in it).
  */
-import type { Outcome } from './expected-failures';
-import { ROOM_VERSIONS } from '../core/room-versions';
+import { CELL_SYMBOL, CELL_TEXT, coverageCell, testsFor } from './coverage';
+import type { CoverageCell } from './coverage';
 import type { TestGroup } from './groups';
 import {
   clip,
@@ -24,29 +24,6 @@ import type { RunResult, TestRecord } from './results';
 import { SPEC_CLAUSES, describeClauseRange } from './spec-clauses';
 import type { SpecClause } from './spec-clauses';
 import { countParts, countsPhrase } from './results';
-
-export type CoverageCell = 'pass' | 'fail' | 'xfail' | 'skipped' | 'not-claimed' | 'not-covered' | 'n/a';
-
-const CELL_TEXT: Record<CoverageCell, string> = {
-  pass: '✅ pass',
-  fail: '❌ fail',
-  xfail: '⚠️ expected failure',
-  skipped: '⏭️ skipped',
-  'not-claimed': '◻️ not claimed',
-  'not-covered': '⬜ not covered',
-  'n/a': 'n/a',
-};
-
-/** Per-version cells: the symbol only (the legend under the matrix names them). */
-const CELL_SYMBOL: Record<CoverageCell, string> = {
-  pass: '✅',
-  fail: '❌',
-  xfail: '⚠️',
-  skipped: '⏭️',
-  'not-claimed': '◻️',
-  'not-covered': '⬜',
-  'n/a': 'n/a',
-};
 
 /** Longest failure message or warning shown in a row; the transcript and report.json have all of it. */
 const MESSAGE_CHARS = 240;
@@ -279,33 +256,6 @@ class ReferenceLinks {
   definitions(): string[] {
     return this.labels.size === 0 ? [] : [...[...this.labels].map(([url, label]) => `[${label}]: ${url}`), ''];
   }
-}
-
-export function coverageCell(records: readonly TestRecord[], clause: SpecClause, version?: string): CoverageCell {
-  const tests = testsFor(records, clause).filter((r) => version === undefined || r.roomVersion === version);
-  if (version !== undefined && !clauseApplies(clause, version, tests.length > 0)) return 'n/a';
-  const outcomes = new Set<Outcome>(tests.map((r) => r.outcome));
-  if (outcomes.has('failed') || outcomes.has('unexpected-pass')) return 'fail';
-  if (outcomes.has('xfail')) return 'xfail';
-  if (outcomes.has('passed')) return 'pass';
-  if (outcomes.has('skipped')) return 'skipped';
-  if (outcomes.has('not-claimed')) return 'not-claimed';
-  return 'not-covered';
-}
-
-/**
- * Whether a clause can apply to a room version: the catalogue's appliesTo where it has one; otherwise the
- * clause is about knocking, which room versions without it cannot have — unless a test checked it there.
- */
-function clauseApplies(clause: SpecClause, version: string, tested: boolean): boolean {
-  if (clause.appliesTo) return clause.appliesTo.includes(version);
-  if (tested) return true;
-  const roomVersion = Object.prototype.hasOwnProperty.call(ROOM_VERSIONS, version) ? ROOM_VERSIONS[version] : undefined;
-  return roomVersion?.knockAllowed ?? true;
-}
-
-function testsFor(records: readonly TestRecord[], clause: SpecClause): TestRecord[] {
-  return records.filter((r) => r.clauses.includes(clause.id));
 }
 
 function transcriptLink(record: TestRecord, label = 'transcript'): string {

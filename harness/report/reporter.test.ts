@@ -325,6 +325,7 @@ describe('reporter (in-process mocha run)', function () {
     expect(markdown).to.match(/\[transcript\]\(transcripts\/[^)]+\.txt\)/);
     expect(markdown).not.to.contain(run.outDir);
     expect(existsSync(join(run.outDir, 'junit.xml'))).to.equal(true);
+    expect(readFileSync(join(run.outDir, 'report.html'), 'utf8')).to.contain('id="coverage"');
   });
 });
 

@@ -1,6 +1,6 @@
 /**
  * The one mocha reporter knockknock runs with. It drives every output: progress lines, report.json,
- * junit.xml, summary.md (also appended to $GITHUB_STEP_SUMMARY when asked) and failure transcripts.
+ * junit.xml, summary.md (also appended to $GITHUB_STEP_SUMMARY when asked), report.html and failure transcripts.
  *
  *   const reporting = createReporters({ outDir, expectedFailures, homeserverLogs });
  *   mocha.reporter(reporting.Reporter);
@@ -8,7 +8,7 @@
  *
  * `failures` handed to mocha's run callback counts failed tests plus unexpected passes; xfails do not count.
  */
-import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import Mocha from 'mocha';
 import { subscribeHttpExchanges } from '../core/http-exchange';
@@ -17,10 +17,6 @@ import { RunCollector } from './collector';
 import type { ForwardedCapture, HomeserverLogs, RunnableLike } from './collector';
 import { loadExpectedFailures } from './expected-failures';
 import type { ExpectedFailures } from './expected-failures';
-import { renderJsonReport } from './json-report';
-import { renderJUnit } from './junit';
-import { renderMarkdownSummary } from './markdown';
-import { REPOSITORY_ROOT } from './source-location';
 import { knockknockVersion } from './metadata';
 import type { RunMetadata } from './metadata';
 import { ConsoleOutput } from './console-output';
@@ -28,6 +24,7 @@ import type { ProgressMode } from './console-output';
 import { progressSummary } from './progress';
 import type { RunResult } from './results';
 import { CAPTURE_DIR_ENV, captureFileName } from './worker-capture-files';
+import { writeReportFiles } from './write-reports';
 
 export const DEFAULT_OUT_DIR = 'knockknock-report';
 
@@ -139,16 +136,7 @@ export function createReporters(options: ReportOptions = {}): Reporting {
       });
       run.metadata = { knockknock: { version: knockknockVersion() }, ...options.metadata };
       finished = run;
-      const files = {
-        json: join(outDir, 'report.json'),
-        junit: join(outDir, 'junit.xml'),
-        markdown: join(outDir, 'summary.md'),
-      };
-      writeFileSync(files.json, renderJsonReport(run));
-      writeFileSync(files.junit, renderJUnit(run, { rootDir: REPOSITORY_ROOT }));
-      const markdown = renderMarkdownSummary(run);
-      writeFileSync(files.markdown, markdown);
-      if (options.stepSummaryFile) appendFileSync(options.stepSummaryFile, markdown);
+      const files = writeReportFiles(run, outDir, options.stepSummaryFile ? { stepSummaryFile: options.stepSummaryFile } : {});
       if (options.parallel) rmSync(captureDir, { recursive: true, force: true });
       this.console.finish();
       const note = options.beforeSummary?.(run);
