@@ -102,3 +102,31 @@ describe('expected failures named without their room-version tag', () => {
     );
   });
 });
+
+describe('expected failures named by clause', () => {
+  const clauseEntry = { reason: 'Synapse answers 500', link: 'https://example.org', failure: 'got 500', roomVersions: ['7', '8'] };
+  const entries = parseExpectedFailures(JSON.stringify({ 'clause:make_knock.template': clauseEntry }));
+
+  it('apply to every test citing the clause at the listed room versions, and only to its known failures', () => {
+    const found = expectedFailureFor(entries, 'Suite any test [spec:make_knock.template] [v8]');
+    expect(found?.key).to.equal('clause:make_knock.template');
+    expect(expectedFailureFor(entries, 'Suite any test [spec:make_knock.template] [v9]')).to.equal(undefined);
+    expect(expectedFailureFor(entries, 'Suite other [spec:make_knock.forbidden] [v8]')).to.equal(undefined);
+    expect(classifyOutcome('failed', found!.entry, 'MUST answer 200: got 500')).to.equal('xfail');
+    expect(classifyOutcome('failed', found!.entry, 'MUST answer 200: got 403')).to.equal('failed');
+    // the clause's passing tests are passes, not unexpected passes
+    expect(classifyOutcome('passed', found!.entry)).to.equal('passed');
+  });
+
+  it('refuse an unknown clause and a clause entry without "failure"', () => {
+    expect(() => parseExpectedFailures(JSON.stringify({ 'clause:no.such.clause': clauseEntry }))).to.throw(
+      ExpectedFailuresFileError,
+      /no clause/,
+    );
+    const { failure: _failure, ...withoutFailure } = clauseEntry;
+    expect(() => parseExpectedFailures(JSON.stringify({ 'clause:make_knock.template': withoutFailure }))).to.throw(
+      ExpectedFailuresFileError,
+      /must say with "failure"/,
+    );
+  });
+});

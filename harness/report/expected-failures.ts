@@ -5,9 +5,13 @@
  * Listed tests still run. A listed failure is an xfail; a listed pass is an unexpected pass and fails the run.
  * `failure`, a regular expression, pins down how the test is known to fail: a listed test that fails in another
  * way (a new bug behind a known one) is an ordinary failure.
+ * A key `clause:<id>` names every test citing that catalogue clause (at `roomVersions`, when given): it must pin the
+ * failure down with `failure`, covers only failures (the clause's passing tests stay passes), and is stale when no
+ * test failed that way.
  */
 import { readFileSync } from 'node:fs';
 import { inVersionRange, isSpecVersion, type SpecVersion } from '../core/spec-versions';
+import { findSpecClause } from './spec-clauses';
 import { parseTitleTags, withoutVersionTags } from './test-id';
 
 export interface ExpectedFailure {
@@ -20,7 +24,11 @@ export interface ExpectedFailure {
   until?: string;
   /** For a key without its room-version tag: the room versions it is a deviation in (all when absent). */
   roomVersions?: string[];
+  /** Set for a `clause:<id>` key: the clause whose failing tests the entry covers. */
+  clause?: string;
 }
+
+export const CLAUSE_KEY_PREFIX = 'clause:';
 
 export type ExpectedFailures = ReadonlyMap<string, ExpectedFailure>;
 
@@ -86,6 +94,13 @@ export function parseExpectedFailures(text: string, file = '<inline>'): Expected
     ) {
       throw new ExpectedFailuresFileError(`${where}: "roomVersions" must be a list of room versions such as ["7", "8"]`);
     }
+    const clause = title.startsWith(CLAUSE_KEY_PREFIX) ? title.slice(CLAUSE_KEY_PREFIX.length) : undefined;
+    if (clause !== undefined && !findSpecClause(clause)) {
+      throw new ExpectedFailuresFileError(`${where}: no clause "${clause}" in the catalogue (\`knockknock list\` shows them)`);
+    }
+    if (clause !== undefined && failure === undefined) {
+      throw new ExpectedFailuresFileError(`${where}: a clause entry must say with "failure" how its tests are known to fail`);
+    }
     if (roomVersions !== undefined && parseTitleTags(title).roomVersions.length > 0) {
       throw new ExpectedFailuresFileError(`${where}: "roomVersions" goes with a title without its [vN] tag`);
     }
@@ -102,21 +117,31 @@ export function parseExpectedFailures(text: string, file = '<inline>'): Expected
       ...(since !== undefined ? { since: since as string } : {}),
       ...(until !== undefined ? { until: until as string } : {}),
       ...(roomVersions !== undefined ? { roomVersions: roomVersions as string[] } : {}),
+      ...(clause !== undefined ? { clause } : {}),
     });
   }
   return entries;
 }
 
-/** The entry for a test: its exact title, else its title without the room-version tags (if those versions are listed). */
+/**
+ * The entry for a test: its exact title, else its title without the room-version tags, else a clause it cites
+ * (the last two only if the entry lists the test's room versions, or none).
+ */
 export function expectedFailureFor(entries: ExpectedFailures, fullTitle: string): { key: string; entry: ExpectedFailure } | undefined {
   const exact = entries.get(fullTitle);
   if (exact) return { key: fullTitle, entry: exact };
-  const versions = parseTitleTags(fullTitle).roomVersions;
-  if (versions.length === 0) return undefined;
+  const { roomVersions: versions, clauses } = parseTitleTags(fullTitle);
+  const atVersions = (entry: ExpectedFailure | undefined) =>
+    entry !== undefined && (!entry.roomVersions || versions.every((v) => entry.roomVersions!.includes(v)));
   const key = withoutVersionTags(fullTitle);
-  const entry = entries.get(key);
-  if (!entry || (entry.roomVersions && !versions.every((v) => entry.roomVersions!.includes(v)))) return undefined;
-  return { key, entry };
+  const entry = versions.length > 0 ? entries.get(key) : undefined;
+  if (atVersions(entry)) return { key, entry: entry! };
+  for (const clause of clauses) {
+    const clauseKey = `${CLAUSE_KEY_PREFIX}${clause}`;
+    const byClause = entries.get(clauseKey);
+    if (atVersions(byClause)) return { key: clauseKey, entry: byClause! };
+  }
+  return undefined;
 }
 
 function isRegExp(pattern: string): boolean {
@@ -136,7 +161,7 @@ export function isKnownFailure(expected: ExpectedFailure, message: string | unde
 export function classifyOutcome(state: MochaState, expected: ExpectedFailure | undefined, failureMessage?: string): Outcome {
   if (state === 'pending') return 'skipped';
   if (expected === undefined) return state;
-  if (state === 'passed') return 'unexpected-pass';
+  if (state === 'passed') return expected.clause === undefined ? 'unexpected-pass' : 'passed';
   return isKnownFailure(expected, failureMessage) ? 'xfail' : 'failed';
 }
 
