@@ -31,19 +31,12 @@ import { describeClauseRange, findSpecClause } from '../harness/report/spec-clau
 import { describeServer, redactArguments } from '../harness/report/metadata';
 import { DRIVERS, DriverName, startHomeserver } from '../harness/deploy/start';
 import { UsageError } from '../harness/deploy/usage-error';
-import {
-  NEWEST_SPEC_VERSION,
-  SPEC_VERSIONS,
-  SPEC_VERSION_ENV,
-  advertisedSpecVersion,
-  isSpecVersion,
-  type SpecVersion,
-} from '../harness/core/spec-versions';
+import { NEWEST_SPEC_VERSION, SPEC_VERSIONS, advertisedSpecVersion, isSpecVersion, type SpecVersion } from '../harness/core/spec-versions';
 import { dockerEngine } from '../harness/deploy/docker-engine';
 import { containerEnv } from '../harness/deploy/container-env';
 import { describePreflightProblems, preflightProblems } from '../harness/run/preflight';
 import { describeDeath, watchHomeserver } from '../harness/run/hsut-watch';
-import { HSUT_DEATH_FILE_ENV } from '../harness/testkit/hsut-death';
+import { childRunEnv, publishRunContext } from '../harness/core/run-context';
 
 const USAGE = `usage:
   knockknock run [flags]          start one HSUT, run the knock suites against it, write reports, stop it
@@ -158,7 +151,7 @@ function parseRunFlags(args: string[]) {
     timeoutMs = Number(values.timeout);
     if (!Number.isInteger(timeoutMs) || timeoutMs <= 0)
       throw new UsageError(`--timeout must be a positive number of milliseconds (got "${values.timeout}")`);
-    process.env.KK_TEST_TIMEOUT_MS = String(timeoutMs); // the suites' own deadlines follow (harness/testkit/timeouts.ts)
+    publishRunContext({ testTimeoutMs: timeoutMs }); // the suites' own deadlines follow (harness/testkit/timeouts.ts)
   }
   if (values['room-version'] !== undefined) {
     const known = Object.keys(ROOM_VERSIONS);
@@ -168,7 +161,7 @@ function parseRunFlags(args: string[]) {
       throw new UsageError(`--room-version takes a comma-separated list of ${known.join(', ')} (got "${values['room-version']}")`);
     }
     // The suites read it when they are loaded (harness/testkit/versions.ts).
-    process.env.KK_ROOM_VERSIONS = wanted.join(',');
+    publishRunContext({ roomVersions: wanted });
   }
   if (values.grep !== undefined && values.fgrep !== undefined) throw new UsageError('--grep and --fgrep do not go together: choose one');
   if (values.grep !== undefined) {
@@ -240,7 +233,7 @@ async function runCommand(args: string[]): Promise<number> {
       if (problems.length > 0) throw new UsageError(describePreflightProblems(problems, homeserver.clientUrl));
     }
     const specVersion = specVersionFlag ?? (await advertisedVersionOf(homeserver.clientUrl));
-    process.env[SPEC_VERSION_ENV] = specVersion; // the suites' checks and the not-claimed hook read it
+    publishRunContext({ specVersion }); // the suites' checks and the not-claimed hook read it
     process.stderr.write(
       `knockknock: judging against Matrix spec v${specVersion} (${specVersionFlag ? '--spec-version' : 'the newest the HSUT advertises; --spec-version chooses another'}); rules of other releases are not claimed\n`,
     );
@@ -248,7 +241,7 @@ async function runCommand(args: string[]): Promise<number> {
     if (expectedFailuresFile) process.stderr.write(`knockknock: expected failures from ${expectedFailuresFile}\n`);
     const deathFile = join(outDir, '.hsut-death.json');
     rmSync(deathFile, { force: true });
-    process.env[HSUT_DEATH_FILE_ENV] = deathFile; // workers read it: a dead HSUT fails the rest as not run
+    publishRunContext({ hsutDeathFile: deathFile }); // workers read it: a dead HSUT fails the rest as not run
     let deathLogs = '';
     let watch: ReturnType<typeof watchHomeserver> | undefined;
     const reporting = createReporters({
@@ -563,7 +556,7 @@ function runChild(args: string[], statsFile: string, cwd?: string): Promise<numb
     const child = (currentChild = spawn(process.execPath, args, {
       stdio: 'inherit',
       cwd,
-      env: { ...process.env, KK_STATS_FILE: statsFile },
+      env: childRunEnv({ statsFile }),
     }));
     child.on('error', () => resolveCode(1));
     child.on('close', (code, signal) => resolveCode(code ?? (signal ? 128 : 1)));

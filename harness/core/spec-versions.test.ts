@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { advertisedSpecVersion, compareSpecVersions, inVersionRange, judgedSpecVersion } from './spec-versions';
+import { childRunEnv } from './run-context';
 
 describe('spec versions', () => {
   it('orders releases numerically (1.9 before 1.10)', () => {
@@ -15,10 +16,10 @@ describe('spec versions', () => {
     expect(advertisedSpecVersion(['v2.0', 'v1.3', 7])).to.equal('1.3');
   });
 
-  it('reads the judged version from KK_SPEC_VERSION, newest when unset or unknown', () => {
-    expect(judgedSpecVersion({ KK_SPEC_VERSION: '1.12' })).to.equal('1.12');
+  it('reads the judged version from the run context, newest when unset or unknown', () => {
+    expect(judgedSpecVersion(childRunEnv({ specVersion: '1.12' }, {}))).to.equal('1.12');
     expect(judgedSpecVersion({})).to.equal('1.19');
-    expect(judgedSpecVersion({ KK_SPEC_VERSION: 'nope' })).to.equal('1.19');
+    expect(judgedSpecVersion(childRunEnv({ specVersion: 'nope' }, {}))).to.equal('1.19');
   });
 
   it('ranges include since and exclude until', () => {

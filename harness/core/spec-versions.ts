@@ -1,7 +1,8 @@
 /**
  * Matrix spec release versions ("1.1" … "1.19") and the judged version of a run: which release's rules a
- * homeserver is held to. Pure; the run publishes its choice in KK_SPEC_VERSION.
+ * homeserver is held to. Pure; the run publishes its choice in the run context.
  */
+import { runContext } from './run-context';
 
 /** Every spec release that has knocking, oldest first. The last one is the newest this suite knows. */
 export const SPEC_VERSIONS = [
@@ -78,10 +79,8 @@ export function inVersionRange(version: string, range: VersionRange): boolean {
   return compareSpecVersions(version, range.since) >= 0 && (range.until === undefined || compareSpecVersions(version, range.until) < 0);
 }
 
-export const SPEC_VERSION_ENV = 'KK_SPEC_VERSION';
-
 /** The judged spec version of this run (set by `knockknock run`); the newest known when unset (unit tests). */
 export function judgedSpecVersion(env: NodeJS.ProcessEnv = process.env): SpecVersion {
-  const value = env[SPEC_VERSION_ENV];
+  const value = runContext(env).specVersion;
   return value && isSpecVersion(value) ? value : NEWEST_SPEC_VERSION;
 }

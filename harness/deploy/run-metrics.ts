@@ -5,10 +5,10 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { publishRunContext } from '../core/run-context';
 import { subscribeHttpExchanges, tryDecodeURIComponent, type HttpExchange } from '../core/http-exchange';
 
 /** Where parallel workers leave their HSUT request intervals (worker-metrics.ts). */
-export const METRICS_DIR_ENV = 'KK_METRICS_DIR';
 
 /** A request from the harness to the HSUT: any client-server call, or a federation call addressed to it. */
 export function isHsutExchange(exchange: HttpExchange, hsutServerName: string): boolean {
@@ -88,7 +88,7 @@ export class RunMetricsRecorder {
     this.workerDir = join(outDir, '.metrics');
     rmSync(this.workerDir, { recursive: true, force: true });
     mkdirSync(this.workerDir, { recursive: true });
-    process.env[METRICS_DIR_ENV] = this.workerDir; // parallel workers are forked later and inherit it
+    publishRunContext({ metricsDir: this.workerDir }); // parallel workers are forked later and inherit it
   }
 
   /** What parallel workers left: their HSUT request intervals and their CPU time (µs). */

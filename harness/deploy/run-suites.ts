@@ -5,6 +5,7 @@
 import { writeFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import Mocha from 'mocha';
+import { runContext } from '../core/run-context';
 import { onTeardown } from './cleanup';
 
 // Deep import: mocha's own spec-file lookup (globs, directories, extensions), as its CLI uses it.
@@ -93,9 +94,9 @@ export async function runMocha(options: SuiteRunOptions): Promise<RunCounts> {
   });
 }
 
-/** Writes the counts where `knockknock test` asked for them (env KK_STATS_FILE). */
+/** Writes the counts where `knockknock test` asked for them (the run context's statsFile). */
 export function recordCounts(counts: RunCounts): void {
-  const file = process.env.KK_STATS_FILE;
+  const file = runContext().statsFile;
   if (file) writeFileSync(file, JSON.stringify(counts));
 }
 

@@ -1,13 +1,13 @@
 /**
  * Mocha parallel mode: the HTTP exchanges of a worker never reach the main process's metrics recorder, so
  * this root-hook plugin (loaded in every worker) appends the worker's HSUT requests (interval and endpoint) to a file in
- * $KK_METRICS_DIR after each suite file, with the worker's CPU time; RunMetricsRecorder adds them up.
+ * the run context's metricsDir after each suite file, with the worker's CPU time; RunMetricsRecorder adds them up.
  */
 import { appendFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { subscribeHttpExchanges } from '../core/http-exchange';
-import { HSUT_ENV } from './current';
-import { hsutRequestOf, isHsutExchange, METRICS_DIR_ENV, type HsutRequest } from './run-metrics';
+import { runContext } from '../core/run-context';
+import { hsutRequestOf, isHsutExchange, type HsutRequest } from './run-metrics';
 
 let requests: HsutRequest[] = [];
 let subscribed = false;
@@ -16,13 +16,13 @@ export const mochaHooks = {
   beforeAll(): void {
     if (subscribed) return;
     subscribed = true;
-    const serverName = (JSON.parse(process.env[HSUT_ENV] ?? '{}') as { serverName?: string }).serverName ?? '';
+    const serverName = (runContext().hsut as { serverName?: string } | undefined)?.serverName ?? '';
     subscribeHttpExchanges((exchange) => {
       if (isHsutExchange(exchange, serverName)) requests.push(hsutRequestOf(exchange));
     });
   },
   afterAll(): void {
-    const dir = process.env[METRICS_DIR_ENV];
+    const dir = runContext().metricsDir;
     if (!dir) return;
     // The worker's CPU time so far (cumulative: the last file a worker runs leaves its total).
     writeFileSync(join(dir, `cpu-${process.pid}.json`), JSON.stringify(process.cpuUsage()));

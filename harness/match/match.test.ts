@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { RUN_CONTEXT_ENV, publishRunContext } from '../core/run-context';
 import { match, must, should, SpecAssertionError, subscribeWarnings, spec, setup, NotClaimedError } from './index';
 import type { MatchableResponse, SpecWarning } from './index';
 
@@ -103,8 +104,8 @@ describe('must', () => {
   it('a failed check of a clause the judged spec version does not have is not claimed: a note, never a failure', () => {
     const seen: SpecWarning[] = [];
     const unsubscribe = subscribeWarnings((w) => seen.push(w));
-    const saved = process.env.KK_SPEC_VERSION;
-    process.env.KK_SPEC_VERSION = '1.15';
+    const saved = process.env[RUN_CONTEXT_ENV];
+    publishRunContext({ specVersion: '1.15' });
     try {
       const rule = spec('send_knock.knock-room-state.pdus', 'knock_room_state MUST contain m.room.create');
       expect(() => must.ok(false, rule, 'it has none')).to.throw(
@@ -115,8 +116,8 @@ describe('must', () => {
       expect(() => must.ok(false, spec('send_knock.knock-room-state.stripped', 'stripped'))).to.throw(SpecAssertionError);
       expect(should.ok(false, spec('sync.knock-state-pruned', 'pruned'))).to.equal(false);
     } finally {
-      if (saved === undefined) delete process.env.KK_SPEC_VERSION;
-      else process.env.KK_SPEC_VERSION = saved;
+      if (saved === undefined) delete process.env[RUN_CONTEXT_ENV];
+      else process.env[RUN_CONTEXT_ENV] = saved;
       unsubscribe();
     }
     expect(seen.map((w) => [w.rule, Boolean(w.notClaimed)])).to.deep.equal([['not claimed', true]]);

@@ -23,7 +23,8 @@ import { ConsoleOutput } from './console-output';
 import type { ProgressMode } from './console-output';
 import { progressSummary } from './progress';
 import type { RunResult } from './results';
-import { CAPTURE_DIR_ENV, captureFileName } from './worker-capture-files';
+import { publishRunContext } from '../core/run-context';
+import { captureFileName } from './worker-capture-files';
 import { writeReportFiles } from './write-reports';
 
 export const DEFAULT_OUT_DIR = 'knockknock-report';
@@ -91,7 +92,7 @@ export function createReporters(options: ReportOptions = {}): Reporting {
       if (options.parallel) {
         rmSync(captureDir, { recursive: true, force: true });
         mkdirSync(captureDir, { recursive: true });
-        process.env[CAPTURE_DIR_ENV] = captureDir; // workers are forked after this and inherit it
+        publishRunContext({ captureDir }); // workers are forked after this and inherit it
       }
       this.collector = new RunCollector({
         outDir,

@@ -13,7 +13,8 @@ import { subscribeWarnings } from '../match/warning-channel';
 import type { SpecWarning } from '../match/warning-channel';
 import type { ForwardedCapture } from './collector';
 import { testIdFromTitle } from './test-id';
-import { CAPTURE_DIR_ENV, captureFileName } from './worker-capture-files';
+import { runContext } from '../core/run-context';
+import { captureFileName } from './worker-capture-files';
 
 let exchanges: HttpExchange[] = [];
 let warnings: SpecWarning[] = [];
@@ -32,7 +33,7 @@ export const mochaHooks = {
     startedAt = Date.now();
   },
   afterEach(this: Mocha.Context): void {
-    const dir = process.env[CAPTURE_DIR_ENV];
+    const dir = runContext().captureDir;
     const test = this.currentTest;
     if (!dir || !test || (test.state !== 'failed' && warnings.length === 0)) return;
     const capture: ForwardedCapture = { exchanges, warnings, startedAt, endedAt: Date.now() };

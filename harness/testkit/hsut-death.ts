@@ -4,8 +4,7 @@
  * out its timeouts against a server that is gone, and waits in progress stop.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-
-export const HSUT_DEATH_FILE_ENV = 'KK_HSUT_DEATH_FILE';
+import { runContext } from '../core/run-context';
 
 export interface HsutDeath {
   /** Wall-clock time the watcher noticed it. */
@@ -32,13 +31,13 @@ export function isNotRunMessage(message: string | undefined): boolean {
 
 let known: HsutDeath | undefined;
 
-export function recordHsutDeath(death: HsutDeath, file = process.env[HSUT_DEATH_FILE_ENV]): void {
+export function recordHsutDeath(death: HsutDeath, file = runContext().hsutDeathFile): void {
   known = death;
   if (file) writeFileSync(file, JSON.stringify(death));
 }
 
 /** The death of this run's HSUT, if it has died (cheap: one stat until it has). */
-export function hsutDeath(file = process.env[HSUT_DEATH_FILE_ENV]): HsutDeath | undefined {
+export function hsutDeath(file = runContext().hsutDeathFile): HsutDeath | undefined {
   if (known || !file || !existsSync(file)) return known;
   try {
     known = JSON.parse(readFileSync(file, 'utf8')) as HsutDeath;

@@ -21,4 +21,4 @@ export { residentHsutRoom, makeFakeResident, pushMemberEventAndSettle, settle, t
 export { createFakeKnockRoom, type FakeKnockRoom, type FakeKnockRoomOptions } from './fake-rooms';
 export { mustHaveMembership, mustRefuseIncompatibleVersion, mustRequireXMatrix, mustSyncUntil } from './assertions';
 export { KNOCK_BARRING_MEMBERSHIPS, knockBarring, type KnockBarringMembership, type KnockBarringMembershipName } from './knock-barring';
-export { HSUT_DEATH_FILE_ENV, HsutDiedError, hsutDeath, recordHsutDeath, throwIfHsutDied, type HsutDeath } from './hsut-death';
+export { HsutDiedError, hsutDeath, recordHsutDeath, throwIfHsutDied, type HsutDeath } from './hsut-death';

@@ -1,13 +1,11 @@
 /**
  * Which room versions a suite runs over, from the room-version table (never a literal version list).
- * KK_ROOM_VERSIONS (set by `knockknock run --room-version 7,10`) narrows every list.
+ * The run context's roomVersions (`knockknock run --room-version 7,10`) narrows every list.
  */
 import { versionsWhere, type RoomVersion } from '../core';
+import { runContext } from '../core/run-context';
 
-const selected = (process.env.KK_ROOM_VERSIONS ?? '')
-  .split(',')
-  .map((v) => v.trim())
-  .filter(Boolean);
+const selected = runContext().roomVersions ?? [];
 
 function pick(predicate: (version: RoomVersion) => boolean): string[] {
   const ids = versionsWhere((v) => v.stable && predicate(v));
