@@ -3,7 +3,7 @@
  * coverage as a clause × room-version grid whose failing cells link to the failing test's transcript, then every
  * test of the run, both filtered by clause, status and room version. Links are relative to the report directory.
  */
-import { CELL_SYMBOL, CELL_TEXT, coverageCell, testsFor } from './coverage';
+import { coverageCell, testsFor } from './coverage';
 import type { CoverageCell } from './coverage';
 import { clip, compareVersions } from './groups';
 import { describeServerLine } from './metadata';
@@ -26,6 +26,27 @@ const CELL_OUTCOMES: Record<CoverageCell, readonly TestRecord['outcome'][]> = {
   'not-claimed': ['not-claimed'],
   'not-covered': [],
   'n/a': [],
+};
+
+/** Text symbols rather than emoji: a browser without an emoji font (a headless CI machine) still shows them. */
+const CELL_SYMBOL: Record<CoverageCell, string> = {
+  pass: '✓',
+  fail: '✗',
+  xfail: '⚠',
+  skipped: '»',
+  'not-claimed': '○',
+  'not-covered': '·',
+  'n/a': 'n/a',
+};
+
+const CELL_TEXT: Record<CoverageCell, string> = {
+  pass: '✓ pass',
+  fail: '✗ fail',
+  xfail: '⚠ expected failure',
+  skipped: '» skipped',
+  'not-claimed': '○ not claimed',
+  'not-covered': '· not covered',
+  'n/a': 'n/a',
 };
 
 const STATUS_ORDER: readonly TestRecord['outcome'][] = ['failed', 'unexpected-pass', 'xfail', 'passed', 'skipped', 'not-claimed'];
@@ -178,7 +199,7 @@ table{border-collapse:collapse;width:100%}
 th,td{border:1px solid #ddd;padding:.25em .45em;vertical-align:top;text-align:left}
 thead th{background:#f4f4f4;position:sticky;top:2.6em}
 td.cell{text-align:center;white-space:nowrap}
-td.fail{background:#fde2e1}td.xfail{background:#fff4d6}td.pass{background:#e6f6e6}td.na{color:#999}
+td.fail{background:#fde2e1;color:#b00020;font-weight:bold}td.xfail{background:#fff4d6}td.pass{background:#e6f6e6}td.na{color:#999}
 .cell-link{text-decoration:none;display:block}
 .clause-title{font-weight:normal;color:#555;font-size:.9em}
 tr.failed td:first-child,tr.unexpected-pass td:first-child{color:#b00020;font-weight:bold}
