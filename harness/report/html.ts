@@ -9,24 +9,14 @@ import { clip, compareVersions } from './groups';
 import { describeServerLine } from './metadata';
 import { rerunCommand } from './progress';
 import type { RunResult, TestRecord } from './results';
-import { STATUS_LABELS, countParts } from './results';
+import { STATUS_LABELS, countParts, countsPhrase } from './results';
+import { isRunFailure } from './expected-failures';
 import { SPEC_CLAUSES, describeClauseRange } from './spec-clauses';
 import type { SpecClause } from './spec-clauses';
 
 export interface HtmlOptions {
   catalogue?: readonly SpecClause[];
 }
-
-/** Which test outcomes a coverage cell stands for: a status filter keeps the rows that have such a cell. */
-const CELL_OUTCOMES: Record<CoverageCell, readonly TestRecord['outcome'][]> = {
-  pass: ['passed'],
-  fail: ['failed', 'unexpected-pass'],
-  xfail: ['xfail'],
-  skipped: ['skipped'],
-  'not-claimed': ['not-claimed'],
-  'not-covered': [],
-  'n/a': [],
-};
 
 /** Text symbols rather than emoji: a browser without an emoji font (a headless CI machine) still shows them. */
 const CELL_SYMBOL: Record<CoverageCell, string> = {
@@ -74,7 +64,7 @@ export function renderHtmlReport(run: RunResult, options: HtmlOptions = {}): str
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>knockknock: ${esc(countsLine(run))}</title>
+<title>knockknock: ${esc(countsPhrase(run.summary))}</title>
 <style>${STYLE}</style>
 </head>
 <body>
@@ -109,9 +99,9 @@ ${renderTests(run.records, catalogue)}
 function renderGrid(records: readonly TestRecord[], catalogue: readonly SpecClause[], versions: readonly string[]): string {
   const rows = catalogue.map((clause) => {
     const tests = testsFor(records, clause);
-    const overall = coverageCell(records, clause);
+    const overall = coverageCell(tests, clause);
     const cells = versions.map((version) => {
-      const cell = coverageCell(records, clause, version);
+      const cell = coverageCell(tests, clause, version);
       const here = tests.filter((r) => r.roomVersion === version);
       return `<td class="cell ${cellClass(cell)}" data-version="${esc(version)}">${cellContent(cell, here, clause, version)}</td>`;
     });
@@ -131,9 +121,9 @@ ${rows.join('\n')}
 /** A failing or expected-failure cell links to the first such test's transcript (else to its row below). */
 function cellContent(cell: CoverageCell, tests: readonly TestRecord[], clause: SpecClause, version: string): string {
   const symbol = esc(CELL_SYMBOL[cell]);
-  const wanted = CELL_OUTCOMES[cell];
-  const target = tests.find((r) => wanted.includes(r.outcome));
-  if (!target || (cell !== 'fail' && cell !== 'xfail')) {
+  const target =
+    cell === 'fail' ? tests.find((r) => isRunFailure(r.outcome)) : cell === 'xfail' ? tests.find((r) => r.outcome === 'xfail') : undefined;
+  if (!target) {
     return tests.length > 0 ? `<span title="${tests.length} test${tests.length === 1 ? '' : 's'}">${symbol}</span>` : symbol;
   }
   const href = target.transcript ? encodeURI(target.transcript) : `#test-${target.id}`;
@@ -152,10 +142,9 @@ function renderTests(records: readonly TestRecord[], catalogue: readonly SpecCla
   const rows = sorted.map((r) => {
     const detail = r.error?.message ?? r.expectedFailure?.reason ?? '';
     const warnings = r.warnings.map((w) => `<div class="warning">SHOULD: ${esc(clip(w.message, MESSAGE_CHARS))}</div>`).join('');
-    const failing = r.outcome === 'failed' || r.outcome === 'unexpected-pass';
     const links = [
       r.transcript ? `<a href="${esc(encodeURI(r.transcript))}">transcript</a>` : '',
-      failing ? `<div class="rerun"><code>${esc(rerunCommand(r))}</code></div>` : '',
+      isRunFailure(r.outcome) ? `<div class="rerun"><code>${esc(rerunCommand(r))}</code></div>` : '',
     ].join('');
     return `<tr id="test-${esc(r.id)}" class="${r.outcome}" data-outcome="${r.outcome}" data-version="${esc(r.roomVersion ?? '')}" data-clause="${esc(
       r.clauses
@@ -171,13 +160,6 @@ function renderTests(records: readonly TestRecord[], catalogue: readonly SpecCla
 ${rows.join('\n')}
 </tbody>
 </table>`;
-}
-
-function countsLine(run: RunResult): string {
-  return countParts(run.summary)
-    .filter((p, i) => i < 2 || p.n > 0)
-    .map((p) => `${p.n} ${p.label}`)
-    .join(', ');
 }
 
 function cellClass(cell: CoverageCell): string {
