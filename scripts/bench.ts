@@ -13,7 +13,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import type { RunMetrics as RecordedRunMetrics } from '../harness/deploy/run-metrics';
+import type { RunMetrics as RecordedRunMetrics } from '../harness/run/metrics';
 import { canonicalJsonBytes, generateSigningKey, redactEvent, signEvent, signJson, verifyJsonSignature } from '../harness/core';
 import { measureCliStartup } from './cli-startup';
 

@@ -30,7 +30,7 @@ export interface RunnableLike {
 
 export type HomeserverLogs = (fromMs: number, toMs: number) => Promise<string>;
 
-/** What a parallel-mode worker wrote for one test (see worker-capture.ts). */
+/** What a parallel-mode worker wrote for one test (see harness/run/worker-plugin.ts). */
 export interface ForwardedCapture {
   exchanges: HttpExchange[];
   warnings: SpecWarning[];

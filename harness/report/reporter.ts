@@ -44,7 +44,7 @@ export interface ReportOptions {
   progress?: ProgressMode;
   /** A file to append summary.md to, e.g. process.env.GITHUB_STEP_SUMMARY. */
   stepSummaryFile?: string;
-  /** Mocha runs in parallel mode: exchanges and warnings are forwarded by worker-capture.ts. */
+  /** Mocha runs in parallel mode: exchanges and warnings are forwarded by harness/run/worker-plugin.ts. */
   parallel?: boolean;
   /** The run used --grep/--fgrep/--invert, so stale expected failures are not reported. */
   filtered?: boolean;

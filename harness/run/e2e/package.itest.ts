@@ -8,9 +8,9 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:f
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
-import { ensureComplementSynapseImage } from './images';
+import { ensureComplementSynapseImage } from '../../deploy/images';
 
-const root = path.resolve(__dirname, '..', '..');
+const root = path.resolve(__dirname, '..', '..', '..');
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 const npx = process.platform === 'win32' ? 'npx.cmd' : 'npx';
 
@@ -91,7 +91,7 @@ describe('The npm package installs into an empty project and runs there', functi
     ]) {
       expect(existsSync(path.join(pkg, file)), file).to.equal(true);
     }
-    for (const file of ['knockknock-report', 'scripts/mutation', 'harness/deploy/cli.test.ts', 'fixtures/vectors', 'node_modules']) {
+    for (const file of ['knockknock-report', 'scripts/mutation', 'bin/cli.test.ts', 'fixtures/vectors', 'node_modules']) {
       expect(existsSync(path.join(pkg, file)), file).to.equal(false);
     }
   });

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
-import { main } from '../../bin/cli';
-import { UsageError } from './usage-error';
-import { connectToUrl } from './url';
+import { main } from './cli';
+import { UsageError } from '../harness/deploy/usage-error';
+import { connectToUrl } from '../harness/deploy/url';
 
 async function usageErrorOf(argv: string[]): Promise<UsageError> {
   try {

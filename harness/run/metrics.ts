@@ -8,8 +8,6 @@ import { join } from 'node:path';
 import { publishRunContext } from '../core/run-context';
 import { subscribeHttpExchanges, tryDecodeURIComponent, type HttpExchange } from '../core/http-exchange';
 
-/** Where parallel workers leave their HSUT request intervals (worker-metrics.ts). */
-
 /** A request from the harness to the HSUT: any client-server call, or a federation call addressed to it. */
 export function isHsutExchange(exchange: HttpExchange, hsutServerName: string): boolean {
   return exchange.actor === 'cs-client' || (exchange.actor === 'federation-client' && exchange.to.startsWith(`${hsutServerName} `));

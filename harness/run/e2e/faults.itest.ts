@@ -7,9 +7,9 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
-import { startHostileServer, type HostileServer } from '../clients/hostile-server';
+import { startHostileServer, type HostileServer } from '../../clients/hostile-server';
 
-const cli = path.resolve(__dirname, '..', '..', 'bin', 'knockknock.js');
+const cli = path.resolve(__dirname, '..', '..', '..', 'bin', 'knockknock.js');
 
 interface CliRun {
   code: number | null;

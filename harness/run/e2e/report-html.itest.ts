@@ -9,9 +9,9 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 import type { Browser } from 'playwright-core';
-import { ensureDebianPackage } from '../deploy/provision';
-import { acrossVersions, runOf } from '../report/test-records';
-import { writeReportFiles } from '../report/write-reports';
+import { ensureDebianPackage } from '../../deploy/provision';
+import { acrossVersions, runOf } from '../../report/test-records';
+import { writeReportFiles } from '../../report/write-reports';
 
 const SUITE = 'Knock auth rules in rooms the HSUT hosts';
 const FAILING = 'A knock into a public room is rejected [spec:auth-rules.knock.join-rule-not-knock]';

@@ -8,10 +8,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { expect } from 'chai';
-import { pollUntil } from '../testkit/poll';
+import { pollUntil } from '../../testkit/poll';
 
 const execFileAsync = promisify(execFile);
-const cli = path.resolve(__dirname, '..', '..', 'bin', 'knockknock.js');
+const cli = path.resolve(__dirname, '..', '..', '..', 'bin', 'knockknock.js');
 
 /** The HSUT containers of the run with this process id (their names carry it; other runs may go on meanwhile). */
 async function runContainers(pid: number): Promise<string[]> {

@@ -6,10 +6,10 @@ import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { expect } from 'chai';
-import { pollUntil } from '../testkit/poll';
+import { pollUntil } from '../../testkit/poll';
 
 const execFileAsync = promisify(execFile);
-const cli = path.resolve(__dirname, '..', '..', 'bin', 'knockknock.js');
+const cli = path.resolve(__dirname, '..', '..', '..', 'bin', 'knockknock.js');
 
 async function containerIds(): Promise<string[]> {
   const { stdout } = await execFileAsync('docker', ['ps', '-a', '-q', '--no-trunc', '--filter', 'label=knockknock.run']);

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { hsutTimeByEndpoint, routeOf, unionLength } from './run-metrics';
+import { hsutTimeByEndpoint, routeOf, unionLength } from './metrics';
 
 describe('run metrics', () => {
   it('names a request by its route, with room, user, event IDs and transaction IDs replaced', () => {

@@ -6,7 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import Mocha from 'mocha';
 import { runContext } from '../core/run-context';
-import { onTeardown } from './cleanup';
+import { onTeardown } from '../deploy/cleanup';
 
 // Deep import: mocha's own spec-file lookup (globs, directories, extensions), as its CLI uses it.
 // eslint-disable-next-line @typescript-eslint/no-var-requires
