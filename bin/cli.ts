@@ -17,12 +17,15 @@ import { redactArguments } from '../harness/report/metadata';
 import { listTests } from '../harness/run/list-tests';
 import { DEFAULT_SUITE_SPEC, collectSpecFiles } from '../harness/run/mocha';
 import { runMochaConfig } from '../harness/run/mocha-config';
-import { runSuites, type RunOptions } from '../harness/run/run-suites';
+import { planWorkers, runSuites, type RunOptions } from '../harness/run/run-suites';
+import { mergeReports } from '../harness/run/merge';
+import { MAX_SHARDS, parseShard } from '../harness/run/shard';
 import { testEverything } from '../harness/run/test-everything';
 
 const USAGE = `usage:
   knockknock run [flags]          start one HSUT, run the knock suites against it, write reports, stop it
   knockknock list [flags]         print every test (with its spec clauses) that run would execute
+  knockknock merge DIR… [--out D] one report out of the report directories of the shards of a run (--shard)
   knockknock test [run flags]     unit tests, then the suites; last line: N passed, N failed
   knockknock unit                 unit tests only
   knockknock selftest             the harness's own fault and signal tests (needs Docker)
@@ -45,7 +48,11 @@ run flags:
   --spec-version 1.19               judge against this Matrix spec release (default: the newest the HSUT
                                     advertises in /_matrix/client/versions, capped at 1.19)
   --bail                            stop at the first unexpected failure
-  --jobs N                          run suite files in N worker processes against the one HSUT (default 4; 1 = serial)
+  --jobs N                          run suite files in N worker processes (default 4, or 2 per instance; 1 = serial)
+  --instances N                     start N HSUT containers and spread the workers over them, each test against
+                                    exactly one (synapse and complement drivers; default one per core, up to 4)
+  --shard i/n                       run only the i-th of n parts of the selected tests (a hash of each full
+                                    title: stable across runs and machines); knockknock merge joins the reports
   --timeout MS                      per-test timeout (default 60000)
   --expected-failures FILE          known deviations of this HSUT (default: fixtures/expected-failures/<impl>.json)
   --out DIR                         report directory (default ./knockknock-report)
@@ -71,6 +78,8 @@ const RUN_OPTIONS = {
   'spec-version': { type: 'string' },
   bail: { type: 'boolean' },
   jobs: { type: 'string', short: 'j' },
+  instances: { type: 'string' },
+  shard: { type: 'string' },
   timeout: { type: 'string' },
   'expected-failures': { type: 'string' },
   out: { type: 'string' },
@@ -81,9 +90,6 @@ const RUN_OPTIONS = {
 } satisfies ParseArgsConfig['options'];
 
 const DEFAULT_TEST_TIMEOUT_MS = 60_000;
-// Synapse answers one request at a time per core but spends most of a test's time waiting on I/O, so a few
-// concurrent suite files keep it busy; more only queue up (bench/results.json).
-const DEFAULT_JOBS = 4;
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -94,6 +100,8 @@ export async function main(argv: string[]): Promise<number> {
       return listCommand(rest);
     case 'test':
       return testCommand(rest);
+    case 'merge':
+      return mergeCommand(rest);
     case 'unit':
       return mochaConfigCommand('.mocharc.unit.json', rest);
     case 'selftest':
@@ -107,7 +115,9 @@ export async function main(argv: string[]): Promise<number> {
       process.stdout.write(`${USAGE}\n`);
       return command === undefined ? 2 : 0;
     default:
-      throw new UsageError(`unknown command "${command}" (expected run, list, test, unit, selftest or image build; see knockknock --help)`);
+      throw new UsageError(
+        `unknown command "${command}" (expected run, list, test, merge, unit, selftest or image build; see knockknock --help)`,
+      );
   }
 }
 
@@ -158,15 +168,36 @@ function parseRunFlags(args: string[]): RunOptions & { help: boolean } {
   if (values['expected-failures'] !== undefined && !existsSync(values['expected-failures'])) {
     throw new UsageError(`--expected-failures: no such file ${values['expected-failures']}`);
   }
-  const jobs = values.jobs === undefined ? DEFAULT_JOBS : Number(values.jobs);
-  if (!Number.isInteger(jobs) || jobs < 1 || jobs > 16)
-    throw new UsageError(`--jobs must be a whole number from 1 to 16 (got "${values.jobs}")`);
   const spec = values.spec?.length ? values.spec : [DEFAULT_SUITE_SPEC];
+  let files: string[];
   try {
-    collectSpecFiles(spec);
+    files = collectSpecFiles(spec);
   } catch (error) {
     throw new UsageError(`--spec: ${(error as Error).message} (suite files are under suites/, e.g. suites/send-knock.test.ts)`);
   }
+  if (values.instances !== undefined) {
+    const asked = Number(values.instances);
+    if (!Number.isInteger(asked) || asked < 1 || asked > 8)
+      throw new UsageError(`--instances must be a whole number from 1 to 8 (got "${values.instances}")`);
+    if (asked > 1 && driver === 'url')
+      throw new UsageError('--instances goes with --driver synapse or complement (a --url HSUT is one server)');
+  }
+  if (values.jobs !== undefined) {
+    const asked = Number(values.jobs);
+    if (!Number.isInteger(asked) || asked < 1 || asked > 16)
+      throw new UsageError(`--jobs must be a whole number from 1 to 16 (got "${values.jobs}")`);
+  }
+  const shard = values.shard === undefined ? undefined : parseShard(values.shard);
+  if (values.shard !== undefined && !shard)
+    throw new UsageError(
+      `--shard takes i/n, this machine's part of n (1 ≤ i ≤ n ≤ ${MAX_SHARDS}), e.g. --shard 2/4 (got "${values.shard}")`,
+    );
+  const { instances, jobs } = planWorkers({
+    driver,
+    files: files.length,
+    ...(values.instances !== undefined ? { instances: Number(values.instances) } : {}),
+    ...(values.jobs !== undefined ? { jobs: Number(values.jobs) } : {}),
+  });
   return {
     help: values.help ?? false,
     deploy: {
@@ -188,6 +219,8 @@ function parseRunFlags(args: string[]): RunOptions & { help: boolean } {
     timeoutMs,
     timeoutChosen: values.timeout !== undefined,
     jobs,
+    instances,
+    ...(shard ? { shard } : {}),
     bail: values.bail,
     verbose: values.verbose,
     expectedFailures: values['expected-failures'],
@@ -219,6 +252,12 @@ async function testCommand(args: string[]): Promise<number> {
   return testEverything({ runArgs: args, outDir, ...(specVersion ? { specVersion } : {}) });
 }
 
+function mergeCommand(args: string[]): number {
+  const { values, positionals } = parseWithPositionals(args, { out: { type: 'string' }, help: { type: 'boolean', short: 'h' } });
+  if (values.help) return printUsage();
+  return mergeReports(positionals, resolve(values.out ?? DEFAULT_OUT_DIR));
+}
+
 function printUsage(): number {
   process.stdout.write(`${USAGE}\n`);
   return 0;
@@ -237,6 +276,14 @@ async function imageCommand(args: string[]): Promise<number> {
   const tags = await buildAllImages();
   process.stdout.write(`${tags.join('\n')}\n`);
   return 0;
+}
+
+function parseWithPositionals<O extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: O) {
+  try {
+    return parseArgs({ args, options, strict: true, allowPositionals: true });
+  } catch (err) {
+    throw new UsageError(`${(err as Error).message.split('\n')[0]} (see knockknock --help)`);
+  }
 }
 
 function parse<O extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: O) {

@@ -5,7 +5,10 @@
  * waiting on the HSUT, the HSUT's own CPU time and its busiest endpoints, time to the first test result, core crypto throughput against the raw library,
  * and the CLI's start-up time with tsx at run time against tsc-compiled JavaScript (scripts/cli-startup.ts).
  *
- *   npx tsx scripts/bench.ts [--cold] [--runs N] [-- run flags…]
+ * With --instances 1,2 the suite runs once per count (each --runs times) and results.json gets
+ * `scaling: [{instances, suiteWallMs, hsutCpuMs}]`; the other figures are the last run's.
+ *
+ *   npx tsx scripts/bench.ts [--cold] [--runs N] [--instances 1,2] [-- run flags…]
  */
 import { spawn } from 'node:child_process';
 import { createPrivateKey, createPublicKey, sign as rawSign, verify as rawVerify } from 'node:crypto';
@@ -87,7 +90,11 @@ function mark(ok: boolean | undefined): string {
 
 async function main(): Promise<void> {
   const { values, positionals } = parseArgs({
-    options: { cold: { type: 'boolean', default: false }, runs: { type: 'string', default: '1' } },
+    options: {
+      cold: { type: 'boolean', default: false },
+      runs: { type: 'string', default: '1' },
+      instances: { type: 'string' },
+    },
     allowPositionals: true,
   });
   const runFlags = positionals;
@@ -96,25 +103,38 @@ async function main(): Promise<void> {
   let imageCold: number | undefined;
   if (values.cold) imageCold = (await runCli(['image', 'build', '--force'])).wallMs;
 
-  const runs: Array<{ wallMs: number; code: number | null; metrics: RunMetrics; tests: ReportTest[] }> = [];
-  for (let i = 0; i < Number(values.runs); i++) {
-    const reportDir = mkdtempSync(path.join(tmpdir(), 'kk-bench-'));
-    const run = await runCli(['run', '--out', reportDir, ...runFlags]);
-    const read = <T>(file: string, fallback: T): T => {
-      try {
-        return JSON.parse(readFileSync(path.join(reportDir, file), 'utf8')) as T;
-      } catch {
-        return fallback;
-      }
-    };
-    runs.push({
-      wallMs: run.wallMs,
-      code: run.code,
-      metrics: read<RunMetrics>('run-metrics.json', {}),
-      tests: read<{ tests: ReportTest[] }>('report.json', { tests: [] }).tests,
-    });
-  }
+  const instanceCounts = values.instances === undefined ? [undefined] : values.instances.split(',').map((n) => Number(n));
+  if (instanceCounts.some((n) => n !== undefined && !(Number.isInteger(n) && n >= 1))) throw new Error('--instances takes counts like 1,2');
+  const runs: Array<{ instances?: number; wallMs: number; code: number | null; metrics: RunMetrics; tests: ReportTest[] }> = [];
+  for (const instances of instanceCounts)
+    for (let i = 0; i < Number(values.runs); i++) {
+      const reportDir = mkdtempSync(path.join(tmpdir(), 'kk-bench-'));
+      const run = await runCli(['run', '--out', reportDir, ...(instances ? ['--instances', String(instances)] : []), ...runFlags]);
+      const read = <T>(file: string, fallback: T): T => {
+        try {
+          return JSON.parse(readFileSync(path.join(reportDir, file), 'utf8')) as T;
+        } catch {
+          return fallback;
+        }
+      };
+      runs.push({
+        ...(instances ? { instances } : {}),
+        wallMs: run.wallMs,
+        code: run.code,
+        metrics: read<RunMetrics>('run-metrics.json', {}),
+        tests: read<{ tests: ReportTest[] }>('report.json', { tests: [] }).tests,
+      });
+    }
   const last = runs[runs.length - 1];
+  // The last run of each instance count.
+  const scaling = instanceCounts.flatMap((instances) => {
+    const run = runs.filter((r) => r.instances === instances).pop();
+    return instances && run
+      ? [{ instances, suiteWallMs: run.metrics.suiteWallMs ?? null, hsutCpuMs: run.metrics.hsutCpuMs ?? null, exitCode: run.code }]
+      : [];
+  });
+  const oneTitle = last?.tests.find((t) => t.status === 'passed' && t.file?.endsWith('send-knock.test.ts'))?.fullTitle;
+  const rerun = oneTitle ? await runCli(['run', '--fgrep', oneTitle, '--out', mkdtempSync(path.join(tmpdir(), 'kk-bench-'))]) : undefined;
   const m = last?.metrics ?? {};
   const cpuMs = (m.cpuUserMs ?? 0) + (m.cpuSystemMs ?? 0);
   const perFile: Record<string, number> = {};
@@ -148,6 +168,8 @@ async function main(): Promise<void> {
     exitCode: last?.code ?? null,
     perFileMs: perFile,
     slowestTests: slowest,
+    scaling,
+    oneTestRerunMs: rerun ? Math.round(rerun.wallMs) : null,
     crypto: cryptoThroughput(),
     cliStartup: measureCliStartup(),
   };
@@ -173,6 +195,22 @@ async function main(): Promise<void> {
     'target ≤ 60 s',
   );
   line('whole run wall time (with HSUT)', s(results.totalWallMs));
+  for (const entry of scaling) {
+    const base = scaling[0];
+    const ratio = base && entry !== base && base.suiteWallMs && entry.suiteWallMs ? entry.suiteWallMs / base.suiteWallMs : undefined;
+    line(
+      `suite wall, ${entry.instances} instance${entry.instances === 1 ? '' : 's'}`,
+      s(entry.suiteWallMs),
+      entry.instances === 2 && entry.suiteWallMs !== null ? entry.suiteWallMs <= 60_000 : undefined,
+      `HSUT CPU ${s(entry.hsutCpuMs)}${ratio === undefined ? '' : `; ÷ ${base?.instances} instance: ${ratio.toFixed(2)} (target ≤ 0.65)`}${entry.instances === 2 ? '; target ≤ 60 s' : ''}`,
+    );
+  }
+  line(
+    'one-test rerun (--fgrep, whole command)',
+    s(results.oneTestRerunMs),
+    results.oneTestRerunMs === null ? undefined : results.oneTestRerunMs <= 5000,
+    'target ≤ 5 s',
+  );
   line(
     'first test result after start',
     s(results.firstResultMs),

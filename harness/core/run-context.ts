@@ -6,8 +6,13 @@
 export const RUN_CONTEXT_ENV = 'KK_RUN_CONTEXT';
 
 export interface RunContext {
-  /** The HSUT's description (harness/deploy's HomeserverDescription): workers rebuild it with the url driver. */
-  hsut?: unknown;
+  /**
+   * The HSUT instances' descriptions (harness/deploy's HomeserverDescription): workers rebuild one with the url
+   * driver. One unless --instances asked for more.
+   */
+  hsuts?: unknown[];
+  /** Where workers claim slot numbers that choose their instance (harness/deploy/current.ts). */
+  workerSlotsDir?: string;
   /** The judged spec release. */
   specVersion?: string;
   /** `--room-version`: narrows every room-version list of the suites. */

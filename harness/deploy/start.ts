@@ -20,8 +20,8 @@ export interface DeployOptions {
   sharedSecret?: string;
   /** Leave the container running after the run (it is still removed on Ctrl-C during startup). */
   keep?: boolean;
-  /** Directory for the HSUT log file (hsut.log). */
-  reportDir?: string;
+  /** The file the container drivers append the HSUT log to (the run's <out>/hsut.log). */
+  logFile?: string;
   /** The log file of a --url HSUT (read for transcripts). */
   hsutLog?: string;
   /** Extra environment for the HSUT container (container drivers; see container-env.ts). */
@@ -31,7 +31,7 @@ export interface DeployOptions {
 export type { RunHomeserver } from './types';
 
 export async function startHomeserver(options: DeployOptions): Promise<RunHomeserver> {
-  const logFile = options.reportDir ? join(options.reportDir, 'hsut.log') : undefined;
+  const { logFile } = options;
   if (options.driver === 'url') {
     if (!options.url) throw new UsageError('--driver url needs --url CLIENT_URL (e.g. --url http://127.0.0.1:8008)');
     return connectToUrl({

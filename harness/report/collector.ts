@@ -28,7 +28,8 @@ export interface RunnableLike {
   ctx?: { currentTest?: { title: string; fullTitle?: () => string } } | undefined;
 }
 
-export type HomeserverLogs = (fromMs: number, toMs: number) => Promise<string>;
+/** The log lines of the HSUT (of the instance named, when the run has several) in a time window. */
+export type HomeserverLogs = (fromMs: number, toMs: number, hsut?: string) => Promise<string>;
 
 /** What a parallel-mode worker wrote for one test (see harness/run/worker-plugin.ts). */
 export interface ForwardedCapture {
@@ -36,6 +37,8 @@ export interface ForwardedCapture {
   warnings: SpecWarning[];
   startedAt: number;
   endedAt: number;
+  /** The server name of the HSUT instance the worker ran the test against. */
+  hsut?: string;
 }
 
 export interface CollectorOptions {
@@ -190,6 +193,7 @@ export class RunCollector {
         capture.exchanges.push(...forwarded.exchanges);
         record.warnings.push(...forwarded.warnings);
         record.startedAt = Math.min(record.startedAt, forwarded.startedAt);
+        if (forwarded.hsut) record.hsut = forwarded.hsut;
       }
       const windowEnd = forwarded?.endedAt ?? endedAt;
       if (record.transcript) this.pendingWrites.push(this.writeTranscript(record, capture.exchanges, windowEnd));
@@ -204,7 +208,7 @@ export class RunCollector {
     let homeserverLogError: string | undefined;
     if (this.options.homeserverLogs) {
       try {
-        homeserverLog = await this.options.homeserverLogs(record.startedAt - slack, windowEnd + slack);
+        homeserverLog = await this.options.homeserverLogs(record.startedAt - slack, windowEnd + slack, record.hsut);
       } catch (error) {
         homeserverLogError = (error as Error).message ?? String(error);
       }

@@ -9,7 +9,7 @@ import { clip, compareVersions } from './groups';
 import { describeServerLine } from './metadata';
 import { rerunCommand } from './progress';
 import type { RunResult, TestRecord } from './results';
-import { STATUS_LABELS, countParts, countsPhrase } from './results';
+import { STATUS_LABELS, countParts, countsPhrase, partialRunNote } from './results';
 import { isRunFailure } from './expected-failures';
 import { SPEC_CLAUSES, describeClauseRange } from './spec-clauses';
 import type { SpecClause } from './spec-clauses';
@@ -55,7 +55,7 @@ export function renderHtmlReport(run: RunResult, options: HtmlOptions = {}): str
     run.specVersion ? `judged against spec v${esc(run.specVersion)}` : undefined,
     run.metadata?.knockknock ? `knockknock ${esc(run.metadata.knockknock.version)}` : undefined,
     `${new Date(run.startedAt).toISOString()}, ${((run.endedAt - run.startedAt) / 1000).toFixed(1)} s`,
-    run.filtered ? 'filtered run (--grep/--fgrep): coverage is partial' : undefined,
+    partialRunNote(run) ? `${esc(partialRunNote(run) as string)}: coverage is partial` : undefined,
   ].filter(Boolean);
   const statuses = STATUS_ORDER.filter((s) => run.records.some((r) => r.outcome === s));
 

@@ -13,6 +13,7 @@ export function renderJsonReport(run: RunResult): string {
     endedAt: new Date(run.endedAt).toISOString(),
     durationMs: run.endedAt - run.startedAt,
     filtered: run.filtered,
+    shard: run.shard ?? null,
     specVersion: run.specVersion ?? null,
     /** The HSUT: implementation, name and version from /_matrix/federation/v1/version, image or URL. */
     server: run.metadata?.server ?? null,
@@ -37,6 +38,7 @@ export function renderJsonReport(run: RunResult): string {
       status: record.outcome,
       /** A failure of the infrastructure (network error, hook), not a verdict on the HSUT: JUnit <error>. */
       infrastructure: isInfrastructureFailure(record),
+      startedAt: record.startedAt,
       durationMs: record.durationMs ?? null,
       warnings: record.warnings.map(({ rule, message, clause, notClaimed }) => ({
         rule,
@@ -55,6 +57,7 @@ export function renderJsonReport(run: RunResult): string {
       failedHook: record.failedHook ?? null,
       expectedFailure: record.expectedFailure ?? null,
       transcript: record.transcript ?? null,
+      ...(record.hsut ? { hsut: record.hsut } : {}),
     })),
   };
   return `${JSON.stringify(report, null, 2)}\n`;

@@ -23,7 +23,7 @@ import { rerunGroupCommand } from './progress';
 import type { RunResult, TestRecord } from './results';
 import { SPEC_CLAUSES, describeClauseRange } from './spec-clauses';
 import type { SpecClause } from './spec-clauses';
-import { countParts, countsPhrase } from './results';
+import { countParts, countsPhrase, partialRunNote } from './results';
 
 /** Longest failure message or warning shown in a row; the transcript and report.json have all of it. */
 const MESSAGE_CHARS = 240;
@@ -55,8 +55,8 @@ export function renderMarkdownSummary(run: RunResult, options: MarkdownOptions =
   lines.push(`| ${parts.map((p) => p.heading).join(' | ')} | tests |`);
   lines.push(`|${parts.map(() => '---:|').join('')}---:|`);
   lines.push(`| ${parts.map((p) => p.n).join(' | ')} | ${summary.total} |`, '');
-  if (run.filtered)
-    lines.push('> The run was filtered (--grep/--fgrep, --spec or --room-version): coverage and stale expected failures are partial.', '');
+  const partial = partialRunNote(run);
+  if (partial) lines.push(`> This is ${partial}: coverage and stale expected failures are partial.`, '');
 
   lines.push(...renderFailures(groupOutcomes(run.records, 'failed')));
   lines.push(
@@ -68,7 +68,7 @@ export function renderMarkdownSummary(run: RunResult, options: MarkdownOptions =
   );
   lines.push(...renderListedGroups('Expected failures', groupOutcomes(run.records, 'xfail'), 'Reason'));
   lines.push(...renderWarnings(groupWarnings(run.records)));
-  if (run.staleExpectedFailures.length > 0 && !run.filtered) {
+  if (run.staleExpectedFailures.length > 0 && !partial) {
     lines.push('### Expected-failure entries that matched no test', '');
     for (const title of run.staleExpectedFailures) lines.push(`- ${cell(title)}`);
     lines.push('');

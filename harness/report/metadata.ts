@@ -21,6 +21,8 @@ export interface ServerMetadata {
   serverName: string;
   clientUrl: string;
   federationUrl: string;
+  /** How many instances of it the run used (--instances), when more than one; the rest is the first's. */
+  instances?: number;
 }
 
 export interface RunMetadata {
@@ -116,5 +118,6 @@ export function redactArguments(args: readonly string[]): string[] {
 export function describeServerLine(server: ServerMetadata): string {
   const named = [server.name, server.version].filter(Boolean).join(' ') || server.implementation;
   const where = server.image ? `image ${server.image}` : server.clientUrl;
-  return `${named} (${server.implementation === named ? '' : `${server.implementation}, `}${where})`;
+  const instances = server.instances && server.instances > 1 ? `, ${server.instances} instances` : '';
+  return `${named} (${server.implementation === named ? '' : `${server.implementation}, `}${where}${instances})`;
 }

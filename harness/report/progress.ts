@@ -2,7 +2,7 @@
 import { posix } from 'node:path';
 import type { Outcome } from './expected-failures';
 import type { RunResult, TestRecord } from './results';
-import { countsPhrase, finalCountLine, finalCountNote } from './results';
+import { countsPhrase, finalCountLine, finalCountNote, partialRunNote } from './results';
 import type { TestGroup } from './groups';
 import { describeServerLine } from './metadata';
 import { clip, describeRunsWith, groupOutcomes, groupWarnings } from './groups';
@@ -47,7 +47,7 @@ export function progressSummary(run: RunResult, reportFiles: string[]): string {
   lines.push(...recap('Expected failures', groupOutcomes(run.records, 'xfail')));
   lines.push(...recap('SHOULD warnings', groupWarnings(run.records)));
   for (const warning of run.runWarnings) lines.push(`  ⚠ (outside any test) ${firstLine(warning.message)}`);
-  if (run.staleExpectedFailures.length > 0 && !run.filtered) {
+  if (run.staleExpectedFailures.length > 0 && !partialRunNote(run)) {
     lines.push('', `Expected-failure entries that matched no test (${run.staleExpectedFailures.length}):`);
     for (const title of run.staleExpectedFailures) lines.push(`  ${title}`);
   }

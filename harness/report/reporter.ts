@@ -48,6 +48,8 @@ export interface ReportOptions {
   parallel?: boolean;
   /** The run used --grep/--fgrep/--invert, so stale expected failures are not reported. */
   filtered?: boolean;
+  /** This run is one shard of the selected tests (--shard i/n). */
+  shard?: { index: number; count: number };
   /** The judged spec version: named in the reports, and expected failures of other releases are dropped. */
   specVersion?: string;
   /** The server under test and the command line, for report.json (the knockknock version is added). */
@@ -136,6 +138,7 @@ export function createReporters(options: ReportOptions = {}): Reporting {
         ...(options.specVersion ? { specVersion: options.specVersion } : {}),
       });
       run.metadata = { knockknock: { version: knockknockVersion() }, ...options.metadata };
+      if (options.shard) run.shard = options.shard;
       finished = run;
       const files = writeReportFiles(run, outDir, options.stepSummaryFile ? { stepSummaryFile: options.stepSummaryFile } : {});
       if (options.parallel) rmSync(captureDir, { recursive: true, force: true });

@@ -38,6 +38,8 @@ export interface TestRecord {
   expectedFailure?: ExpectedFailure;
   /** Path of the transcript, relative to the report directory. */
   transcript?: string;
+  /** The server name of the HSUT instance it ran against, when the run had several (--instances). */
+  hsut?: string;
 }
 
 export interface RunSummary {
@@ -71,6 +73,8 @@ export interface RunResult {
   specVersion?: string;
   /** Set when the run used --grep/--fgrep: stale entries and coverage are then partial. */
   filtered: boolean;
+  /** One shard of a sharded run (--shard i/n): its coverage and stale entries are partial too, until merged. */
+  shard?: { index: number; count: number };
   /** The server, the knockknock version and the command line, when the reporter was told them. */
   metadata?: RunMetadata;
 }
@@ -84,6 +88,13 @@ const NETWORK_ERROR =
  * answered), or a hook that failed other than on an assertion (a before/after-all hook, or an each-hook that
  * threw). JUnit reports these as <error>, not <failure>.
  */
+/** Why coverage and stale expected failures are partial, if they are: the flags that narrowed the run, or a shard. */
+export function partialRunNote(run: Pick<RunResult, 'filtered' | 'shard'>): string | undefined {
+  if (run.shard)
+    return `shard ${run.shard.index}/${run.shard.count} of the selected tests${run.filtered ? ', of a filtered selection' : ''}`;
+  return run.filtered ? 'a filtered run (--grep/--fgrep, --spec or --room-version)' : undefined;
+}
+
 export function isInfrastructureFailure(record: Pick<TestRecord, 'outcome' | 'failedHook' | 'error'>): boolean {
   if (record.outcome !== 'failed') return false;
   const assertion = record.error?.code === 'KK_SPEC_VIOLATION' || record.error?.code === 'ERR_ASSERTION';

@@ -65,6 +65,7 @@ export function formatTranscript({ record, exchanges, homeserverLog, homeserverL
       `outcome: ${record.outcome}`,
       record.file ? `${repositoryPath(record.file)}${line ? `:${line}` : ''}` : undefined,
       `${iso(record.startedAt)}, ${end - record.startedAt} ms`,
+      record.hsut ? `HSUT instance ${record.hsut}` : undefined,
     ]
       .filter(Boolean)
       .join(' · '),

@@ -9,8 +9,11 @@ import { publishRunContext } from '../core/run-context';
 import { subscribeHttpExchanges, tryDecodeURIComponent, type HttpExchange } from '../core/http-exchange';
 
 /** A request from the harness to the HSUT: any client-server call, or a federation call addressed to it. */
-export function isHsutExchange(exchange: HttpExchange, hsutServerName: string): boolean {
-  return exchange.actor === 'cs-client' || (exchange.actor === 'federation-client' && exchange.to.startsWith(`${hsutServerName} `));
+export function isHsutExchange(exchange: HttpExchange, hsutServerNames: readonly string[]): boolean {
+  return (
+    exchange.actor === 'cs-client' ||
+    (exchange.actor === 'federation-client' && hsutServerNames.some((name) => exchange.to.startsWith(`${name} `)))
+  );
 }
 
 /** One request to the HSUT: when it ran and which endpoint it hit (path with IDs replaced by placeholders). */
@@ -79,9 +82,9 @@ export class RunMetricsRecorder {
 
   private readonly workerDir: string;
 
-  constructor(hsutServerName: string, outDir: string) {
+  constructor(hsutServerNames: readonly string[], outDir: string) {
     this.unsubscribe = subscribeHttpExchanges((exchange) => {
-      if (isHsutExchange(exchange, hsutServerName)) this.requests.push(hsutRequestOf(exchange));
+      if (isHsutExchange(exchange, hsutServerNames)) this.requests.push(hsutRequestOf(exchange));
     });
     this.workerDir = join(outDir, '.metrics');
     rmSync(this.workerDir, { recursive: true, force: true });

@@ -88,6 +88,8 @@ export async function runMocha(options: SuiteRunOptions): Promise<RunCounts> {
     const stopScheduling = onTeardown(async () => runner.abort());
     const runner = mocha.run(() => {
       stopScheduling();
+      // A dry run leaves the suite files in the require cache, where a later in-process run would not see them.
+      if (options.dryRun) mocha.unloadFiles();
       const stats = runner.stats ?? { passes: 0, failures: 0, pending: 0 };
       resolveCounts(options.countsFromReporter?.() ?? { passed: stats.passes, failed: stats.failures, skipped: stats.pending });
     });

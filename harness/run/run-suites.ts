@@ -2,13 +2,14 @@
  * One run: start the HSUT (or connect to it), publish the run context, run the suites with mocha and the
  * reporters, record the metrics, stop the HSUT. `knockknock run` is this with its flags parsed (bin/cli.ts).
  */
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Agent, request } from 'undici';
 import { publishRunContext } from '../core/run-context';
 import { SPEC_VERSIONS, advertisedSpecVersion, type SpecVersion } from '../core/spec-versions';
 import { installExitHandlers, runTeardowns } from '../deploy/cleanup';
-import { clearCurrentHomeserver, setCurrentHomeserver } from '../deploy/current';
+import { clearCurrentHomeservers, setCurrentHomeservers } from '../deploy/current';
 import { complementSynapseTag, synapseBaseTag } from '../deploy/images';
 import { startHomeserver, type DeployOptions, type DriverName } from '../deploy/start';
 import type { RunHomeserver } from '../deploy/types';
@@ -18,7 +19,9 @@ import { describeServer } from '../report/metadata';
 import { describeDeath, watchHomeserver } from './hsut-watch';
 import { RunMetricsRecorder } from './metrics';
 import { collectSpecFiles, recordCounts, runMocha, workerCount } from './mocha';
+import { selectedTitles } from './list-tests';
 import { describePreflightProblems, preflightProblems } from './preflight';
+import { exactTitlesGrep, shardOfTitle, type Shard } from './shard';
 
 const PROJECT_ROOT = resolve(__dirname, '..', '..');
 
@@ -33,7 +36,9 @@ export interface TestSelection {
 }
 
 export interface RunOptions extends TestSelection {
-  deploy: Omit<DeployOptions, 'reportDir'>;
+  deploy: Omit<DeployOptions, 'logFile'>;
+  /** How many HSUT instances (container drivers): workers spread over them, each test against exactly one. */
+  instances: number;
   outDir: string;
   timeoutMs: number;
   /** The timeout was chosen (--timeout): the suites' own deadlines follow it. */
@@ -46,6 +51,29 @@ export interface RunOptions extends TestSelection {
   filtered: boolean;
   /** The command line, for report.json (secrets redacted by the caller). */
   arguments: string[];
+  /** Run only this shard of the selected tests (--shard i/n). */
+  shard?: Shard;
+}
+
+// One Synapse answers one request at a time per core but spends most of a test's time waiting on I/O, so a few
+// concurrent suite files keep it busy; more only queue up (bench/results.json).
+const JOBS_PER_INSTANCE = 4;
+
+/**
+ * How many HSUT instances and worker processes a run uses. Workers keep to one instance each
+ * (harness/deploy/current.ts), so the default --jobs is a multiple of the instances, and there are never more
+ * instances than workers that could use them (a worker per suite file at most).
+ */
+export function planWorkers(asked: { driver: DriverName; files: number; instances?: number; jobs?: number; cores?: number }): {
+  instances: number;
+  jobs: number;
+} {
+  // A Synapse is one Python process: it uses one core, so a container driver starts one per core (up to 4).
+  const defaultInstances = asked.driver === 'url' ? 1 : Math.max(1, Math.min(asked.cores ?? availableParallelism(), 4));
+  const jobs = asked.jobs ?? Math.max(JOBS_PER_INSTANCE, (asked.instances ?? defaultInstances) * 2);
+  const workers = workerCount(jobs, asked.files);
+  const instances = Math.max(1, Math.min(asked.instances ?? defaultInstances, workers));
+  return { instances, jobs: asked.jobs ?? instances * Math.ceil(jobs / instances) };
 }
 
 /** Publishes what the suites read while they load: the room versions and the test timeout. */
@@ -58,20 +86,33 @@ export function publishSelection(options: { roomVersions?: string[]; timeoutMs?:
 export async function runSuites(options: RunOptions): Promise<number> {
   const { outDir, deploy } = options;
   publishSelection({ roomVersions: options.roomVersions, ...(options.timeoutChosen ? { timeoutMs: options.timeoutMs } : {}) });
+  const grep = options.shard ? await shardGrep(options, options.shard) : options.grep;
   installExitHandlers();
   mkdirSync(outDir, { recursive: true });
-  rmSync(join(outDir, 'hsut.log'), { force: true });
+  for (const file of readdirSync(outDir)) if (/^hsut(-\d+)?\.log$/.test(file)) rmSync(join(outDir, file), { force: true });
   try {
     const startedAt = Date.now();
-    const homeserver = await startHomeserver({ ...deploy, reportDir: outDir });
-    const readyMs = Date.now() - startedAt;
-    process.stderr.write(
-      `knockknock: HSUT ${homeserver.implementation} ${homeserver.serverName} client ${homeserver.clientUrl} ` +
-        `federation ${homeserver.federationUrl} (ready in ${readyMs} ms)\n`,
+    const instances = await Promise.all(
+      Array.from({ length: options.instances }, (_, i) =>
+        startHomeserver({ ...deploy, logFile: join(outDir, i === 0 ? 'hsut.log' : `hsut-${i + 1}.log`) }),
+      ),
     );
-    const metrics = new RunMetricsRecorder(homeserver.serverName, outDir);
+    const homeserver = instances[0] as RunHomeserver;
+    const readyMs = Date.now() - startedAt;
+    for (const hs of instances) {
+      process.stderr.write(
+        `knockknock: HSUT ${hs.implementation} ${hs.serverName} client ${hs.clientUrl} federation ${hs.federationUrl} (ready in ${readyMs} ms)\n`,
+      );
+    }
+    const metrics = new RunMetricsRecorder(
+      instances.map((hs) => hs.serverName),
+      outDir,
+    );
     metrics.hsutReady(readyMs);
-    setCurrentHomeserver(homeserver);
+    const slotsDir = join(outDir, '.worker-slots');
+    rmSync(slotsDir, { recursive: true, force: true });
+    if (instances.length > 1) mkdirSync(slotsDir);
+    setCurrentHomeservers(instances, instances.length > 1 ? slotsDir : undefined);
     if (deploy.driver === 'url') {
       // Someone else configured this server: a missing setting is named here, not reported as 40 spec failures.
       const problems = await preflightProblems(homeserver);
@@ -88,41 +129,50 @@ export async function runSuites(options: RunOptions): Promise<number> {
     rmSync(deathFile, { force: true });
     publishRunContext({ hsutDeathFile: deathFile }); // workers read it: a dead HSUT fails the rest as not run
     let deathLogs = '';
-    let watch: ReturnType<typeof watchHomeserver> | undefined;
+    let watches: Array<ReturnType<typeof watchHomeserver>> = [];
+    const deathOf = () => watches.map((watch) => watch.death()).find(Boolean);
+    const instanceNamed = (name: string | undefined) => instances.find((hs) => hs.serverName === name) ?? homeserver;
     const reporting = createReporters({
       beforeSummary: (run) => {
-        const death = watch?.death();
+        const death = deathOf();
         return death && describeDeath(death, run.records, deathLogs);
       },
       outDir,
       ...(expectedFailuresFile ? { expectedFailures: expectedFailuresFile } : {}),
-      homeserverLogs: (fromMs) => homeserver.logs(fromMs),
+      homeserverLogs: (fromMs, _toMs, hsut) => instanceNamed(hsut).logs(fromMs),
       stepSummaryFile: process.env.GITHUB_STEP_SUMMARY,
+      ...(options.shard ? { shard: options.shard } : {}),
       filtered: options.filtered,
       specVersion,
       parallel: workerCount(options.jobs, collectSpecFiles(options.spec).length) > 1,
       verbose: options.verbose ?? false,
       // report.json names the server (its /_matrix/federation/v1/version), the image and the command line.
       metadata: {
-        server: await describeServer(homeserver, deploy.image ?? defaultImageTag(deploy.driver)),
+        server: {
+          ...(await describeServer(homeserver, deploy.image ?? defaultImageTag(deploy.driver))),
+          ...(instances.length > 1 ? { instances: instances.length } : {}),
+        },
         arguments: options.arguments,
       },
     });
-    metrics.suiteStarted(await homeserver.cpuTimeMs?.());
-    watch = watchHomeserver(homeserver, {
-      onDeath: (death) => {
-        process.stderr.write(
-          `\nknockknock: the homeserver under test ${death.reason}; stopping: the tests not yet run are reported as not run\n`,
-        );
-        void homeserver.logs().then(
-          (text) => (deathLogs = text),
-          () => undefined,
-        );
-      },
-    });
+    metrics.suiteStarted(await cpuTimeMs(instances));
+    watches = instances.map((hs) =>
+      watchHomeserver(hs, {
+        onDeath: (death) => {
+          const which = instances.length > 1 ? ` ${hs.serverName}` : '';
+          process.stderr.write(
+            `\nknockknock: the homeserver under test${which} ${death.reason}; stopping: the tests not yet run are reported as not run\n`,
+          );
+          void hs.logs().then(
+            (text) => (deathLogs = text),
+            () => undefined,
+          );
+        },
+      }),
+    );
     const counts = await runMocha({
       spec: options.spec,
-      grep: options.grep,
+      grep,
       bail: options.bail,
       reporter: reporting.Reporter,
       timeoutMs: options.timeoutMs,
@@ -134,22 +184,31 @@ export async function runSuites(options: RunOptions): Promise<number> {
         return summary && ciCounts(summary);
       },
     });
-    watch.stop();
-    const death = watch.death();
+    for (const watch of watches) watch.stop();
+    const death = deathOf();
     rmSync(deathFile, { force: true });
+    rmSync(slotsDir, { recursive: true, force: true });
     const records = reporting.result()?.records ?? [];
     const firstResultAt = records.reduce<number | undefined>(
       (first, r) => (r.endedAt && (!first || r.endedAt < first) ? r.endedAt : first),
       undefined,
     );
-    metrics.write(outDir, firstResultAt, await homeserver.cpuTimeMs?.());
+    metrics.write(outDir, firstResultAt, await cpuTimeMs(instances));
     recordCounts(counts);
-    if (deploy.keep) printHowToReuse(homeserver);
+    if (deploy.keep) for (const hs of instances) printHowToReuse(hs);
     return counts.failed > 0 || death ? 1 : 0;
   } finally {
-    clearCurrentHomeserver();
+    clearCurrentHomeservers();
     await runTeardowns();
   }
+}
+
+/** A grep for exactly this shard's tests among those the selection names (a dry run of the suites lists them). */
+async function shardGrep(selection: TestSelection, shard: Shard): Promise<string> {
+  const titles = await selectedTitles(selection);
+  const mine = titles.filter((title) => shardOfTitle(title, shard.count) === shard.index);
+  process.stderr.write(`knockknock: shard ${shard.index}/${shard.count}: ${mine.length} of the ${titles.length} selected tests\n`);
+  return exactTitlesGrep(mine);
 }
 
 function printHowToReuse(homeserver: RunHomeserver): void {
@@ -159,6 +218,12 @@ function printHowToReuse(homeserver: RunHomeserver): void {
       `--federation-url ${homeserver.federationUrl} --server-name ${homeserver.serverName}` +
       `${sharedSecret ? ` --shared-secret ${sharedSecret}` : ''} (remove it with docker rm -f)\n`,
   );
+}
+
+/** The instances' CPU time together, when every driver can tell. */
+async function cpuTimeMs(instances: RunHomeserver[]): Promise<number | undefined> {
+  const times = await Promise.all(instances.map((hs) => hs.cpuTimeMs?.()));
+  return times.every((t) => t !== undefined) ? times.reduce<number>((sum, t) => sum + (t as number), 0) : undefined;
 }
 
 function defaultImageTag(driver: DriverName): string | undefined {

@@ -16,6 +16,7 @@ import { subscribeWarnings, type SpecWarning } from '../match/warning-channel';
 import type { ForwardedCapture } from '../report/collector';
 import { testIdFromTitle } from '../report/test-id';
 import { captureFileName } from '../report/worker-capture-files';
+import { chosenHomeserverName } from '../deploy/current';
 import { hsutRequestOf, isHsutExchange, type HsutRequest } from './metrics';
 
 let subscribed = false;
@@ -27,10 +28,10 @@ let hsutRequests: HsutRequest[] = [];
 function subscribeOnce(): void {
   if (subscribed) return;
   subscribed = true;
-  const serverName = (runContext().hsut as { serverName?: string } | undefined)?.serverName ?? '';
+  const serverNames = ((runContext().hsuts ?? []) as Array<{ serverName: string }>).map((hs) => hs.serverName);
   subscribeHttpExchanges((exchange) => {
     exchanges.push(exchange);
-    if (isHsutExchange(exchange, serverName)) hsutRequests.push(hsutRequestOf(exchange));
+    if (isHsutExchange(exchange, serverNames)) hsutRequests.push(hsutRequestOf(exchange));
   });
   subscribeWarnings((warning) => warnings.push(warning));
 }
@@ -49,7 +50,8 @@ export const mochaHooks = {
     const dir = runContext().captureDir;
     const test = this.currentTest;
     if (!dir || !test || (test.state !== 'failed' && warnings.length === 0)) return;
-    const capture: ForwardedCapture = { exchanges, warnings, startedAt: testStartedAt, endedAt: Date.now() };
+    const hsut = (runContext().hsuts?.length ?? 0) > 1 ? chosenHomeserverName() : undefined;
+    const capture: ForwardedCapture = { exchanges, warnings, startedAt: testStartedAt, endedAt: Date.now(), ...(hsut ? { hsut } : {}) };
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, captureFileName(testIdFromTitle(test.fullTitle()))), JSON.stringify(capture));
   },
