@@ -30,6 +30,8 @@ export interface SuiteRunOptions {
   jobs?: number;
   /** Modules every worker loads first (parallel mode). */
   workerRequires?: string[];
+  /** The order files go to the workers (default: sorted by path). */
+  orderFiles?: (files: string[]) => string[];
   /** Counts from the run's own reporter (expected failures are not failures); default: mocha's stats. */
   countsFromReporter?: () => RunCounts | undefined;
 }
@@ -70,7 +72,8 @@ export function workerCount(jobs: number, files: number): number {
 }
 
 export async function runMocha(options: SuiteRunOptions): Promise<RunCounts> {
-  const files = collectSpecFiles(options.spec);
+  const sorted = collectSpecFiles(options.spec);
+  const files = options.orderFiles ? options.orderFiles(sorted) : sorted;
   const jobs = workerCount(options.jobs ?? 1, files.length);
   const mocha = new Mocha({
     timeout: options.timeoutMs,

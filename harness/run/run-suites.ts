@@ -19,6 +19,7 @@ import { describeServer } from '../report/metadata';
 import { describeDeath, watchHomeserver } from './hsut-watch';
 import { RunMetricsRecorder } from './metrics';
 import { collectSpecFiles, recordCounts, runMocha, workerCount } from './mocha';
+import { fileDurationsFromReport, longestFirst } from './file-order';
 import { selectedTitles } from './list-tests';
 import { describePreflightProblems, preflightProblems } from './preflight';
 import { exactTitlesGrep, shardOfTitle, type Shard } from './shard';
@@ -87,6 +88,7 @@ export async function runSuites(options: RunOptions): Promise<number> {
   const { outDir, deploy } = options;
   publishSelection({ roomVersions: options.roomVersions, ...(options.timeoutChosen ? { timeoutMs: options.timeoutMs } : {}) });
   const grep = options.shard ? await shardGrep(options, options.shard) : options.grep;
+  const lastDurations = fileDurationsFromReport(join(outDir, 'report.json')); // read before this run replaces it
   installExitHandlers();
   mkdirSync(outDir, { recursive: true });
   for (const file of readdirSync(outDir)) if (/^hsut(-\d+)?\.log$/.test(file)) rmSync(join(outDir, file), { force: true });
@@ -177,6 +179,7 @@ export async function runSuites(options: RunOptions): Promise<number> {
       reporter: reporting.Reporter,
       timeoutMs: options.timeoutMs,
       jobs: options.jobs,
+      orderFiles: (files) => longestFirst(files, lastDurations),
       workerRequires: [require.resolve('./worker-plugin')],
       // The numbers of the run's last line (not-claimed tests count as skipped there too).
       countsFromReporter: () => {
