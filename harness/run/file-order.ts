@@ -3,6 +3,8 @@
  * file does: longest first (LPT scheduling) keeps a long file from starting last and running alone at the end.
  * A file's length is its test time in the previous report in the same directory, when there is one, else its
  * size in bytes (a weaker guess; a file the report does not know sorts by size after the known ones).
+ * One exception: the shortest file goes first, because a worker reports a file's results only when the file is
+ * done, and the first results (or a broken setup) should show within seconds, not after the longest file.
  */
 import { readFileSync, statSync } from 'node:fs';
 
@@ -20,7 +22,7 @@ export function fileDurationsFromReport(reportFile: string): Map<string, number>
   return durations;
 }
 
-export function longestFirst(
+export function workerFileOrder(
   files: readonly string[],
   durations: ReadonlyMap<string, number>,
   sizeOf: (file: string) => number = (file) => statSync(file).size,
@@ -29,5 +31,7 @@ export function longestFirst(
     .filter((f) => durations.has(f))
     .sort((a, b) => (durations.get(b) ?? 0) - (durations.get(a) ?? 0) || a.localeCompare(b));
   const unknown = files.filter((f) => !durations.has(f)).sort((a, b) => sizeOf(b) - sizeOf(a) || a.localeCompare(b));
-  return durations.size > 0 ? [...known, ...unknown] : unknown;
+  const ordered = durations.size > 0 ? [...known, ...unknown] : unknown;
+  const shortest = ordered.length > 2 ? ordered.pop() : undefined;
+  return shortest === undefined ? ordered : [shortest, ...ordered];
 }

@@ -19,7 +19,7 @@ import { describeServer } from '../report/metadata';
 import { describeDeath, watchHomeserver } from './hsut-watch';
 import { RunMetricsRecorder } from './metrics';
 import { collectSpecFiles, recordCounts, runMocha, workerCount } from './mocha';
-import { fileDurationsFromReport, longestFirst } from './file-order';
+import { fileDurationsFromReport, workerFileOrder } from './file-order';
 import { selectedTitles } from './list-tests';
 import { describePreflightProblems, preflightProblems } from './preflight';
 import { exactTitlesGrep, shardOfTitle, type Shard } from './shard';
@@ -179,7 +179,7 @@ export async function runSuites(options: RunOptions): Promise<number> {
       reporter: reporting.Reporter,
       timeoutMs: options.timeoutMs,
       jobs: options.jobs,
-      orderFiles: (files) => longestFirst(files, lastDurations),
+      orderFiles: (files) => workerFileOrder(files, lastDurations),
       workerRequires: [require.resolve('./worker-plugin')],
       // The numbers of the run's last line (not-claimed tests count as skipped there too).
       countsFromReporter: () => {
