@@ -5,18 +5,31 @@ import { describeClauseRange, findSpecClause } from '../report/spec-clauses';
 import { runMocha } from './mocha';
 import { publishSelection, type TestSelection } from './run-suites';
 
-/** The full titles of the selected tests, in run order (mocha loads and walks them without running anything). */
-export async function selectedTitles(selection: TestSelection): Promise<string[]> {
+export interface SelectedTest {
+  fullTitle: string;
+  /** The suite file that holds it. */
+  file?: string;
+}
+
+/** The selected tests, in run order (mocha loads and walks them without running anything). */
+export async function selectedTests(selection: TestSelection): Promise<SelectedTest[]> {
   publishSelection({ roomVersions: selection.roomVersions });
-  const titles: string[] = [];
+  const tests: SelectedTest[] = [];
   class ListReporter extends Mocha.reporters.Base {
     constructor(runner: Mocha.Runner, options?: Mocha.MochaOptions) {
       super(runner, options);
-      runner.on(Mocha.Runner.constants.EVENT_TEST_PASS, (test: Mocha.Test) => titles.push(test.fullTitle()));
+      runner.on(Mocha.Runner.constants.EVENT_TEST_PASS, (test: Mocha.Test) =>
+        tests.push({ fullTitle: test.fullTitle(), ...(test.file ? { file: test.file } : {}) }),
+      );
     }
   }
   await runMocha({ spec: selection.spec, grep: selection.grep, reporter: ListReporter, timeoutMs: 1, dryRun: true });
-  return titles;
+  return tests;
+}
+
+/** The full titles of the selected tests, in run order. */
+export async function selectedTitles(selection: TestSelection): Promise<string[]> {
+  return (await selectedTests(selection)).map((test) => test.fullTitle);
 }
 
 /** Prints the selection one test per line, with its clauses and room version; returns the exit code. */

@@ -20,7 +20,7 @@ import { describeDeath, watchHomeserver } from './hsut-watch';
 import { RunMetricsRecorder } from './metrics';
 import { collectSpecFiles, recordCounts, runMocha, workerCount } from './mocha';
 import { fileDurationsFromReport, workerFileOrder } from './file-order';
-import { selectedTitles } from './list-tests';
+import { selectedTests } from './list-tests';
 import { describePreflightProblems, preflightProblems } from './preflight';
 import { exactTitlesGrep, shardOfTitle, type Shard } from './shard';
 
@@ -87,7 +87,10 @@ export function publishSelection(options: { roomVersions?: string[]; timeoutMs?:
 export async function runSuites(options: RunOptions): Promise<number> {
   const { outDir, deploy } = options;
   publishSelection({ roomVersions: options.roomVersions, ...(options.timeoutChosen ? { timeoutMs: options.timeoutMs } : {}) });
-  const grep = options.shard ? await shardGrep(options, options.shard) : options.grep;
+  const { spec, grep } = options.shard || options.grep ? await narrowSelection(options) : options;
+  const files = collectSpecFiles(spec);
+  // No more instances than the workers the narrowed selection keeps busy (a one-test rerun starts one).
+  const instanceCount = Math.min(options.instances, workerCount(options.jobs, files.length));
   const lastDurations = fileDurationsFromReport(join(outDir, 'report.json')); // read before this run replaces it
   installExitHandlers();
   mkdirSync(outDir, { recursive: true });
@@ -95,7 +98,7 @@ export async function runSuites(options: RunOptions): Promise<number> {
   try {
     const startedAt = Date.now();
     const instances = await Promise.all(
-      Array.from({ length: options.instances }, (_, i) =>
+      Array.from({ length: instanceCount }, (_, i) =>
         startHomeserver({ ...deploy, logFile: join(outDir, i === 0 ? 'hsut.log' : `hsut-${i + 1}.log`) }),
       ),
     );
@@ -146,7 +149,7 @@ export async function runSuites(options: RunOptions): Promise<number> {
       ...(options.shard ? { shard: options.shard } : {}),
       filtered: options.filtered,
       specVersion,
-      parallel: workerCount(options.jobs, collectSpecFiles(options.spec).length) > 1,
+      parallel: workerCount(options.jobs, files.length) > 1,
       verbose: options.verbose ?? false,
       // report.json names the server (its /_matrix/federation/v1/version), the image and the command line.
       metadata: {
@@ -173,7 +176,7 @@ export async function runSuites(options: RunOptions): Promise<number> {
       }),
     );
     const counts = await runMocha({
-      spec: options.spec,
+      spec,
       grep,
       bail: options.bail,
       reporter: reporting.Reporter,
@@ -206,12 +209,25 @@ export async function runSuites(options: RunOptions): Promise<number> {
   }
 }
 
-/** A grep for exactly this shard's tests among those the selection names (a dry run of the suites lists them). */
-async function shardGrep(selection: TestSelection, shard: Shard): Promise<string> {
-  const titles = await selectedTitles(selection);
-  const mine = titles.filter((title) => shardOfTitle(title, shard.count) === shard.index);
-  process.stderr.write(`knockknock: shard ${shard.index}/${shard.count}: ${mine.length} of the ${titles.length} selected tests\n`);
-  return exactTitlesGrep(mine);
+/**
+ * A grep or a shard picks tests out of every file, but workers would load every file to look: a dry run finds the
+ * selected tests first, so only their files are run (and only as many instances started as they can use), and a
+ * shard becomes a grep for exactly its titles.
+ */
+async function narrowSelection(options: RunOptions): Promise<{ spec: string[]; grep?: string }> {
+  let tests = await selectedTests(options);
+  let grep = options.grep;
+  if (options.shard) {
+    const { index, count } = options.shard;
+    const all = tests.length;
+    tests = tests.filter((test) => shardOfTitle(test.fullTitle, count) === index);
+    process.stderr.write(`knockknock: shard ${index}/${count}: ${tests.length} of the ${all} selected tests\n`);
+    grep = exactTitlesGrep(tests.map((test) => test.fullTitle));
+  }
+  const files = [...new Set(tests.map((test) => test.file))];
+  // Every selected test's file is known (mocha sets it): run those files; otherwise all, to be safe.
+  const known = files.filter((file): file is string => file !== undefined);
+  return { spec: known.length > 0 && known.length === files.length ? known : options.spec, grep };
 }
 
 function printHowToReuse(homeserver: RunHomeserver): void {
