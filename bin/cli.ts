@@ -175,18 +175,10 @@ function parseRunFlags(args: string[]): RunOptions & { help: boolean } {
   } catch (error) {
     throw new UsageError(`--spec: ${(error as Error).message} (suite files are under suites/, e.g. suites/send-knock.test.ts)`);
   }
-  if (values.instances !== undefined) {
-    const asked = Number(values.instances);
-    if (!Number.isInteger(asked) || asked < 1 || asked > 8)
-      throw new UsageError(`--instances must be a whole number from 1 to 8 (got "${values.instances}")`);
-    if (asked > 1 && driver === 'url')
-      throw new UsageError('--instances goes with --driver synapse or complement (a --url HSUT is one server)');
-  }
-  if (values.jobs !== undefined) {
-    const asked = Number(values.jobs);
-    if (!Number.isInteger(asked) || asked < 1 || asked > 16)
-      throw new UsageError(`--jobs must be a whole number from 1 to 16 (got "${values.jobs}")`);
-  }
+  const askedInstances = wholeNumberFlag('--instances', values.instances, 1, 8);
+  if (askedInstances !== undefined && askedInstances > 1 && driver === 'url')
+    throw new UsageError('--instances goes with --driver synapse or complement (a --url HSUT is one server)');
+  const askedJobs = wholeNumberFlag('--jobs', values.jobs, 1, 16);
   const shard = values.shard === undefined ? undefined : parseShard(values.shard);
   if (values.shard !== undefined && !shard)
     throw new UsageError(
@@ -195,8 +187,8 @@ function parseRunFlags(args: string[]): RunOptions & { help: boolean } {
   const { instances, jobs } = planWorkers({
     driver,
     files: files.length,
-    ...(values.instances !== undefined ? { instances: Number(values.instances) } : {}),
-    ...(values.jobs !== undefined ? { jobs: Number(values.jobs) } : {}),
+    ...(askedInstances !== undefined ? { instances: askedInstances } : {}),
+    ...(askedJobs !== undefined ? { jobs: askedJobs } : {}),
   });
   return {
     help: values.help ?? false,
@@ -229,6 +221,15 @@ function parseRunFlags(args: string[]): RunOptions & { help: boolean } {
   };
 }
 
+/** The flag's value as a whole number from min to max; undefined when the flag is not given. */
+function wholeNumberFlag(flag: string, value: string | undefined, min: number, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new UsageError(`${flag} must be a whole number from ${min} to ${max} (got "${value}")`);
+  return n;
+}
+
 async function runCommand(args: string[]): Promise<number> {
   const options = parseRunFlags(args);
   if (options.help) return printUsage();
@@ -253,7 +254,7 @@ async function testCommand(args: string[]): Promise<number> {
 }
 
 function mergeCommand(args: string[]): number {
-  const { values, positionals } = parseWithPositionals(args, { out: { type: 'string' }, help: { type: 'boolean', short: 'h' } });
+  const { values, positionals } = parse(args, { out: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, true);
   if (values.help) return printUsage();
   return mergeReports(positionals, resolve(values.out ?? DEFAULT_OUT_DIR));
 }
@@ -278,17 +279,9 @@ async function imageCommand(args: string[]): Promise<number> {
   return 0;
 }
 
-function parseWithPositionals<O extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: O) {
+function parse<O extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: O, allowPositionals = false) {
   try {
-    return parseArgs({ args, options, strict: true, allowPositionals: true });
-  } catch (err) {
-    throw new UsageError(`${(err as Error).message.split('\n')[0]} (see knockknock --help)`);
-  }
-}
-
-function parse<O extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: O) {
-  try {
-    return parseArgs({ args, options, strict: true, allowPositionals: false });
+    return parseArgs({ args, options, strict: true, allowPositionals });
   } catch (err) {
     throw new UsageError(`${(err as Error).message.split('\n')[0]} (see knockknock --help)`);
   }
