@@ -36,6 +36,16 @@ export type MochaState = 'passed' | 'failed' | 'pending';
 /** not-claimed: the test's rules are outside the judged spec version (skipped, with the reason as a note). */
 export type Outcome = 'passed' | 'failed' | 'xfail' | 'unexpected-pass' | 'skipped' | 'not-claimed';
 
+/** The mocha state an outcome comes from (an expected failure failed, a not-claimed test was skipped). */
+export const MOCHA_STATE_OF: Record<Outcome, MochaState> = {
+  passed: 'passed',
+  'unexpected-pass': 'passed',
+  failed: 'failed',
+  xfail: 'failed',
+  skipped: 'pending',
+  'not-claimed': 'pending',
+};
+
 export class ExpectedFailuresFileError extends Error {
   readonly code = 'KK_BAD_EXPECTED_FAILURES';
 }

@@ -3,7 +3,7 @@
  * render every report again — records, counts, warnings, stale entries, server and spec release.
  */
 import type { SpecWarning } from '../match/warning-channel';
-import type { ExpectedFailure, MochaState, Outcome } from './expected-failures';
+import { MOCHA_STATE_OF, type ExpectedFailure, type Outcome } from './expected-failures';
 import { JSON_REPORT_VERSION } from './json-report';
 import type { RunMetadata } from './metadata';
 import { summarize, type RunResult, type TestRecord } from './results';
@@ -45,15 +45,6 @@ export interface JsonReport {
   tests: JsonTest[];
 }
 
-const STATE_OF: Record<Outcome, MochaState> = {
-  passed: 'passed',
-  'unexpected-pass': 'passed',
-  failed: 'failed',
-  xfail: 'failed',
-  skipped: 'pending',
-  'not-claimed': 'pending',
-};
-
 /** Throws when the text is not a knockknock report.json of this format version. */
 export function parseJsonReport(text: string): JsonReport {
   const report = JSON.parse(text) as Partial<JsonReport>;
@@ -72,7 +63,7 @@ export function runFromJsonReport(report: JsonReport): RunResult {
       fullTitle: test.fullTitle,
       suitePath: test.suitePath,
       clauses: test.clauses,
-      state: STATE_OF[test.status],
+      state: MOCHA_STATE_OF[test.status],
       outcome: test.status,
       startedAt: test.startedAt ?? Date.parse(report.startedAt),
       warnings: test.warnings.map((w) => ({

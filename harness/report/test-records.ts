@@ -1,5 +1,5 @@
 /** Unit-test helpers: TestRecords and RunResults as the collector builds them, without running mocha. */
-import type { Outcome } from './expected-failures';
+import { MOCHA_STATE_OF, type Outcome } from './expected-failures';
 import type { RunResult, TestRecord } from './results';
 import { summarize } from './results';
 import { logicalTestId, parseTitleTags, testIdFromTitle } from './test-id';
@@ -20,12 +20,7 @@ export function record(suite: string, title: string, outcome: Outcome, extra: Pa
     file: `${process.cwd()}/suites/example.test.ts`,
     clauses: tags.clauses,
     ...(tags.roomVersions[0] !== undefined ? { roomVersion: tags.roomVersions[0] } : {}),
-    state:
-      outcome === 'passed' || outcome === 'unexpected-pass'
-        ? 'passed'
-        : outcome === 'skipped' || outcome === 'not-claimed'
-          ? 'pending'
-          : 'failed',
+    state: MOCHA_STATE_OF[outcome],
     outcome,
     durationMs: 120,
     startedAt,
