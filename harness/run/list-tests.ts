@@ -27,14 +27,9 @@ export async function selectedTests(selection: TestSelection): Promise<SelectedT
   return tests;
 }
 
-/** The full titles of the selected tests, in run order. */
-export async function selectedTitles(selection: TestSelection): Promise<string[]> {
-  return (await selectedTests(selection)).map((test) => test.fullTitle);
-}
-
 /** Prints the selection one test per line, with its clauses and room version; returns the exit code. */
 export async function listTests(selection: TestSelection): Promise<number> {
-  const titles = await selectedTitles(selection);
+  const titles = (await selectedTests(selection)).map((test) => test.fullTitle);
   for (const title of titles) {
     const { clauses, roomVersions } = parseTitleTags(title);
     const described = clauses.map((id) => {

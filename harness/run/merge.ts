@@ -78,12 +78,13 @@ function withoutShardFlag(args: readonly string[]): string[] {
 
 /** Writes the merged reports into outDir and prints the run's closing summary; resolves to the exit code. */
 export function mergeReports(dirs: readonly string[], outDir: string): number {
-  const runs = readShardRuns(dirs.map((dir) => resolve(dir)));
+  const shardDirs = dirs.map((dir) => resolve(dir));
+  const runs = readShardRuns(shardDirs);
   const run = mergeShardRuns(runs);
   mkdirSync(outDir, { recursive: true });
-  for (const dir of dirs) {
-    const transcripts = join(resolve(dir), 'transcripts');
-    if (existsSync(transcripts) && resolve(dir) !== resolve(outDir)) cpSync(transcripts, join(outDir, 'transcripts'), { recursive: true });
+  for (const dir of shardDirs) {
+    const transcripts = join(dir, 'transcripts');
+    if (existsSync(transcripts) && dir !== resolve(outDir)) cpSync(transcripts, join(outDir, 'transcripts'), { recursive: true });
   }
   const files = writeReportFiles(run, outDir, process.env.GITHUB_STEP_SUMMARY ? { stepSummaryFile: process.env.GITHUB_STEP_SUMMARY } : {});
   process.stdout.write(`knockknock: merged ${runs.length} shards\n`);

@@ -37,11 +37,11 @@ function subscribeOnce(): void {
 }
 
 export const mochaHooks = {
+  // Root beforeAll runs before each file, so before any test's beforeEach.
   beforeAll(): void {
     subscribeOnce();
   },
   beforeEach(): void {
-    subscribeOnce();
     exchanges = [];
     warnings = [];
     testStartedAt = Date.now();
