@@ -82,7 +82,7 @@ describe('Knock auth rules over /send: PDUs a resident server pushes meet only t
     }
 
     it(`A knock from the fake server into a room created with m.federate false never enters the room [spec:auth-rules.m-federate] [v${v}]`, async () => {
-      const owner = await env.newUser();
+      const owner = await env.roomOwner();
       const created = await owner.do('POST', '/_matrix/client/v3/createRoom', {
         body: {
           room_version: v,

@@ -135,7 +135,7 @@ const BARRED: Record<
     pushingUser: (env, r) => fakeUserWith(env, r, 'banned', 'ban'),
     handshakeUser: (env, r) => fakeUserWith(env, r, 'banned', 'ban'),
     async hsutUser(env, roomVersion) {
-      const owner = await env.newUser();
+      const owner = await env.roomOwner();
       const roomId = await createHsutRoom(owner, { roomVersion, joinRule: 'knock' });
       const user = await env.newUser();
       await owner.ban(roomId, user.userId);
@@ -149,7 +149,7 @@ const BARRED: Record<
     pushingUser: (env, r) => fakeUserWith(env, r, 'invited', 'invite'),
     handshakeUser: (env, r) => fakeUserWith(env, r, 'invited', 'invite'),
     async hsutUser(env, roomVersion) {
-      const owner = await env.newUser();
+      const owner = await env.roomOwner();
       const roomId = await createHsutRoom(owner, { roomVersion, joinRule: 'knock' });
       const user = await env.newUser();
       await owner.invite(roomId, user.userId);
@@ -163,7 +163,7 @@ const BARRED: Record<
     pushingUser: (env, r) => joinedFakeUser(env, r, 'member'),
     handshakeUser: async (_env, r) => r.witness,
     async hsutUser(env, roomVersion) {
-      const owner = await env.newUser();
+      const owner = await env.roomOwner();
       const user = await env.newUser();
       const roomId = await createHsutRoom(owner, { roomVersion, joinRule: 'knock', invite: [user.userId] });
       await user.join(roomId);
@@ -214,7 +214,7 @@ describe('Knock auth rules in rooms the HSUT hosts', function () {
         });
 
         it(`An HSUT user's knock on a room with join_rule ${joinRule} is refused with 403 M_FORBIDDEN [spec:auth-rules.knock.join-rule-not-knock,client.knock-forbidden] ${tag}`, async () => {
-          const owner = await env.newUser();
+          const owner = await env.roomOwner();
           const roomId = await createHsutRoom(owner, { roomVersion, joinRule });
           const user = await env.newUser();
           const res = await localKnock(user, roomId);
@@ -283,7 +283,7 @@ describe('Knock auth rules in rooms the HSUT hosts', function () {
       });
 
       it(`make_knock/send_knock by a fake user with no membership succeed: state knock [spec:auth-rules.knock.from-leave,join-rules.knock] ${tag}`, async () => {
-        const owner = await env.newUser();
+        const owner = await env.roomOwner();
         const roomId = await createHsutRoom(owner, { roomVersion, joinRule: 'knock' });
         const knocker = env.fake.userId(unique('knocker'));
         const knock = await knockOn(env.fake, roomId, knocker);
@@ -305,7 +305,7 @@ describe('Knock auth rules in rooms the HSUT hosts', function () {
       });
 
       it(`An HSUT user with no membership knocks through the client API: 200 and state knock [spec:auth-rules.knock.from-leave] ${tag}`, async () => {
-        const owner = await env.newUser();
+        const owner = await env.roomOwner();
         const roomId = await createHsutRoom(owner, { roomVersion, joinRule: 'knock' });
         const user = await env.newUser();
         must.matchResponse(
@@ -348,7 +348,7 @@ describe('Knock auth rules in rooms the HSUT hosts', function () {
       });
 
       it(`A fake user who left (rescinded a knock) knocks again through make_knock/send_knock: state knock [spec:auth-rules.knock.from-leave,transitions.knock-to-leave.self-over-federation,auth-rules.leave.from-knock] ${tag}`, async () => {
-        const owner = await env.newUser();
+        const owner = await env.roomOwner();
         const roomId = await createHsutRoom(owner, { roomVersion, joinRule: 'knock' });
         const knocker = env.fake.userId(unique('knocker'));
         const first = await knockOn(env.fake, roomId, knocker);
@@ -408,7 +408,7 @@ describe('Knock auth rules in rooms the HSUT hosts', function () {
       });
 
       it(`An HSUT user who withdrew a knock knocks again through the client API: 200 and state knock [spec:auth-rules.knock.from-leave,transitions.knock-to-leave.self] ${tag}`, async () => {
-        const owner = await env.newUser();
+        const owner = await env.roomOwner();
         const roomId = await createHsutRoom(owner, { roomVersion, joinRule: 'knock' });
         const user = await env.newUser();
         must.matchResponse(
@@ -460,7 +460,7 @@ describe('Knock auth rules in rooms the HSUT hosts', function () {
       });
 
       it(`A fake user who is already knocking knocks again through make_knock/send_knock: 200 and the new knock is state [spec:auth-rules.knock.from-knock] ${tag}`, async () => {
-        const owner = await env.newUser();
+        const owner = await env.roomOwner();
         const roomId = await createHsutRoom(owner, { roomVersion, joinRule: 'knock' });
         const knocker = env.fake.userId(unique('knocker'));
         const first = await knockOn(env.fake, roomId, knocker, { content: { reason: 'first' } });
@@ -489,7 +489,7 @@ describe('Knock auth rules in rooms the HSUT hosts', function () {
       });
 
       it(`An HSUT user who is already knocking knocks again through the client API: 200 and the new knock is state [spec:auth-rules.knock.from-knock] ${tag}`, async () => {
-        const owner = await env.newUser();
+        const owner = await env.roomOwner();
         const roomId = await createHsutRoom(owner, { roomVersion, joinRule: 'knock' });
         const user = await env.newUser();
         must.matchResponse(

@@ -188,7 +188,7 @@ describe('Client API: POST /knock/{roomIdOrAlias} on rooms of the HSUT', functio
     if (getRoomVersion(version).restrictedAllowed) refusingRules.push('restricted');
     for (const joinRule of refusingRules) {
       it(`A knock on a room with join rule ${joinRule} is refused with 403 M_FORBIDDEN and gives the user no membership [spec:client.knock-forbidden] [spec:join-rules.knock-only-with-knock-rule] [spec:auth-rules.knock.join-rule-not-knock] [v${version}]`, async () => {
-        const owner = await env.newUser();
+        const owner = await env.roomOwner();
         // restricted: the allow list names a room the knocker is not in, so nothing lets them in either way.
         const otherRoom = joinRule === 'restricted' ? await createHsutRoom(owner, { roomVersion: version, joinRule: 'invite' }) : undefined;
         const roomId = await createHsutRoom(owner, {

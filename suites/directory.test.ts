@@ -184,7 +184,7 @@ describe('Room directory: published knock rooms of the HSUT in publicRooms (clie
 
   for (const version of KNOCK_VERSIONS) {
     it(`A knock room published at creation is listed by GET /publicRooms with join_rule knock, its name and member count [spec:directory.knock-rooms-listed] [spec:directory.knock-rooms-may-be-filtered] [spec:directory.join-rule] [v${version}]`, async () => {
-      const owner = await env.newUser();
+      const owner = await env.roomOwner();
       const name = uniqueName(`get v${version}`);
       const roomId = await createHsutRoom(owner, { roomVersion: version, joinRule: 'knock', name, publish: true });
       const entry = await waitForListing(clientDirectory(owner), roomId, 'GET /_matrix/client/v3/publicRooms');
@@ -192,7 +192,7 @@ describe('Room directory: published knock rooms of the HSUT in publicRooms (clie
     });
 
     it(`A knock room published later with PUT /directory/list/room is found by POST /publicRooms with a generic_search_term filter, with join_rule knock [spec:directory.knock-rooms-listed] [spec:directory.knock-rooms-may-be-filtered] [spec:directory.join-rule] [v${version}]`, async () => {
-      const owner = await env.newUser();
+      const owner = await env.roomOwner();
       const name = uniqueName(`search v${version}`);
       const roomId = await createHsutRoom(owner, { roomVersion: version, joinRule: 'knock', name });
       await owner.setDirectoryVisibility(roomId, 'public');
@@ -205,7 +205,7 @@ describe('Room directory: published knock rooms of the HSUT in publicRooms (clie
     });
 
     it(`A knock room that is not published is not listed by GET /publicRooms [spec:directory.private-hidden-room-list] [spec:directory.private-hidden] [v${version}]`, async () => {
-      const owner = await env.newUser();
+      const owner = await env.roomOwner();
       const hidden = await createHsutRoom(owner, { roomVersion: version, joinRule: 'knock', name: uniqueName(`hidden v${version}`) });
       // A room published after the hidden one is made: once it is listed, the listing has caught up with the hidden one.
       // The marker is a public room, which no directory filter the spec allows for knock rooms would leave out.
@@ -227,7 +227,7 @@ describe('Room directory: published knock rooms of the HSUT in publicRooms (clie
     });
 
     it(`A published knock room is listed by the federation GET /publicRooms with join_rule knock [spec:directory.knock-rooms-listed] [spec:directory.knock-rooms-may-be-filtered] [spec:directory.join-rule] [v${version}]`, async () => {
-      const owner = await env.newUser();
+      const owner = await env.roomOwner();
       const name = uniqueName(`fed get v${version}`);
       const roomId = await createHsutRoom(owner, { roomVersion: version, joinRule: 'knock', name, publish: true });
       const entry = await waitForListing(federationDirectory(env), roomId, 'GET /_matrix/federation/v1/publicRooms');
@@ -235,7 +235,7 @@ describe('Room directory: published knock rooms of the HSUT in publicRooms (clie
     });
 
     it(`A published knock room is found by the federation POST /publicRooms with a generic_search_term filter, with join_rule knock [spec:directory.knock-rooms-listed] [spec:directory.knock-rooms-may-be-filtered] [spec:directory.join-rule] [v${version}]`, async () => {
-      const owner = await env.newUser();
+      const owner = await env.roomOwner();
       const name = uniqueName(`fed post v${version}`);
       const roomId = await createHsutRoom(owner, { roomVersion: version, joinRule: 'knock', name, publish: true });
       const entry = await waitForListing(
@@ -249,7 +249,7 @@ describe('Room directory: published knock rooms of the HSUT in publicRooms (clie
 
   for (const version of KNOCK_RESTRICTED_VERSIONS) {
     async function publishedKnockRestrictedRoom(label: string) {
-      const owner = await env.newUser();
+      const owner = await env.roomOwner();
       const allowed = await createHsutRoom(owner, { roomVersion: version, joinRule: 'invite' });
       const name = uniqueName(`${label} v${version}`);
       const roomId = await createHsutRoom(owner, {

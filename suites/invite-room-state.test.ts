@@ -31,7 +31,7 @@ describe('Accepting a remote knock: the invite the HSUT sends carries invite_roo
 
   for (const v of KNOCK_VERSIONS) {
     it(`The invite accepting a fake user's knock carries invite_room_state with m.room.create, every entry a PDU of room version ${v} [spec:federation.invite-room-state] [v${v}]`, async () => {
-      const owner = await env.newUser();
+      const owner = await env.roomOwner();
       const roomId = await createHsutRoom(owner, { roomVersion: v, joinRule: 'knock', name: `invite state v${v}` });
       const knocker = env.fake.userId(unique('knocker'));
       const knock = await knockOn(env.fake, roomId, knocker);

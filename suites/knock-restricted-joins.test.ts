@@ -21,7 +21,7 @@ const enc = encodeURIComponent;
 
 /** A room with join_rules knock_restricted whose allow names a public room of the same owner. */
 async function restrictedPair(env: FederationEnvironment, roomVersion: string) {
-  const owner = await env.newUser();
+  const owner = await env.roomOwner();
   const allowedRoom = await createHsutRoom(owner, { roomVersion, joinRule: 'public' });
   // Before v10 createRoom may refuse an initial join rule it does not know; set it afterwards then.
   const roomId = await createHsutRoom(owner, { roomVersion, joinRule: 'invite' });

@@ -36,7 +36,7 @@ const BEFORE_V10 =
 
 /** A knock_restricted room (or the given rule) whose `allow` names a fresh public room of the same owner. */
 async function restrictedPair(env: FederationEnvironment, roomVersion: string, joinRule: HsutJoinRule) {
-  const owner = await env.newUser();
+  const owner = await env.roomOwner();
   const allowedRoom = await createHsutRoom(owner, { roomVersion, joinRule: 'public' });
   const roomId = await createHsutRoom(owner, { roomVersion, joinRule, allowRooms: [allowedRoom] });
   return { owner, allowedRoom, roomId };

@@ -106,7 +106,7 @@ describe('Newer knock rules: untrusted knock_room_state entries, /hierarchy and 
   ] as const) {
     for (const v of versions) {
       it(`A public space's /hierarchy lists its ${joinRule} child room to a user who is not in it, with join_rule ${joinRule} [spec:hierarchy.knock-rooms-listed] [v${v}]`, async () => {
-        const owner = await env.newUser();
+        const owner = await env.roomOwner();
         const outsider = await env.newUser();
         const name = `${joinRule} child ${unique('c')}`;
         const child = await createHsutRoom(owner, {
@@ -145,7 +145,7 @@ describe('Newer knock rules: untrusted knock_room_state entries, /hierarchy and 
 
   for (const v of KNOCK_VERSIONS) {
     it(`GET /room_summary of a room the user knocked on gives join_rule knock and membership knock [spec:room-summary.knock-membership] [v${v}]`, async () => {
-      const owner = await env.newUser();
+      const owner = await env.roomOwner();
       const knocker = await env.newUser();
       const roomId = await createHsutRoom(owner, { roomVersion: v, joinRule: 'knock', name: `summary ${unique('r')}` });
       const knock = await knocker.do('POST', knocker.knockPath(roomId), { body: {} });

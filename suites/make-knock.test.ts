@@ -175,7 +175,7 @@ describe('make_knock: the HSUT as resident server answers inbound make_knock req
     const version = getRoomVersion(v);
 
     it(`make_knock answers 200 with a knock template for the fake user in the room's version and changes no state [spec:make_knock.template,auth-rules.auth-events-allowed,auth-rules.auth-events-selection] [v${v}]`, async () => {
-      const owner = await env.newUser();
+      const owner = await env.roomOwner();
       const roomId = await createKnockRoom(owner, v, ROOM);
       const user = env.fake.userId(unique('knocker'));
       const res = await makeKnock(env.fake, roomId, user, { ver: ALL_VERSIONS });
@@ -205,7 +205,7 @@ describe('make_knock: the HSUT as resident server answers inbound make_knock req
     });
 
     it(`make_knock answers 400 M_INCOMPATIBLE_ROOM_VERSION with room_version when ver lacks the room's version [spec:make_knock.incompatible-version] [v${v}]`, async () => {
-      const owner = await env.newUser();
+      const owner = await env.roomOwner();
       const roomId = await createKnockRoom(owner, v, ROOM);
       const user = env.fake.userId(unique('knocker'));
       const res = await makeKnock(env.fake, roomId, user, { ver: ALL_VERSIONS.filter((x) => x !== v) });
@@ -214,7 +214,7 @@ describe('make_knock: the HSUT as resident server answers inbound make_knock req
     });
 
     it(`make_knock without any ver parameter is refused with 400 [spec:make_knock.incompatible-version] [v${v}]`, async () => {
-      const owner = await env.newUser();
+      const owner = await env.roomOwner();
       const roomId = await createKnockRoom(owner, v, ROOM);
       const user = env.fake.userId(unique('knocker'));
       const res = await makeKnock(env.fake, roomId, user, { ver: null });
@@ -244,7 +244,7 @@ describe('make_knock: the HSUT as resident server answers inbound make_knock req
     const otherRules: HsutJoinRule[] = ['public', 'invite', ...(version.restrictedAllowed ? (['restricted'] as HsutJoinRule[]) : [])];
     for (const joinRule of otherRules) {
       it(`make_knock answers 403 M_FORBIDDEN when the room's join rule is ${joinRule} [spec:make_knock.forbidden,auth-rules.knock.join-rule-not-knock] [v${v}]`, async () => {
-        const owner = await env.newUser();
+        const owner = await env.roomOwner();
         const roomId = await createKnockRoom(owner, v, { joinRule, label: `make_knock ${joinRule}` });
         const user = env.fake.userId(unique('knocker'));
         const res = await makeKnock(env.fake, roomId, user, { ver: ALL_VERSIONS });
@@ -260,7 +260,7 @@ describe('make_knock: the HSUT as resident server answers inbound make_knock req
       const barred = knockBarring(membership);
       const c = BARRED[membership];
       it(`make_knock answers 403 M_FORBIDDEN for a user who is ${c.who} [spec:make_knock.forbidden,${barred.clause}] [v${v}]`, async () => {
-        const owner = await env.newUser();
+        const owner = await env.roomOwner();
         const roomId = await createKnockRoom(owner, v, ROOM);
         const user = env.fake.userId(unique(c.localpart));
         await c.enter(env, owner, roomId, user);
@@ -271,7 +271,7 @@ describe('make_knock: the HSUT as resident server answers inbound make_knock req
     }
 
     it(`make_knock refuses a user who is not on the requesting server [spec:make_knock.user-on-origin] [v${v}]`, async () => {
-      const owner = await env.newUser();
+      const owner = await env.roomOwner();
       const roomId = await createKnockRoom(owner, v, ROOM);
       const stranger = `@${unique('stranger')}:elsewhere.invalid`;
       const res = await makeKnock(env.fake, roomId, stranger, { ver: ALL_VERSIONS });
@@ -295,7 +295,7 @@ describe('make_knock: the HSUT as resident server answers inbound make_knock req
     });
 
     it(`make_knock answers 403 M_FORBIDDEN when the room's server ACL denies the requesting server [spec:federation.acl] [v${v}]`, async () => {
-      const owner = await env.newUser();
+      const owner = await env.roomOwner();
       const roomId = await createKnockRoom(owner, v, ROOM);
       const fakeHost = hostOf(env.fake.serverName);
       must.ok(
@@ -315,7 +315,7 @@ describe('make_knock: the HSUT as resident server answers inbound make_knock req
     });
 
     it(`make_knock without a valid X-Matrix signature is refused and changes no state [spec:make_knock.requires-auth] [v${v}]`, async () => {
-      const owner = await env.newUser();
+      const owner = await env.roomOwner();
       const roomId = await createKnockRoom(owner, v, ROOM);
       const user = env.fake.userId(unique('knocker'));
       await mustRequireXMatrix(env.fake, 'make_knock', {

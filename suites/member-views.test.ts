@@ -38,7 +38,7 @@ describe('What members see of a knock: member list filters, room summary counts,
 
   for (const v of KNOCK_VERSIONS) {
     it(`GET /members with membership=knock lists exactly the knocking user, and not_membership=knock leaves them out [spec:members.membership-filter] [v${v}]`, async () => {
-      const owner = await env.newUser();
+      const owner = await env.roomOwner();
       const roomId = await createHsutRoom(owner, { roomVersion: v, joinRule: 'knock' });
       const knocker = env.fake.userId(unique('knocker'));
       const knock = await knockOn(env.fake, roomId, knocker);
@@ -61,7 +61,7 @@ describe('What members see of a knock: member list filters, room summary counts,
     });
 
     it(`The room summary of an initial /sync counts the joined owner and no one invited while a user knocks [spec:sync.summary-counts-exclude-knocks] [v${v}]`, async () => {
-      const owner = await env.newUser();
+      const owner = await env.roomOwner();
       const roomId = await createHsutRoom(owner, { roomVersion: v, joinRule: 'knock' });
       const knocker = env.fake.userId(unique('knocker'));
       const knock = await knockOn(env.fake, roomId, knocker);
@@ -104,7 +104,7 @@ describe('What members see of a knock: member list filters, room summary counts,
     });
 
     it(`A joined member's /messages shows a local and a remote knock [spec:messages.members-see-knock] [v${v}]`, async () => {
-      const owner = await env.newUser();
+      const owner = await env.roomOwner();
       const localKnocker = await env.newUser();
       const roomId = await createHsutRoom(owner, { roomVersion: v, joinRule: 'knock' });
       await localKnocker.knock(roomId);
@@ -139,7 +139,7 @@ describe('What members see of a knock: member list filters, room summary counts,
     });
 
     it(`A room the user left and forgot is listed under rooms.knock again when they knock again [spec:sync.knock-section] [v${v}]`, async () => {
-      const owner = await env.newUser();
+      const owner = await env.roomOwner();
       const user = await env.newUser();
       const roomId = await createHsutRoom(owner, { roomVersion: v, joinRule: 'knock' });
       await user.knock(roomId);

@@ -35,7 +35,7 @@ describe('Room versions 1–6: the HSUT refuses knocks in rooms whose version ha
    * whose copy of the room lets the fake build events into it — make_knock is (rightly) refused there.
    */
   async function oldKnockRoomWithFakeMember(v: string) {
-    const owner = await env.newUser();
+    const owner = await env.roomOwner();
     const { room_id: roomId } = await owner.createRoom({ room_version: v, preset: 'public_chat', name: `no knocking in v${v}` });
     const member = env.fake.userId(unique('member'));
     const { room } = await joinRemoteRoom(env.fake, { roomId, userId: member });
@@ -52,7 +52,7 @@ describe('Room versions 1–6: the HSUT refuses knocks in rooms whose version ha
 
   for (const v of PRE_KNOCK_VERSIONS) {
     it(`make_knock answers 400 M_INCOMPATIBLE_ROOM_VERSION with room_version when ver lacks the room's version [spec:room-versions.knock-refused-before-v7,make_knock.incompatible-version] [v${v}]`, async () => {
-      const owner = await env.newUser();
+      const owner = await env.roomOwner();
       const roomId = await createKnockRoom(owner, v, OLD_KNOCK_ROOM);
       const user = env.fake.userId(unique('knocker'));
       const res = await makeKnock(env.fake, roomId, user, { ver: ALL_VERSIONS.filter((x) => x !== v) });
@@ -67,7 +67,7 @@ describe('Room versions 1–6: the HSUT refuses knocks in rooms whose version ha
     });
 
     it(`make_knock answers 403 M_FORBIDDEN for a room whose version has no knocking, even with join rule knock [spec:room-versions.knock-refused-before-v7,make_knock.forbidden] [v${v}]`, async () => {
-      const owner = await env.newUser();
+      const owner = await env.roomOwner();
       const roomId = await createKnockRoom(owner, v, OLD_KNOCK_ROOM);
       const user = env.fake.userId(unique('knocker'));
       const res = await makeKnock(env.fake, roomId, user, { ver: ALL_VERSIONS });
@@ -158,7 +158,7 @@ describe('Room versions 1–6: the HSUT refuses knocks in rooms whose version ha
     });
 
     it(`A local user's client-API knock on a local room whose version has no knocking is refused with a client error [spec:room-versions.knock-refused-before-v7,client.knock-forbidden] [v${v}]`, async () => {
-      const owner = await env.newUser();
+      const owner = await env.roomOwner();
       const knocker = await env.newUser();
       const roomId = await createKnockRoom(owner, v, OLD_KNOCK_ROOM);
       const res = await knocker.do('POST', knocker.knockPath(roomId), {

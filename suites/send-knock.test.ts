@@ -129,7 +129,7 @@ describe('send_knock: the HSUT as resident server accepts knocks through inbound
   const env = useFederationEnvironment();
 
   it('send_knock for a room the HSUT does not know is refused with 404 M_NOT_FOUND [spec:send_knock.unknown-room]', async () => {
-    const owner = await env.newUser();
+    const owner = await env.roomOwner();
     const roomId = await createKnockRoom(owner, '10', ROOM);
     const user = env.fake.userId(unique('knocker'));
     const t = await mustMakeTemplate(env.fake, 'knock', roomId, user);
@@ -155,7 +155,7 @@ describe('send_knock: the HSUT as resident server accepts knocks through inbound
     it(`send_knock accepts a knock and answers knock_room_state with the create event, join rules and the room's identifying state as the room's current state (stripped events before v1.16, PDUs of the room version since) [spec:send_knock.accepted,send_knock.knock-room-state.stripped,send_knock.knock-room-state.pdus,send_knock.knock-room-state.identifying] [v${v}]`, async () => {
       const pduForm = clauseClaimedAt(findSpecClause('send_knock.knock-room-state.pdus')!, judgedSpecVersion());
       const formatClause = pduForm ? 'send_knock.knock-room-state.pdus' : 'send_knock.knock-room-state.stripped';
-      const owner = await env.newUser();
+      const owner = await env.roomOwner();
       const roomId = await createKnockRoom(owner, v, {
         name: `Knock here v${v}`,
         topic: `topic of v${v}`,
@@ -276,7 +276,7 @@ describe('send_knock: the HSUT as resident server accepts knocks through inbound
     });
 
     it(`A knock accepted through send_knock is room state with its reason and appears in a member's /sync timeline [spec:send_knock.persisted,sync.room-members-see-knock,membership.knock-reason] [v${v}]`, async () => {
-      const owner = await env.newUser();
+      const owner = await env.roomOwner();
       const roomId = await createKnockRoom(owner, v, ROOM);
       const { since } = await owner.syncUntil((b) => Boolean(b.rooms?.join?.[roomId]), { timeoutMs: WAIT_MS });
       const user = env.fake.userId(unique('knocker'));
@@ -335,7 +335,7 @@ describe('send_knock: the HSUT as resident server accepts knocks through inbound
     });
 
     it(`send_knock refuses a message event and the message does not enter the room [spec:send_knock.validation] [v${v}]`, async () => {
-      const owner = await env.newUser();
+      const owner = await env.roomOwner();
       const roomId = await createKnockRoom(owner, v, ROOM);
       const user = env.fake.userId(unique('knocker'));
       const t = await mustMakeTemplate(env.fake, 'knock', roomId, user);
@@ -356,7 +356,7 @@ describe('send_knock: the HSUT as resident server accepts knocks through inbound
     });
 
     it(`send_knock refuses a member event without a state_key [spec:send_knock.validation] [v${v}]`, async () => {
-      const owner = await env.newUser();
+      const owner = await env.roomOwner();
       const roomId = await createKnockRoom(owner, v, ROOM);
       const user = env.fake.userId(unique('knocker'));
       const t = await mustMakeTemplate(env.fake, 'knock', roomId, user);
@@ -367,7 +367,7 @@ describe('send_knock: the HSUT as resident server accepts knocks through inbound
     });
 
     it(`send_knock refuses a join event even from an invited user who could join, and the user stays invited [spec:send_knock.validation] [v${v}]`, async () => {
-      const owner = await env.newUser();
+      const owner = await env.roomOwner();
       const roomId = await createKnockRoom(owner, v, ROOM);
       const user = env.fake.userId(unique('invitee'));
       await owner.invite(roomId, user);
@@ -380,7 +380,7 @@ describe('send_knock: the HSUT as resident server accepts knocks through inbound
     });
 
     it(`send_knock refuses a leave event from a knocking user, and the knock stays [spec:send_knock.validation] [v${v}]`, async () => {
-      const owner = await env.newUser();
+      const owner = await env.roomOwner();
       const roomId = await createKnockRoom(owner, v, ROOM);
       const user = env.fake.userId(unique('knocker'));
       const knock = await knockOn(env.fake, roomId, user, { ver: ALL_VERSIONS });
@@ -395,7 +395,7 @@ describe('send_knock: the HSUT as resident server accepts knocks through inbound
 
     for (const membership of ['invite', 'ban']) {
       it(`send_knock refuses a member event with membership ${membership} [spec:send_knock.validation] [v${v}]`, async () => {
-        const owner = await env.newUser();
+        const owner = await env.roomOwner();
         const roomId = await createKnockRoom(owner, v, ROOM);
         const user = env.fake.userId(unique('knocker'));
         const t = await mustMakeTemplate(env.fake, 'knock', roomId, user);
@@ -407,7 +407,7 @@ describe('send_knock: the HSUT as resident server accepts knocks through inbound
     }
 
     it(`send_knock refuses a knock whose state_key is not its sender [spec:send_knock.validation,auth-rules.knock.sender-not-state-key] [v${v}]`, async () => {
-      const owner = await env.newUser();
+      const owner = await env.roomOwner();
       const roomId = await createKnockRoom(owner, v, ROOM);
       const sender = env.fake.userId(unique('knocker'));
       const target = env.fake.userId(unique('target'));
@@ -438,7 +438,7 @@ describe('send_knock: the HSUT as resident server accepts knocks through inbound
     });
 
     it(`send_knock refuses a knock of a user on another server than the requesting one, even with a valid signature [spec:send_knock.validation] [v${v}]`, async () => {
-      const owner = await env.newUser();
+      const owner = await env.roomOwner();
       const roomId = await createKnockRoom(owner, v, ROOM);
       const other = await env.startOtherFakeServer();
       const user = other.userId(unique('elsewhere'));
@@ -450,7 +450,7 @@ describe('send_knock: the HSUT as resident server accepts knocks through inbound
     });
 
     it(`send_knock refuses a knock whose room_id differs from the room in the path, and neither room gets the knock [spec:send_knock.room-of-path] [v${v}]`, async () => {
-      const owner = await env.newUser();
+      const owner = await env.roomOwner();
       const roomA = await createKnockRoom(owner, v, { name: 'room in the event' });
       const roomB = await createKnockRoom(owner, v, { name: 'room in the path' });
       const user = env.fake.userId(unique('knocker'));
@@ -479,7 +479,7 @@ describe('send_knock: the HSUT as resident server accepts knocks through inbound
     });
 
     it(`send_knock with an event ID in the path that is not the event's never files the knock under that ID [spec:send_knock.persisted] [v${v}]`, async () => {
-      const owner = await env.newUser();
+      const owner = await env.roomOwner();
       const roomId = await createKnockRoom(owner, v, ROOM);
       const user = env.fake.userId(unique('knocker'));
       const t = await mustMakeTemplate(env.fake, 'knock', roomId, user);
@@ -514,7 +514,7 @@ describe('send_knock: the HSUT as resident server accepts knocks through inbound
     });
 
     it(`send_knock refuses an unsigned knock event [spec:send_knock.validation] [v${v}]`, async () => {
-      const owner = await env.newUser();
+      const owner = await env.roomOwner();
       const roomId = await createKnockRoom(owner, v, ROOM);
       const user = env.fake.userId(unique('knocker'));
       const t = await mustMakeTemplate(env.fake, 'knock', roomId, user);
@@ -526,7 +526,7 @@ describe('send_knock: the HSUT as resident server accepts knocks through inbound
     });
 
     it(`send_knock refuses a knock event signed with a key that is not the knocking server's [spec:send_knock.validation] [v${v}]`, async () => {
-      const owner = await env.newUser();
+      const owner = await env.roomOwner();
       const roomId = await createKnockRoom(owner, v, ROOM);
       const user = env.fake.userId(unique('knocker'));
       const t = await mustMakeTemplate(env.fake, 'knock', roomId, user);
@@ -540,7 +540,7 @@ describe('send_knock: the HSUT as resident server accepts knocks through inbound
     });
 
     it(`A knock sent after the join rule stopped being knock never enters the room state (and SHOULD be answered 403 M_FORBIDDEN) [spec:send_knock.forbidden,auth-rules.knock.join-rule-not-knock] [v${v}]`, async () => {
-      const owner = await env.newUser();
+      const owner = await env.roomOwner();
       const roomId = await createKnockRoom(owner, v, ROOM);
       const user = env.fake.userId(unique('late'));
       const t = await mustMakeTemplate(env.fake, 'knock', roomId, user);
@@ -569,7 +569,7 @@ describe('send_knock: the HSUT as resident server accepts knocks through inbound
     });
 
     it(`send_knock answers 403 M_FORBIDDEN when the room's server ACL denies the requesting server [spec:federation.acl] [v${v}]`, async () => {
-      const owner = await env.newUser();
+      const owner = await env.roomOwner();
       const roomId = await createKnockRoom(owner, v, ROOM);
       const user = env.fake.userId(unique('denied'));
       const t = await mustMakeTemplate(env.fake, 'knock', roomId, user);
@@ -586,7 +586,7 @@ describe('send_knock: the HSUT as resident server accepts knocks through inbound
     });
 
     it(`send_knock without a valid X-Matrix signature is refused and changes no state [spec:send_knock.requires-auth] [v${v}]`, async () => {
-      const owner = await env.newUser();
+      const owner = await env.roomOwner();
       const roomId = await createKnockRoom(owner, v, ROOM);
       const user = env.fake.userId(unique('knocker'));
       const t = await mustMakeTemplate(env.fake, 'knock', roomId, user);

@@ -57,7 +57,7 @@ describe('/sync sections follow the current membership when a knock and its outc
   for (const v of KNOCK_VERSIONS) {
     for (const outcome of OUTCOMES) {
       it(`A knock followed by a${outcome.name === 'invite' ? 'n' : ''} ${outcome.name} before the next /sync lists the room under rooms.${outcome.sections[0]} only, not rooms.knock [spec:${outcome.clause},sync.knock-section] [v${v}]`, async () => {
-        const owner = await env.newUser();
+        const owner = await env.roomOwner();
         const user = await env.newUser();
         const roomId = await createHsutRoom(owner, { roomVersion: v, joinRule: 'knock' });
         const before = await freshSync(user);

@@ -417,7 +417,7 @@ describe('/sync: knocks on rooms of the HSUT as the knocker and the room members
 
   for (const version of KNOCK_RESTRICTED_VERSIONS) {
     it(`A knock on a knock_restricted room is listed under rooms.knock with join_rule knock_restricted in knock_state [spec:sync.knock-section] [spec:knock-restricted.knock] [v${version}]`, async () => {
-      const owner = await env.newUser();
+      const owner = await env.roomOwner();
       const allowed = await createHsutRoom(owner, { roomVersion: version, joinRule: 'invite' });
       const roomId = await createHsutRoom(owner, {
         roomVersion: version,

@@ -99,7 +99,7 @@ function membershipCall(actor: CSClient, action: 'invite' | 'kick' | 'ban' | 'un
 
 /** A knock room with a moderator (power 50) and a plain member (0); invite, kick and ban need 50. */
 async function roomWithRanks(env: FederationEnvironment, roomVersion: string, extraUsers: Record<string, number> = {}) {
-  const owner = await env.newUser();
+  const owner = await env.roomOwner();
   const moderator = await env.newUser();
   const member = await env.newUser();
   const version = getRoomVersion(roomVersion);

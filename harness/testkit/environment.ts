@@ -8,11 +8,12 @@
 import { HsutDiedError, hsutDeath } from './hsut-death';
 import { CSClient } from '../clients/cs-client';
 import { currentHomeserver } from '../deploy/current';
-import type { StartedHomeserver } from '../deploy/types';
+import type { RegisteredUser, StartedHomeserver } from '../deploy/types';
 import { standardHandlers, startFakeServer, type FakeServer, type FederationHandler } from '../fake-server';
 import { must, setNotClaimedSkipper, setup } from '../match';
 import { skipUnlessClaimed } from './claimed';
 import { TEST_TIMEOUT_MS } from './timeouts';
+import { lendOwner, settleLentOwners } from './user-pool';
 
 /** A client logged in as a registered HSUT user: its `userId` is always set. */
 export type UserClient = CSClient & { userId: string };
@@ -20,15 +21,23 @@ export type UserClient = CSClient & { userId: string };
 export interface FederationEnvironment {
   readonly hs: StartedHomeserver;
   readonly fake: FakeServer;
-  /** A freshly registered HSUT user, as a client. */
+  /** A freshly registered HSUT user, as a client: for a test that looks at the account (its /sync, its rooms). */
   newUser(localpart?: string): Promise<UserClient>;
+  /**
+   * An HSUT user to create and moderate the test's rooms: new to them, but maybe the owner of earlier tests'
+   * rooms in this worker (user-pool.ts), so a test must not read its account beyond the rooms it made itself.
+   */
+  roomOwner(): Promise<UserClient>;
   /** Another fake homeserver (its own name and key), closed after the file. */
   startOtherFakeServer(handlers?: FederationHandler[]): Promise<FakeServer>;
 }
 
 /** Registers a user on the HSUT and returns a client logged in as that user. */
 export async function newUserClient(hs: StartedHomeserver, localpart?: string): Promise<UserClient> {
-  const user = await hs.registerUser(localpart ? { localpart } : {});
+  return userClient(hs, await hs.registerUser(localpart ? { localpart } : {}));
+}
+
+function userClient(hs: StartedHomeserver, user: RegisteredUser): UserClient {
   const client = new CSClient({ baseUrl: hs.clientUrl, accessToken: user.accessToken, userId: user.userId, deviceId: user.deviceId });
   return Object.assign(client, { userId: user.userId });
 }
@@ -65,10 +74,10 @@ export function useFederationEnvironment(options: { handlers?: () => FederationH
     skipUnlessClaimed(this);
   });
 
-  afterEach(() => {
+  afterEach(function () {
     setNotClaimedSkipper(undefined);
-    if (!fake) return;
-    const unexpected = fake.unexpectedRequests().filter((r) => r.seq >= testStart);
+    const unexpected = fake?.unexpectedRequests().filter((r) => r.seq >= testStart) ?? [];
+    settleLentOwners(this.currentTest?.state === 'passed' && unexpected.length === 0);
     must.equal(
       unexpected.map((r) => `${r.method} ${r.uri} from ${r.origin ?? r.authError}`),
       [],
@@ -87,6 +96,10 @@ export function useFederationEnvironment(options: { handlers?: () => FederationH
     },
     newUser(localpart?: string) {
       return newUserClient(this.hs, localpart);
+    },
+    async roomOwner() {
+      const hs = this.hs;
+      return userClient(hs, await lendOwner(hs.serverName, () => hs.registerUser({})));
     },
     async startOtherFakeServer(handlers?: FederationHandler[]) {
       const other = await startFakeServer({ hsut: this.hs, handlers: handlers ?? standardHandlers() });

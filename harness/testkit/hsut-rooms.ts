@@ -63,7 +63,7 @@ export async function newKnockRoom(
   roomVersion: string,
   options: KnockRoomOptions = {},
 ): Promise<{ owner: UserClient; roomId: string }> {
-  const owner = await env.newUser();
+  const owner = await env.roomOwner();
   const roomId = await createKnockRoom(owner, roomVersion, options);
   return { owner, roomId };
 }

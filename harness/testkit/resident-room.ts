@@ -25,7 +25,7 @@ export async function residentHsutRoom(
   options: HsutRoomOptions & { witnessPowerLevel?: number },
 ): Promise<ResidentRoom> {
   const { witnessPowerLevel, ...roomOptions } = options;
-  const owner = await env.newUser();
+  const owner = await env.roomOwner();
   const witness = env.fake.userId(unique('witness'));
   const powerLevels =
     witnessPowerLevel === undefined ? roomOptions.powerLevels : { ...roomOptions.powerLevels, users: witnessAndOwnerLevels() };
