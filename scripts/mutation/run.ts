@@ -15,6 +15,7 @@ import { execFile, spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs, promisify } from 'node:util';
+import { roomVersionsToRun } from './room-versions';
 
 const execFileAsync = promisify(execFile);
 
@@ -35,6 +36,8 @@ interface Mutant {
   warns?: string;
   /** A bug that breaks a MUST of a newer release only: judge the run at this version (default: the advertised one). */
   specVersion?: string;
+  /** The only room versions the bug shows in (default: any); see roomVersionsToRun. */
+  roomVersions?: string[];
   edits: Edit[];
 }
 
@@ -54,6 +57,7 @@ interface Change {
   what: string;
   warns?: string;
   specVersion?: string;
+  roomVersions?: string[];
   edits: Edit[];
 }
 
@@ -93,6 +97,7 @@ function loadChanges(): Change[] {
       what: m.bug,
       ...(m.warns ? { warns: m.warns } : {}),
       ...(m.specVersion ? { specVersion: m.specVersion } : {}),
+      ...(m.roomVersions ? { roomVersions: m.roomVersions } : {}),
       edits: m.edits,
     })),
     ...variants.map((v): Change => ({ kind: 'variant', id: v.id, area: v.area, what: `${v.change} (${v.permitted_by})`, edits: v.edits })),
@@ -178,7 +183,17 @@ async function runMutant(base: string, change: Change, flags: RunFlags): Promise
   const image = await buildMutantImage(base, change);
   const result = { kind: change.kind, id: change.id, area: change.area, bug: change.what, outDir };
   if (change.kind === 'mutant') {
-    const exitCode = await runSuite(image, outDir, flags, flags.specVersion ?? change.specVersion);
+    const roomVersions = roomVersionsToRun(flags.roomVersions, change.roomVersions);
+    if (roomVersions !== flags.roomVersions)
+      console.log(
+        `note     ${change.id} shows only in room versions ${change.roomVersions?.join(',')}: run with --room-version ${roomVersions}`,
+      );
+    const exitCode = await runSuite(
+      image,
+      outDir,
+      { ...flags, ...(roomVersions ? { roomVersions } : {}) },
+      flags.specVersion ?? change.specVersion,
+    );
     // Caught by a failing test; a listed deviation that now passes (the bug happens to remove it) is not a catch.
     const failed = testsFromReport(outDir, ['failed']);
     const warnings = change.warns && (exitCode === 0 || exitCode === 1) ? matchingWarnings(outDir, change.warns) : [];
