@@ -50,12 +50,13 @@ export function renderHtmlReport(run: RunResult, options: HtmlOptions = {}): str
     .map((p) => `<span class="count">${p.n} ${esc(p.label)}</span>`)
     .join(' ');
   const server = run.metadata?.server ? describeServerLine(run.metadata.server) : undefined;
+  const partial = partialRunNote(run);
   const facts = [
     server ? `Server: ${esc(server)}` : undefined,
     run.specVersion ? `judged against spec v${esc(run.specVersion)}` : undefined,
     run.metadata?.knockknock ? `knockknock ${esc(run.metadata.knockknock.version)}` : undefined,
     `${new Date(run.startedAt).toISOString()}, ${((run.endedAt - run.startedAt) / 1000).toFixed(1)} s`,
-    partialRunNote(run) ? `${esc(partialRunNote(run) as string)}: coverage is partial` : undefined,
+    partial ? `${esc(partial)}: coverage is partial` : undefined,
   ].filter(Boolean);
   const statuses = STATUS_ORDER.filter((s) => run.records.some((r) => r.outcome === s));
 

@@ -79,6 +79,13 @@ export interface RunResult {
   metadata?: RunMetadata;
 }
 
+/** Why coverage and stale expected failures are partial, if they are: the flags that narrowed the run, or a shard. */
+export function partialRunNote(run: Pick<RunResult, 'filtered' | 'shard'>): string | undefined {
+  if (run.shard)
+    return `shard ${run.shard.index}/${run.shard.count} of the selected tests${run.filtered ? ', of a filtered selection' : ''}`;
+  return run.filtered ? 'a filtered run (--grep/--fgrep, --spec or --room-version)' : undefined;
+}
+
 /** Network errors against the HSUT (no HTTP answer at all): undici and Node codes, and what the clients say. */
 const NETWORK_ERROR =
   /\b(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|EHOSTUNREACH|ENETUNREACH|EAI_AGAIN|UND_ERR_[A-Z_]+)\b|socket hang up|other side closed/;
@@ -88,13 +95,6 @@ const NETWORK_ERROR =
  * answered), or a hook that failed other than on an assertion (a before/after-all hook, or an each-hook that
  * threw). JUnit reports these as <error>, not <failure>.
  */
-/** Why coverage and stale expected failures are partial, if they are: the flags that narrowed the run, or a shard. */
-export function partialRunNote(run: Pick<RunResult, 'filtered' | 'shard'>): string | undefined {
-  if (run.shard)
-    return `shard ${run.shard.index}/${run.shard.count} of the selected tests${run.filtered ? ', of a filtered selection' : ''}`;
-  return run.filtered ? 'a filtered run (--grep/--fgrep, --spec or --room-version)' : undefined;
-}
-
 export function isInfrastructureFailure(record: Pick<TestRecord, 'outcome' | 'failedHook' | 'error'>): boolean {
   if (record.outcome !== 'failed') return false;
   const assertion = record.error?.code === 'KK_SPEC_VIOLATION' || record.error?.code === 'ERR_ASSERTION';
